@@ -1,0 +1,42 @@
+# Makefile for olap_ext (PGXS)
+
+MODULE_big = olap_ext
+PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
+
+OBJS = \
+	src/olap_ext.o \
+	src/guc.o \
+	src/storage/am_handler.o \
+	src/storage/chunk_encoding.o \
+	src/storage/chunk_format.o \
+	src/storage/compression.o \
+	src/storage/data_pages.o \
+	src/storage/metapage.o \
+	src/storage/minmax.o \
+	src/storage/relation_hooks.o \
+	src/storage/stripe_catalog.o \
+	src/storage/stripe_reader.o \
+	src/storage/stripe_writer.o \
+	src/storage/table_options.o \
+	src/storage/table_stats.o \
+	src/storage/write_state.o
+
+EXTENSION = olap_ext
+DATA = $(wildcard olap_ext--*.sql)
+
+REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
+	am_alter_table am_table_stats am_large_values
+REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check
+ISOLATION = copy_vs_copy_vs_read
+ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
+TAP_TESTS = 1
+
+PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wmissing-prototypes -Wpointer-arith \
+	-Wendif-labels -Wformat-security
+SHLIB_LINK += -lzstd -llz4
+
+EXTRA_CLEAN = tmp_check tmp_check_iso output_iso results regression.diffs regression.out log
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

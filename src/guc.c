@@ -1,0 +1,83 @@
+/*-------------------------------------------------------------------------
+ *
+ * guc.c
+ *	  Definitions of every olap.* configuration parameter.
+ *
+ * The storage settings are defaults for tables that have no per-table
+ * option in olap.options (see storage/table_options.c); they are read when
+ * a transaction starts writing a table, so a change applies to the next
+ * stripe written.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/guc.h"
+
+#include "guc.h"
+#include "storage/compression.h"
+
+int			olap_compression = OLAP_COMPRESSION_ZSTD;
+int			olap_compression_level = OLAP_DEFAULT_COMPRESSION_LEVEL;
+int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
+int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
+
+static const struct config_enum_entry compression_options[] = {
+	{"none", OLAP_COMPRESSION_NONE, false},
+	{"zstd", OLAP_COMPRESSION_ZSTD, false},
+	{"lz4", OLAP_COMPRESSION_LZ4, false},
+	{NULL, 0, false}
+};
+
+/*
+ * Defines the settings.  They carry no check hooks beyond their ranges: any
+ * value in range is valid for any table.
+ */
+void
+OlapGucInit(void)
+{
+	DefineCustomEnumVariable("olap.compression",
+							 "Compression method for new olap stripes.",
+							 "Used for tables without a compression option of their own.",
+							 &olap_compression,
+							 OLAP_COMPRESSION_ZSTD,
+							 compression_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.compression_level",
+							"Compression level for new olap stripes.",
+							"Applies to zstd; lz4 and none ignore it.",
+							&olap_compression_level,
+							OLAP_DEFAULT_COMPRESSION_LEVEL,
+							OLAP_COMPRESSION_LEVEL_MIN,
+							OLAP_COMPRESSION_LEVEL_MAX,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.stripe_row_limit",
+							"Maximum number of rows in one olap stripe.",
+							NULL,
+							&olap_stripe_row_limit,
+							OLAP_DEFAULT_STRIPE_ROWS,
+							OLAP_MIN_STRIPE_ROWS,
+							OLAP_MAX_STRIPE_ROWS,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.chunk_group_row_limit",
+							"Maximum number of rows in one olap chunk group.",
+							"Min/max statistics and decompression work per chunk group.",
+							&olap_chunk_group_row_limit,
+							OLAP_DEFAULT_CHUNK_GROUP_ROWS,
+							OLAP_MIN_CHUNK_GROUP_ROWS,
+							OLAP_MAX_CHUNK_GROUP_ROWS,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("olap");
+}

@@ -1,0 +1,735 @@
+/*-------------------------------------------------------------------------
+ *
+ * am_handler.c
+ *	  The olap table access method: glue between PostgreSQL's table AM API
+ *	  and the storage engine of this folder.
+ *
+ * Nothing here knows the on-disk format.  Writes go to write_state.c
+ * (buffering, transactions) and stripe_writer.c; reads come from
+ * stripe_reader.c; metadata from stripe_catalog.c.  The callbacks are
+ * grouped under banners in the order of TableAmRoutine, and the routine
+ * itself is the constant at the bottom of the file.
+ *
+ * Not supported yet, each refused with ERRCODE_FEATURE_NOT_SUPPORTED and a
+ * hint: indexes, UPDATE, DELETE, row locks (SELECT ... FOR UPDATE),
+ * INSERT ... ON CONFLICT, TABLESAMPLE, backward scans, UNLOGGED tables.
+ *
+ * Rows carry no transaction ids: visibility is decided per stripe by the
+ * MVCC visibility of its metadata row.  So relfrozenxid is invalid (nothing
+ * to freeze) and VACUUM only refreshes the statistics in pg_class.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/multixact.h"
+#include "access/relscan.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_am.h"
+#include "catalog/storage.h"
+#include "catalog/storage_xlog.h"
+#include "commands/vacuum.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "storage/smgr.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "storage/am_handler.h"
+#include "storage/metapage.h"
+#include "storage/row_number.h"
+#include "storage/stripe_catalog.h"
+#include "storage/stripe_reader.h"
+#include "storage/write_state.h"
+
+PG_FUNCTION_INFO_V1(olap_tableam_handler);
+
+static const TableAmRoutine olap_methods;
+
+typedef struct OlapScanDescData
+{
+	TableScanDescData rs_base;
+	MemoryContext scan_ctx;
+	StripeReader *reader;
+	/* ANALYZE: rows [analyze_next, analyze_end) of the sampled block */
+	uint64		analyze_next;
+	uint64		analyze_end;
+	BlockNumber analyze_nblocks;
+} OlapScanDescData;
+
+typedef OlapScanDescData *OlapScanDesc;
+
+typedef struct ParallelOlapScanDescData
+{
+	ParallelTableScanDescData base;
+	pg_atomic_uint64 next_stripe;
+} ParallelOlapScanDescData;
+
+static void
+refuse(const char *what, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s is not supported on olap tables", what),
+			 errhint("%s", hint)));
+}
+
+#define HINT_CONVERT "Convert the table with ALTER TABLE ... SET ACCESS METHOD heap, or keep a heap copy for this workload."
+
+/*
+ * A snapshot that can drive a metadata scan: the given one if it is an
+ * MVCC snapshot, else the active (or transaction) snapshot.
+ */
+static Snapshot
+metadata_snapshot(Snapshot snapshot)
+{
+	if (snapshot != NULL && IsMVCCSnapshot(snapshot))
+		return snapshot;
+	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+}
+
+
+/* ------------------------------------------------------------------------
+ * Slot related callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static const TupleTableSlotOps *
+olap_am_slot_callbacks(Relation relation)
+{
+	return &TTSOpsVirtual;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Sequential scan callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static TableScanDesc
+olap_am_scan_begin(Relation rel, Snapshot snapshot, int nkeys,
+				   ScanKey key, ParallelTableScanDesc pscan, uint32 flags)
+{
+	MemoryContext ctx = AllocSetContextCreate(CurrentMemoryContext,
+											  "olap_ext scan",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+	OlapScanDesc scan = palloc0(sizeof(OlapScanDescData));
+	pg_atomic_uint64 *counter = NULL;
+
+	scan->rs_base.rs_rd = rel;
+	scan->rs_base.rs_snapshot = snapshot;
+	scan->rs_base.rs_nkeys = nkeys;
+	scan->rs_base.rs_key = key;
+	scan->rs_base.rs_flags = flags;
+	scan->rs_base.rs_parallel = pscan;
+	scan->scan_ctx = ctx;
+
+	WriteStateFlushRelation(rel);
+
+	if (pscan != NULL)
+		counter = &((ParallelOlapScanDescData *) pscan)->next_stripe;
+	scan->reader = StripeReaderBegin(rel, metadata_snapshot(snapshot), counter);
+
+	MemoryContextSwitchTo(old);
+	return &scan->rs_base;
+}
+
+static void
+olap_am_scan_end(TableScanDesc sscan)
+{
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+
+	StripeReaderEnd(scan->reader);
+	if (sscan->rs_flags & SO_TEMP_SNAPSHOT)
+		UnregisterSnapshot(sscan->rs_snapshot);
+	MemoryContextDelete(scan->scan_ctx);
+}
+
+static void
+olap_am_scan_rescan(TableScanDesc sscan, ScanKey key, bool set_params,
+					bool allow_strat, bool allow_sync, bool allow_pagemode)
+{
+	StripeReaderRescan(((OlapScanDesc) sscan)->reader);
+}
+
+static bool
+olap_am_scan_getnextslot(TableScanDesc sscan, ScanDirection direction,
+						 TupleTableSlot *slot)
+{
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+	uint64		row_number;
+
+	if (ScanDirectionIsBackward(direction))
+		refuse("scanning backward", "Declare the cursor without SCROLL, or materialize the result first.");
+
+	ExecClearTuple(slot);
+	if (!StripeReaderNext(scan->reader, slot->tts_values, slot->tts_isnull,
+						  &row_number))
+		return false;
+
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tid = RowNumberToTid(row_number);
+	slot->tts_tableOid = RelationGetRelid(sscan->rs_rd);
+	pgstat_count_heap_getnext(sscan->rs_rd);
+	return true;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Parallel scan callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static Size
+olap_am_parallelscan_estimate(Relation rel)
+{
+	return sizeof(ParallelOlapScanDescData);
+}
+
+static Size
+olap_am_parallelscan_initialize(Relation rel, ParallelTableScanDesc pscan)
+{
+	ParallelOlapScanDescData *ppscan = (ParallelOlapScanDescData *) pscan;
+
+	ppscan->base.phs_relid = RelationGetRelid(rel);
+	ppscan->base.phs_syncscan = false;
+	pg_atomic_init_u64(&ppscan->next_stripe, 0);
+	return sizeof(ParallelOlapScanDescData);
+}
+
+static void
+olap_am_parallelscan_reinitialize(Relation rel, ParallelTableScanDesc pscan)
+{
+	ParallelOlapScanDescData *ppscan = (ParallelOlapScanDescData *) pscan;
+
+	pg_atomic_write_u64(&ppscan->next_stripe, 0);
+}
+
+
+/* ------------------------------------------------------------------------
+ * Index scan callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static IndexFetchTableData *
+olap_am_index_fetch_begin(Relation rel)
+{
+	refuse("index scanning", HINT_CONVERT);
+	return NULL;				/* keep compiler quiet */
+}
+
+static void
+olap_am_index_fetch_reset(IndexFetchTableData *scan)
+{
+}
+
+static void
+olap_am_index_fetch_end(IndexFetchTableData *scan)
+{
+}
+
+static bool
+olap_am_index_fetch_tuple(struct IndexFetchTableData *scan, ItemPointer tid,
+						  Snapshot snapshot, TupleTableSlot *slot,
+						  bool *call_again, bool *all_dead)
+{
+	refuse("index scanning", HINT_CONVERT);
+	return false;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Callbacks for non-modifying operations on individual tuples
+ * ------------------------------------------------------------------------
+ */
+
+static bool
+olap_am_tuple_fetch_row_version(Relation rel, ItemPointer tid,
+								Snapshot snapshot, TupleTableSlot *slot)
+{
+	WriteStateFlushRelation(rel);
+
+	ExecClearTuple(slot);
+	if (!StripeReaderFetchRow(rel, metadata_snapshot(snapshot),
+							  TidToRowNumber(tid),
+							  slot->tts_values, slot->tts_isnull))
+		return false;
+	ExecStoreVirtualTuple(slot);
+	ExecMaterializeSlot(slot);
+	slot->tts_tid = *tid;
+	slot->tts_tableOid = RelationGetRelid(rel);
+	return true;
+}
+
+static bool
+olap_am_tuple_tid_valid(TableScanDesc scan, ItemPointer tid)
+{
+	return ItemPointerIsValid(tid);
+}
+
+static void
+olap_am_tuple_get_latest_tid(TableScanDesc scan, ItemPointer tid)
+{
+	/* rows never move, so the latest version is the one given */
+}
+
+static bool
+olap_am_tuple_satisfies_snapshot(Relation rel, TupleTableSlot *slot,
+								 Snapshot snapshot)
+{
+	uint64		storage_id = MetapageStorageId(rel);
+	uint32		group_index;
+
+	return storage_id != 0 &&
+		StripeCatalogFindRow(storage_id, TidToRowNumber(&slot->tts_tid),
+							 metadata_snapshot(snapshot), &group_index) != NULL;
+}
+
+static TransactionId
+olap_am_index_delete_tuples(Relation rel, TM_IndexDeleteOp *delstate)
+{
+	elog(ERROR, "olap tables have no indexes to delete entries from");
+	return InvalidTransactionId;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Manipulation of physical tuples
+ * ------------------------------------------------------------------------
+ */
+
+static void
+olap_am_tuple_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
+					 int options, BulkInsertState bistate)
+{
+	WriteStateInsert(rel, slot, cid);
+	pgstat_count_heap_insert(rel, 1);
+}
+
+static void
+olap_am_tuple_insert_speculative(Relation rel, TupleTableSlot *slot,
+								 CommandId cid, int options,
+								 BulkInsertState bistate, uint32 specToken)
+{
+	refuse("INSERT ... ON CONFLICT", HINT_CONVERT);
+}
+
+static void
+olap_am_tuple_complete_speculative(Relation rel, TupleTableSlot *slot,
+								   uint32 specToken, bool succeeded)
+{
+	refuse("INSERT ... ON CONFLICT", HINT_CONVERT);
+}
+
+static void
+olap_am_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
+					 CommandId cid, int options, BulkInsertState bistate)
+{
+	int			i;
+
+	for (i = 0; i < ntuples; i++)
+		WriteStateInsert(rel, slots[i], cid);
+	pgstat_count_heap_insert(rel, ntuples);
+}
+
+static TM_Result
+olap_am_tuple_delete(Relation rel, ItemPointer tid, CommandId cid,
+					 Snapshot snapshot, Snapshot crosscheck, bool wait,
+					 TM_FailureData *tmfd, bool changingPart)
+{
+	refuse("DELETE", "Use TRUNCATE to remove all rows, or " HINT_CONVERT);
+	return TM_Ok;
+}
+
+static TM_Result
+olap_am_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
+					 CommandId cid, Snapshot snapshot, Snapshot crosscheck,
+					 bool wait, TM_FailureData *tmfd,
+					 LockTupleMode *lockmode, bool *update_indexes)
+{
+	refuse("UPDATE", HINT_CONVERT);
+	return TM_Ok;
+}
+
+static TM_Result
+olap_am_tuple_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
+				   TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
+				   LockWaitPolicy wait_policy, uint8 flags,
+				   TM_FailureData *tmfd)
+{
+	refuse("locking rows", "Lock the whole table with LOCK TABLE instead.");
+	return TM_Ok;
+}
+
+
+/* ------------------------------------------------------------------------
+ * DDL related callbacks
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Deletes the metadata of the storage rel currently points at (before a
+ * TRUNCATE or rewrite gives it a new file) and forgets buffered rows.
+ */
+static void
+forget_current_storage(Relation rel)
+{
+	WriteStateDiscard(rel->rd_node);
+	if (smgrexists(RelationGetSmgr(rel), MAIN_FORKNUM) && OlapCatalogsExist())
+	{
+		uint64		storage_id = MetapageStorageId(rel);
+
+		if (storage_id != 0)
+			StripeCatalogDeleteStorage(storage_id);
+	}
+}
+
+static void
+olap_am_relation_set_new_filenode(Relation rel, const RelFileNode *newrnode,
+								  char persistence, TransactionId *freezeXid,
+								  MultiXactId *minmulti)
+{
+	SMgrRelation srel;
+
+	if (persistence == RELPERSISTENCE_UNLOGGED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("unlogged olap tables are not supported"),
+				 errhint("Create a logged or temporary table instead.")));
+
+	/* TRUNCATE: the old file's stripes go away with it, transactionally */
+	if (!RelFileNodeEquals(rel->rd_node, *newrnode))
+		forget_current_storage(rel);
+
+	/* rows carry no transaction ids: nothing ever needs freezing */
+	*freezeXid = InvalidTransactionId;
+	*minmulti = InvalidMultiXactId;
+
+	srel = RelationCreateStorage(*newrnode, persistence, true);
+	smgrclose(srel);
+}
+
+static void
+olap_am_relation_nontransactional_truncate(Relation rel)
+{
+	forget_current_storage(rel);
+	RelationTruncate(rel, 0);
+}
+
+/* ALTER TABLE ... SET TABLESPACE: copies the files; the storage id moves along. */
+static void
+olap_am_relation_copy_data(Relation rel, const RelFileNode *newrnode)
+{
+	SMgrRelation dstrel = smgropen(*newrnode, rel->rd_backend);
+	ForkNumber	fork;
+
+	WriteStateFlushRelation(rel);
+	FlushRelationBuffers(rel);
+	RelationCreateStorage(*newrnode, rel->rd_rel->relpersistence, true);
+	RelationCopyStorage(RelationGetSmgr(rel), dstrel, MAIN_FORKNUM,
+						rel->rd_rel->relpersistence);
+	for (fork = MAIN_FORKNUM + 1; fork <= MAX_FORKNUM; fork++)
+	{
+		if (smgrexists(RelationGetSmgr(rel), fork))
+		{
+			smgrcreate(dstrel, fork, false);
+			if (RelationIsPermanent(rel))
+				log_smgrcreate(newrnode, fork);
+			RelationCopyStorage(RelationGetSmgr(rel), dstrel, fork,
+								rel->rd_rel->relpersistence);
+		}
+	}
+	RelationDropStorage(rel);
+	smgrclose(dstrel);
+}
+
+/* VACUUM FULL and CLUSTER: rewrites every visible row into NewTable. */
+static void
+olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
+								  Relation OldIndex, bool use_sort,
+								  TransactionId OldestXmin,
+								  TransactionId *xid_cutoff,
+								  MultiXactId *multi_cutoff,
+								  double *num_tuples, double *tups_vacuumed,
+								  double *tups_recently_dead)
+{
+	TupleTableSlot *slot;
+	StripeReader *reader;
+	uint64		row_number;
+
+	if (OldIndex != NULL)
+		refuse("CLUSTER", "Use VACUUM FULL to rewrite the table.");
+
+	WriteStateFlushRelation(OldTable);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(NewTable), &TTSOpsVirtual);
+	reader = StripeReaderBegin(OldTable, GetLatestSnapshot(), NULL);
+	*num_tuples = 0;
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		ExecClearTuple(slot);
+		if (!StripeReaderNext(reader, slot->tts_values, slot->tts_isnull,
+							  &row_number))
+			break;
+		ExecStoreVirtualTuple(slot);
+		WriteStateInsert(NewTable, slot, GetCurrentCommandId(true));
+		*num_tuples += 1;
+	}
+	StripeReaderEnd(reader);
+	ExecDropSingleTupleTableSlot(slot);
+	WriteStateFlushRelation(NewTable);
+
+	*tups_vacuumed = 0;
+	*tups_recently_dead = 0;
+	*xid_cutoff = InvalidTransactionId;
+	*multi_cutoff = InvalidMultiXactId;
+}
+
+/* Number of rows in the stripes visible to snapshot. */
+static double
+visible_row_count(Relation rel, Snapshot snapshot)
+{
+	uint64		storage_id = MetapageStorageId(rel);
+	double		rows = 0;
+	ListCell   *lc;
+	List	   *stripes;
+
+	if (storage_id == 0)
+		return 0;
+	stripes = StripeCatalogList(storage_id, snapshot);
+	foreach(lc, stripes)
+		rows += ((StripeMeta *) lfirst(lc))->row_count;
+	list_free_deep(stripes);
+	return rows;
+}
+
+static void
+olap_am_relation_vacuum(Relation rel, struct VacuumParams *params,
+						BufferAccessStrategy bstrategy)
+{
+	BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
+	double		rows = visible_row_count(rel, metadata_snapshot(NULL));
+
+	vac_update_relstats(rel, nblocks, rows, 0,
+						rel->rd_rel->relhasindex,
+						InvalidTransactionId, InvalidMultiXactId,
+						NULL, NULL, false);
+}
+
+/*
+ * ANALYZE samples physical block numbers; block b of n stands for the
+ * b-th n-th of the visible rows in stripe order.
+ */
+static bool
+olap_am_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
+								BufferAccessStrategy bstrategy)
+{
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+	uint64		total = StripeReaderTotalRows(scan->reader);
+
+	if (scan->analyze_nblocks == 0)
+		scan->analyze_nblocks = RelationGetNumberOfBlocks(sscan->rs_rd);
+	if (scan->analyze_nblocks == 0 || total == 0)
+		return false;
+
+	scan->analyze_next = (uint64) ((double) blockno * total / scan->analyze_nblocks);
+	scan->analyze_end = (uint64) ((double) (blockno + 1) * total / scan->analyze_nblocks);
+	return scan->analyze_next < scan->analyze_end;
+}
+
+static bool
+olap_am_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
+								double *liverows, double *deadrows,
+								TupleTableSlot *slot)
+{
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+	uint64		row_number;
+
+	if (scan->analyze_next >= scan->analyze_end ||
+		!StripeReaderSeekOrdinal(scan->reader, scan->analyze_next))
+		return false;
+
+	ExecClearTuple(slot);
+	if (!StripeReaderNext(scan->reader, slot->tts_values, slot->tts_isnull,
+						  &row_number))
+		return false;
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tid = RowNumberToTid(row_number);
+	scan->analyze_next++;
+	*liverows += 1;
+	return true;
+}
+
+static double
+olap_am_index_build_range_scan(Relation table_rel, Relation index_rel,
+							   struct IndexInfo *index_info, bool allow_sync,
+							   bool anyvisible, bool progress,
+							   BlockNumber start_blockno, BlockNumber numblocks,
+							   IndexBuildCallback callback,
+							   void *callback_state, TableScanDesc scan)
+{
+	refuse("creating an index", HINT_CONVERT);
+	return 0;
+}
+
+static void
+olap_am_index_validate_scan(Relation table_rel, Relation index_rel,
+							struct IndexInfo *index_info, Snapshot snapshot,
+							struct ValidateIndexState *state)
+{
+	refuse("creating an index", HINT_CONVERT);
+}
+
+
+/* ------------------------------------------------------------------------
+ * Miscellaneous callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static bool
+olap_am_relation_needs_toast_table(Relation rel)
+{
+	/* large values are stored inside chunks, never in a TOAST table */
+	return false;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Planner related callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static void
+olap_am_relation_estimate_size(Relation rel, int32 *attr_widths,
+							   BlockNumber *pages, double *tuples,
+							   double *allvisfrac)
+{
+	*pages = RelationGetNumberOfBlocks(rel);
+	*tuples = visible_row_count(rel, metadata_snapshot(NULL));
+	*allvisfrac = 0;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Executor related callbacks
+ * ------------------------------------------------------------------------
+ */
+
+static bool
+olap_am_scan_sample_next_block(TableScanDesc scan, SampleScanState *scanstate)
+{
+	refuse("TABLESAMPLE", "Sample with WHERE random() < fraction instead.");
+	return false;
+}
+
+static bool
+olap_am_scan_sample_next_tuple(TableScanDesc scan, SampleScanState *scanstate,
+							   TupleTableSlot *slot)
+{
+	refuse("TABLESAMPLE", "Sample with WHERE random() < fraction instead.");
+	return false;
+}
+
+
+/* ------------------------------------------------------------------------
+ * Definition of the olap table access method
+ * ------------------------------------------------------------------------
+ */
+
+static const TableAmRoutine olap_methods = {
+	.type = T_TableAmRoutine,
+
+	.slot_callbacks = olap_am_slot_callbacks,
+
+	.scan_begin = olap_am_scan_begin,
+	.scan_end = olap_am_scan_end,
+	.scan_rescan = olap_am_scan_rescan,
+	.scan_getnextslot = olap_am_scan_getnextslot,
+
+	.parallelscan_estimate = olap_am_parallelscan_estimate,
+	.parallelscan_initialize = olap_am_parallelscan_initialize,
+	.parallelscan_reinitialize = olap_am_parallelscan_reinitialize,
+
+	.index_fetch_begin = olap_am_index_fetch_begin,
+	.index_fetch_reset = olap_am_index_fetch_reset,
+	.index_fetch_end = olap_am_index_fetch_end,
+	.index_fetch_tuple = olap_am_index_fetch_tuple,
+
+	.tuple_insert = olap_am_tuple_insert,
+	.tuple_insert_speculative = olap_am_tuple_insert_speculative,
+	.tuple_complete_speculative = olap_am_tuple_complete_speculative,
+	.multi_insert = olap_am_multi_insert,
+	.tuple_delete = olap_am_tuple_delete,
+	.tuple_update = olap_am_tuple_update,
+	.tuple_lock = olap_am_tuple_lock,
+
+	.tuple_fetch_row_version = olap_am_tuple_fetch_row_version,
+	.tuple_get_latest_tid = olap_am_tuple_get_latest_tid,
+	.tuple_tid_valid = olap_am_tuple_tid_valid,
+	.tuple_satisfies_snapshot = olap_am_tuple_satisfies_snapshot,
+	.index_delete_tuples = olap_am_index_delete_tuples,
+
+	.relation_set_new_filenode = olap_am_relation_set_new_filenode,
+	.relation_nontransactional_truncate = olap_am_relation_nontransactional_truncate,
+	.relation_copy_data = olap_am_relation_copy_data,
+	.relation_copy_for_cluster = olap_am_relation_copy_for_cluster,
+	.relation_vacuum = olap_am_relation_vacuum,
+	.scan_analyze_next_block = olap_am_scan_analyze_next_block,
+	.scan_analyze_next_tuple = olap_am_scan_analyze_next_tuple,
+	.index_build_range_scan = olap_am_index_build_range_scan,
+	.index_validate_scan = olap_am_index_validate_scan,
+
+	.relation_size = table_block_relation_size,
+	.relation_needs_toast_table = olap_am_relation_needs_toast_table,
+
+	.relation_estimate_size = olap_am_relation_estimate_size,
+
+	.scan_bitmap_next_block = NULL,
+	.scan_bitmap_next_tuple = NULL,
+	.scan_sample_next_block = olap_am_scan_sample_next_block,
+	.scan_sample_next_tuple = olap_am_scan_sample_next_tuple
+};
+
+const TableAmRoutine *
+OlapTableAmRoutine(void)
+{
+	return &olap_methods;
+}
+
+bool
+IsOlapRelation(Relation rel)
+{
+	return rel->rd_tableam == &olap_methods;
+}
+
+/* True when amoid is an access method whose handler is ours. */
+bool
+IsOlapAccessMethod(Oid amoid)
+{
+	HeapTuple	tup = SearchSysCache1(AMOID, ObjectIdGetDatum(amoid));
+	Form_pg_am	form;
+	bool		result;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	form = (Form_pg_am) GETSTRUCT(tup);
+	result = form->amtype == AMTYPE_TABLE &&
+		DatumGetPointer(OidFunctionCall1(form->amhandler, (Datum) 0)) ==
+		(Pointer) &olap_methods;
+	ReleaseSysCache(tup);
+	return result;
+}
+
+Datum
+olap_tableam_handler(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(&olap_methods);
+}

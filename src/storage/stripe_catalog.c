@@ -1,0 +1,494 @@
+/*-------------------------------------------------------------------------
+ *
+ * stripe_catalog.c
+ *	  Reading and writing stripe metadata in the catalog tables
+ *	  olap.stripe, olap.chunk_group and olap.chunk.
+ *
+ * These are ordinary heap tables created by the extension script, so the
+ * metadata of a stripe is MVCC-visible exactly when the transaction that
+ * wrote the stripe commits.  Rows are written directly with heap_insert
+ * (and the indexes maintained here), not through SQL: the command id is the
+ * one of the statement that buffered the rows, which lets a later command of
+ * the same transaction see a stripe that was flushed lazily (see
+ * write_state.c).  Readers pass the snapshot of the scan they serve.
+ *
+ * The column numbers below must match olap_ext--*.sql.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/index.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "storage/stripe_catalog.h"
+
+/* olap.stripe */
+#define Natts_stripe 7
+#define Anum_stripe_storage_id 1
+#define Anum_stripe_stripe_num 2
+#define Anum_stripe_row_count 3
+#define Anum_stripe_chunk_group_count 4
+#define Anum_stripe_column_count 5
+#define Anum_stripe_stored_bytes 6
+#define Anum_stripe_raw_bytes 7
+
+/* olap.chunk_group */
+#define Natts_chunk_group 7
+#define Anum_chunk_group_storage_id 1
+#define Anum_chunk_group_stripe_num 2
+#define Anum_chunk_group_group_num 3
+#define Anum_chunk_group_first_row_number 4
+#define Anum_chunk_group_row_count 5
+#define Anum_chunk_group_first_block 6
+#define Anum_chunk_group_byte_length 7
+
+/* olap.chunk */
+#define Natts_chunk 12
+#define Anum_chunk_storage_id 1
+#define Anum_chunk_stripe_num 2
+#define Anum_chunk_group_num 3
+#define Anum_chunk_attr_num 4
+#define Anum_chunk_byte_offset 5
+#define Anum_chunk_byte_length 6
+#define Anum_chunk_raw_bytes 7
+#define Anum_chunk_null_count 8
+#define Anum_chunk_encoding 9
+#define Anum_chunk_compression 10
+#define Anum_chunk_min_value 11
+#define Anum_chunk_max_value 12
+
+/* Looks up a relation of schema olap; errors if it is missing. */
+static Oid
+olap_catalog_relid(const char *name)
+{
+	Oid			nsp = get_namespace_oid("olap", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("olap_ext catalog olap.%s does not exist", name),
+				 errhint("Run CREATE EXTENSION olap_ext in this database.")));
+	return relid;
+}
+
+/* True when the extension's catalogs exist in this database. */
+bool
+OlapCatalogsExist(void)
+{
+	Oid			nsp = get_namespace_oid("olap", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid("stripe", nsp)) &&
+		OidIsValid(get_relname_relid("chunk_group", nsp)) &&
+		OidIsValid(get_relname_relid("chunk", nsp));
+}
+
+/*
+ * Inserts tup into rel with command id cid and adds its index entries.
+ * The indexes are plain column indexes, so no executor state is needed.
+ */
+static void
+insert_with_cid(Relation rel, CatalogIndexState indstate, HeapTuple tup,
+				CommandId cid)
+{
+	TupleTableSlot *slot;
+	int			i;
+
+	heap_insert(rel, tup, cid, 0, NULL);
+
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tup, slot, false);
+	for (i = 0; i < indstate->ri_NumIndices; i++)
+	{
+		Relation	index = indstate->ri_IndexRelationDescs[i];
+		IndexInfo  *info = indstate->ri_IndexRelationInfo[i];
+		Datum		values[INDEX_MAX_KEYS];
+		bool		isnull[INDEX_MAX_KEYS];
+
+		FormIndexDatum(info, slot, NULL, values, isnull);
+		index_insert(index, values, isnull, &tup->t_self, rel,
+					 info->ii_Unique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+					 false, info);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * Writes the metadata rows of a stripe (the stripe, its chunk groups and
+ * their chunks) with command id cid.
+ */
+void
+StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
+{
+	Relation	stripe_rel = table_open(olap_catalog_relid("stripe"), RowExclusiveLock);
+	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), RowExclusiveLock);
+	Relation	chunk_rel = table_open(olap_catalog_relid("chunk"), RowExclusiveLock);
+	CatalogIndexState stripe_ind = CatalogOpenIndexes(stripe_rel);
+	CatalogIndexState group_ind = CatalogOpenIndexes(group_rel);
+	CatalogIndexState chunk_ind = CatalogOpenIndexes(chunk_rel);
+	Datum		values[Natts_chunk];
+	bool		nulls[Natts_chunk];
+	HeapTuple	tup;
+	uint32		g;
+
+	/* Marks the command as having written, so it is followed by a CCI. */
+	(void) GetCurrentCommandId(true);
+
+	memset(nulls, 0, sizeof(nulls));
+	values[Anum_stripe_storage_id - 1] = Int64GetDatum(storage_id);
+	values[Anum_stripe_stripe_num - 1] = Int64GetDatum(stripe->stripe_num);
+	values[Anum_stripe_row_count - 1] = Int64GetDatum(stripe->row_count);
+	values[Anum_stripe_chunk_group_count - 1] = Int32GetDatum(stripe->chunk_group_count);
+	values[Anum_stripe_column_count - 1] = Int32GetDatum(stripe->column_count);
+	values[Anum_stripe_stored_bytes - 1] = Int64GetDatum(stripe->stored_bytes);
+	values[Anum_stripe_raw_bytes - 1] = Int64GetDatum(stripe->raw_bytes);
+	tup = heap_form_tuple(RelationGetDescr(stripe_rel), values, nulls);
+	insert_with_cid(stripe_rel, stripe_ind, tup, cid);
+	heap_freetuple(tup);
+
+	for (g = 0; g < stripe->chunk_group_count; g++)
+	{
+		const ChunkGroupMeta *group = &stripe->groups[g];
+		uint32		a;
+
+		CHECK_FOR_INTERRUPTS();
+
+		memset(nulls, 0, sizeof(nulls));
+		values[Anum_chunk_group_storage_id - 1] = Int64GetDatum(storage_id);
+		values[Anum_chunk_group_stripe_num - 1] = Int64GetDatum(stripe->stripe_num);
+		values[Anum_chunk_group_group_num - 1] = Int32GetDatum(group->group_num);
+		values[Anum_chunk_group_first_row_number - 1] = Int64GetDatum(group->first_row_number);
+		values[Anum_chunk_group_row_count - 1] = Int32GetDatum(group->row_count);
+		values[Anum_chunk_group_first_block - 1] = Int64GetDatum(group->first_block);
+		values[Anum_chunk_group_byte_length - 1] = Int64GetDatum(group->byte_length);
+		tup = heap_form_tuple(RelationGetDescr(group_rel), values, nulls);
+		insert_with_cid(group_rel, group_ind, tup, cid);
+		heap_freetuple(tup);
+
+		for (a = 0; a < stripe->column_count; a++)
+		{
+			const ChunkMeta *chunk = &group->chunks[a];
+
+			if (!chunk->present)
+				continue;
+
+			memset(nulls, 0, sizeof(nulls));
+			values[Anum_chunk_storage_id - 1] = Int64GetDatum(storage_id);
+			values[Anum_chunk_stripe_num - 1] = Int64GetDatum(stripe->stripe_num);
+			values[Anum_chunk_group_num - 1] = Int32GetDatum(group->group_num);
+			values[Anum_chunk_attr_num - 1] = Int32GetDatum(a + 1);
+			values[Anum_chunk_byte_offset - 1] = Int64GetDatum(chunk->byte_offset);
+			values[Anum_chunk_byte_length - 1] = Int64GetDatum(chunk->byte_length);
+			values[Anum_chunk_raw_bytes - 1] = Int64GetDatum(chunk->raw_bytes);
+			values[Anum_chunk_null_count - 1] = Int32GetDatum(chunk->null_count);
+			values[Anum_chunk_encoding - 1] = Int16GetDatum(chunk->encoding);
+			values[Anum_chunk_compression - 1] = Int16GetDatum(chunk->compression);
+			values[Anum_chunk_min_value - 1] = PointerGetDatum(chunk->min_value);
+			nulls[Anum_chunk_min_value - 1] = (chunk->min_value == NULL);
+			values[Anum_chunk_max_value - 1] = PointerGetDatum(chunk->max_value);
+			nulls[Anum_chunk_max_value - 1] = (chunk->max_value == NULL);
+			tup = heap_form_tuple(RelationGetDescr(chunk_rel), values, nulls);
+			insert_with_cid(chunk_rel, chunk_ind, tup, cid);
+			heap_freetuple(tup);
+		}
+	}
+
+	CatalogCloseIndexes(chunk_ind);
+	CatalogCloseIndexes(group_ind);
+	CatalogCloseIndexes(stripe_ind);
+	table_close(chunk_rel, RowExclusiveLock);
+	table_close(group_rel, RowExclusiveLock);
+	table_close(stripe_rel, RowExclusiveLock);
+}
+
+/* Sets up key[0..nkeys-1] as int8 equality on the leading index columns. */
+static void
+init_int8_keys(ScanKeyData *key, int nkeys, const int64 *vals)
+{
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+		ScanKeyInit(&key[i], i + 1, BTEqualStrategyNumber, F_INT8EQ,
+					Int64GetDatum(vals[i]));
+}
+
+static StripeMeta *
+stripe_from_tuple(HeapTuple tup, TupleDesc desc)
+{
+	Datum		values[Natts_stripe];
+	bool		nulls[Natts_stripe];
+	StripeMeta *stripe = palloc0(sizeof(StripeMeta));
+
+	heap_deform_tuple(tup, desc, values, nulls);
+	stripe->stripe_num = DatumGetInt64(values[Anum_stripe_stripe_num - 1]);
+	stripe->row_count = DatumGetInt64(values[Anum_stripe_row_count - 1]);
+	stripe->chunk_group_count = DatumGetInt32(values[Anum_stripe_chunk_group_count - 1]);
+	stripe->column_count = DatumGetInt32(values[Anum_stripe_column_count - 1]);
+	stripe->stored_bytes = DatumGetInt64(values[Anum_stripe_stored_bytes - 1]);
+	stripe->raw_bytes = DatumGetInt64(values[Anum_stripe_raw_bytes - 1]);
+	return stripe;
+}
+
+/*
+ * Returns the stripes of a storage visible to snapshot, in stripe number
+ * order, without their chunk groups.
+ */
+List *
+StripeCatalogList(uint64 storage_id, Snapshot snapshot)
+{
+	Relation	rel = table_open(olap_catalog_relid("stripe"), AccessShareLock);
+	Relation	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
+	ScanKeyData key[1];
+	int64		keyvals[1] = {(int64) storage_id};
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *result = NIL;
+
+	init_int8_keys(key, 1, keyvals);
+	scan = systable_beginscan_ordered(rel, idx, snapshot, 1, key);
+	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+		result = lappend(result, stripe_from_tuple(tup, RelationGetDescr(rel)));
+	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+static void
+group_from_tuple(HeapTuple tup, TupleDesc desc, ChunkGroupMeta *group)
+{
+	Datum		values[Natts_chunk_group];
+	bool		nulls[Natts_chunk_group];
+
+	heap_deform_tuple(tup, desc, values, nulls);
+	group->group_num = DatumGetInt32(values[Anum_chunk_group_group_num - 1]);
+	group->first_row_number = DatumGetInt64(values[Anum_chunk_group_first_row_number - 1]);
+	group->row_count = DatumGetInt32(values[Anum_chunk_group_row_count - 1]);
+	group->first_block = (BlockNumber) DatumGetInt64(values[Anum_chunk_group_first_block - 1]);
+	group->byte_length = DatumGetInt64(values[Anum_chunk_group_byte_length - 1]);
+}
+
+/*
+ * Fills stripe->groups (and each group's chunks) from the catalogs.
+ * Inconsistent metadata (a missing group, a chunk of an unknown group) is
+ * reported as corruption.
+ */
+void
+StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot)
+{
+	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), AccessShareLock);
+	Relation	chunk_rel = table_open(olap_catalog_relid("chunk"), AccessShareLock);
+	Relation	group_idx = index_open(get_relname_relid("chunk_group_pkey", RelationGetNamespace(group_rel)), AccessShareLock);
+	Relation	chunk_idx = index_open(get_relname_relid("chunk_pkey", RelationGetNamespace(chunk_rel)), AccessShareLock);
+	ScanKeyData key[2];
+	int64		keyvals[2] = {(int64) storage_id, (int64) stripe->stripe_num};
+	SysScanDesc scan;
+	HeapTuple	tup;
+	uint32		ngroups = 0;
+	uint32		g;
+
+	stripe->groups = palloc0(sizeof(ChunkGroupMeta) * Max(stripe->chunk_group_count, 1));
+	for (g = 0; g < stripe->chunk_group_count; g++)
+		stripe->groups[g].chunks = palloc0(sizeof(ChunkMeta) * Max(stripe->column_count, 1));
+
+	init_int8_keys(key, 2, keyvals);
+	scan = systable_beginscan_ordered(group_rel, group_idx, snapshot, 2, key);
+	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+	{
+		ChunkGroupMeta tmp;
+
+		group_from_tuple(tup, RelationGetDescr(group_rel), &tmp);
+		if (tmp.group_num != ngroups || ngroups >= stripe->chunk_group_count)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg_internal("olap storage " UINT64_FORMAT " stripe " UINT64_FORMAT ": unexpected chunk group %u in metadata",
+									 storage_id, stripe->stripe_num, tmp.group_num)));
+		tmp.chunks = stripe->groups[ngroups].chunks;
+		stripe->groups[ngroups++] = tmp;
+	}
+	systable_endscan_ordered(scan);
+	if (ngroups != stripe->chunk_group_count)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg_internal("olap storage " UINT64_FORMAT " stripe " UINT64_FORMAT ": metadata lists %u chunk groups, expected %u",
+								 storage_id, stripe->stripe_num, ngroups,
+								 stripe->chunk_group_count)));
+
+	scan = systable_beginscan_ordered(chunk_rel, chunk_idx, snapshot, 2, key);
+	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
+	{
+		Datum		values[Natts_chunk];
+		bool		nulls[Natts_chunk];
+		int32		group_num;
+		int32		attr_num;
+		ChunkMeta  *chunk;
+
+		heap_deform_tuple(tup, RelationGetDescr(chunk_rel), values, nulls);
+		group_num = DatumGetInt32(values[Anum_chunk_group_num - 1]);
+		attr_num = DatumGetInt32(values[Anum_chunk_attr_num - 1]);
+		if (group_num < 0 || group_num >= (int32) ngroups ||
+			attr_num < 1 || attr_num > (int32) stripe->column_count)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg_internal("olap storage " UINT64_FORMAT " stripe " UINT64_FORMAT ": chunk metadata for group %d column %d is out of range",
+									 storage_id, stripe->stripe_num, group_num, attr_num)));
+		chunk = &stripe->groups[group_num].chunks[attr_num - 1];
+		chunk->present = true;
+		chunk->byte_offset = DatumGetInt64(values[Anum_chunk_byte_offset - 1]);
+		chunk->byte_length = DatumGetInt64(values[Anum_chunk_byte_length - 1]);
+		chunk->raw_bytes = DatumGetInt64(values[Anum_chunk_raw_bytes - 1]);
+		chunk->null_count = DatumGetInt32(values[Anum_chunk_null_count - 1]);
+		chunk->encoding = DatumGetInt16(values[Anum_chunk_encoding - 1]);
+		chunk->compression = DatumGetInt16(values[Anum_chunk_compression - 1]);
+		chunk->min_value = nulls[Anum_chunk_min_value - 1] ? NULL :
+			DatumGetByteaPCopy(values[Anum_chunk_min_value - 1]);
+		chunk->max_value = nulls[Anum_chunk_max_value - 1] ? NULL :
+			DatumGetByteaPCopy(values[Anum_chunk_max_value - 1]);
+	}
+	systable_endscan_ordered(scan);
+
+	index_close(chunk_idx, AccessShareLock);
+	index_close(group_idx, AccessShareLock);
+	table_close(chunk_rel, AccessShareLock);
+	table_close(group_rel, AccessShareLock);
+}
+
+/*
+ * Finds the chunk group holding row_number among the stripes visible to
+ * snapshot.  Returns the stripe with its groups loaded and sets
+ * *group_index, or returns NULL when no visible chunk group holds the row.
+ */
+StripeMeta *
+StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
+					 uint32 *group_index)
+{
+	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), AccessShareLock);
+	Relation	row_idx = index_open(get_relname_relid("chunk_group_row_idx", RelationGetNamespace(group_rel)), AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	StripeMeta *result = NULL;
+	uint64		stripe_num = 0;
+	uint32		group_num = 0;
+	bool		found = false;
+
+	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum((int64) storage_id));
+	ScanKeyInit(&key[1], 2, BTLessEqualStrategyNumber, F_INT8LE,
+				Int64GetDatum((int64) row_number));
+	scan = systable_beginscan_ordered(group_rel, row_idx, snapshot, 2, key);
+	/* The last visible group starting at or before the row may hold it. */
+	while ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
+	{
+		ChunkGroupMeta group;
+		Datum		stripe_datum;
+		bool		isnull;
+
+		group_from_tuple(tup, RelationGetDescr(group_rel), &group);
+		if (row_number < group.first_row_number + group.row_count)
+		{
+			stripe_datum = heap_getattr(tup, Anum_chunk_group_stripe_num,
+										RelationGetDescr(group_rel), &isnull);
+			stripe_num = DatumGetInt64(stripe_datum);
+			group_num = group.group_num;
+			found = true;
+		}
+		break;
+	}
+	systable_endscan_ordered(scan);
+	index_close(row_idx, AccessShareLock);
+	table_close(group_rel, AccessShareLock);
+
+	if (found)
+	{
+		Relation	rel = table_open(olap_catalog_relid("stripe"), AccessShareLock);
+		Relation	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
+		int64		keyvals[2] = {(int64) storage_id, (int64) stripe_num};
+
+		init_int8_keys(key, 2, keyvals);
+		scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
+		tup = systable_getnext_ordered(scan, ForwardScanDirection);
+		if (tup != NULL)
+			result = stripe_from_tuple(tup, RelationGetDescr(rel));
+		systable_endscan_ordered(scan);
+		index_close(idx, AccessShareLock);
+		table_close(rel, AccessShareLock);
+
+		if (result != NULL)
+		{
+			StripeCatalogLoadGroups(storage_id, result, snapshot);
+			*group_index = group_num;
+		}
+	}
+	return result;
+}
+
+/* Deletes every metadata row of a storage id (transactionally). */
+void
+StripeCatalogDeleteStorage(uint64 storage_id)
+{
+	const char *catalogs[] = {"chunk", "chunk_group", "stripe"};
+	int			i;
+
+	for (i = 0; i < lengthof(catalogs); i++)
+	{
+		Relation	rel = table_open(olap_catalog_relid(catalogs[i]), RowExclusiveLock);
+		ScanKeyData key[1];
+		int64		keyvals[1] = {(int64) storage_id};
+		SysScanDesc scan;
+		HeapTuple	tup;
+		char	   *pkey = psprintf("%s_pkey", catalogs[i]);
+
+		init_int8_keys(key, 1, keyvals);
+		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
+								  true, NULL, 1, key);
+		while ((tup = systable_getnext(scan)) != NULL)
+			simple_heap_delete(rel, &tup->t_self);
+		systable_endscan(scan);
+		table_close(rel, RowExclusiveLock);
+	}
+}
+
+/* Deep-copies a stripe's metadata into CurrentMemoryContext. */
+StripeMeta *
+StripeMetaCopy(const StripeMeta *stripe)
+{
+	StripeMeta *copy = palloc(sizeof(StripeMeta));
+	uint32		g;
+
+	*copy = *stripe;
+	if (stripe->groups == NULL)
+		return copy;
+
+	copy->groups = palloc(sizeof(ChunkGroupMeta) * Max(stripe->chunk_group_count, 1));
+	for (g = 0; g < stripe->chunk_group_count; g++)
+	{
+		uint32		a;
+
+		copy->groups[g] = stripe->groups[g];
+		copy->groups[g].chunks = palloc(sizeof(ChunkMeta) * Max(stripe->column_count, 1));
+		for (a = 0; a < stripe->column_count; a++)
+		{
+			ChunkMeta  *c = &copy->groups[g].chunks[a];
+
+			*c = stripe->groups[g].chunks[a];
+			if (c->min_value)
+				c->min_value = DatumGetByteaPCopy(PointerGetDatum(c->min_value));
+			if (c->max_value)
+				c->max_value = DatumGetByteaPCopy(PointerGetDatum(c->max_value));
+		}
+	}
+	return copy;
+}

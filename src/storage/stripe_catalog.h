@@ -1,0 +1,62 @@
+/*-------------------------------------------------------------------------
+ *
+ * stripe_catalog.h
+ *	  In-memory form of stripe metadata and its storage in the catalog
+ *	  tables olap.stripe, olap.chunk_group and olap.chunk.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_STRIPE_CATALOG_H
+#define OLAP_STRIPE_CATALOG_H
+
+#include "nodes/pg_list.h"
+#include "storage/block.h"
+#include "utils/snapshot.h"
+
+/* One column of one chunk group. */
+typedef struct ChunkMeta
+{
+	bool		present;		/* false: nothing stored (dropped column) */
+	uint64		byte_offset;	/* from the start of the chunk group */
+	uint64		byte_length;
+	uint64		raw_bytes;		/* values in plain form */
+	uint32		null_count;
+	int16		encoding;		/* OlapEncoding */
+	int16		compression;	/* OlapCompression */
+	bytea	   *min_value;		/* serialised datum, NULL when unknown */
+	bytea	   *max_value;
+} ChunkMeta;
+
+typedef struct ChunkGroupMeta
+{
+	uint32		group_num;
+	uint64		first_row_number;
+	uint32		row_count;
+	BlockNumber first_block;
+	uint64		byte_length;
+	ChunkMeta  *chunks;			/* column_count entries, by attnum - 1 */
+} ChunkGroupMeta;
+
+typedef struct StripeMeta
+{
+	uint64		stripe_num;
+	uint64		row_count;
+	uint32		chunk_group_count;
+	uint32		column_count;	/* relation's natts when written */
+	uint64		stored_bytes;
+	uint64		raw_bytes;
+	ChunkGroupMeta *groups;		/* NULL until StripeCatalogLoadGroups */
+} StripeMeta;
+
+extern void StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe,
+								CommandId cid);
+extern List *StripeCatalogList(uint64 storage_id, Snapshot snapshot);
+extern void StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe,
+									Snapshot snapshot);
+extern StripeMeta *StripeCatalogFindRow(uint64 storage_id, uint64 row_number,
+										Snapshot snapshot, uint32 *group_index);
+extern void StripeCatalogDeleteStorage(uint64 storage_id);
+extern StripeMeta *StripeMetaCopy(const StripeMeta *stripe);
+extern bool OlapCatalogsExist(void);
+
+#endif							/* OLAP_STRIPE_CATALOG_H */

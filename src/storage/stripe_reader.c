@@ -1,0 +1,434 @@
+/*-------------------------------------------------------------------------
+ *
+ * stripe_reader.c
+ *	  Reads the rows of an olap table visible to a snapshot.
+ *
+ * The list of stripes comes from olap.stripe under the scan's snapshot;
+ * that is the whole of MVCC for olap data: a stripe is visible iff its
+ * metadata row is.  Stripes are read in stripe-number order, or claimed one
+ * at a time through a shared counter when the scan is parallel (every
+ * participant builds the same list from the same snapshot).  A chunk group
+ * is decoded as a whole, column by column, into Datum arrays in group_ctx;
+ * the values handed out point into that memory and stay valid until the
+ * next chunk group is loaded, the same contract as a buffer-pinned heap
+ * tuple that is valid until the next fetch.
+ *
+ * Columns added after a stripe was written (attnum beyond its column_count)
+ * read as the column's missing value, as heap does for short tuples;
+ * dropped columns read as NULL without touching their chunks.
+ *
+ * Every chunk is verified (CRC32C, header, decoder bounds) before use; a
+ * failure is reported as ERRCODE_DATA_CORRUPTED naming the table, stripe,
+ * chunk group, column and position.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "miscadmin.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "storage/chunk_format.h"
+#include "storage/data_pages.h"
+#include "storage/metapage.h"
+#include "storage/stripe_reader.h"
+
+struct StripeReader
+{
+	Relation	rel;
+	Snapshot	snapshot;
+	uint64		storage_id;
+	TupleDesc	tupdesc;
+	int			natts;
+	ChunkColumnType *types;
+	BufferAccessStrategy strategy;
+	pg_atomic_uint64 *shared_next_stripe;
+
+	MemoryContext stripe_ctx;	/* metadata of the current stripe */
+	MemoryContext group_ctx;	/* decoded values of the current group */
+
+	StripeMeta **stripes;		/* visible stripes, by stripe number */
+	int			nstripes;
+	int			next_stripe;	/* next to claim when not parallel */
+	uint64		total_rows;
+
+	StripeMeta *stripe;			/* current stripe, groups loaded */
+	int			stripe_index;
+	uint64		stripe_first_ordinal;
+	uint32		group;			/* current group within stripe */
+	bool		group_loaded;
+	uint32		row;			/* next row within the group */
+	Datum	  **values;
+	bool	  **nulls;
+};
+
+static void load_group(StripeReader *reader);
+
+/* Sets up a reader with no stripes listed yet. */
+static StripeReader *
+reader_create(Relation rel, Snapshot snapshot)
+{
+	StripeReader *reader = palloc0(sizeof(StripeReader));
+	int			i;
+
+	reader->rel = rel;
+	reader->snapshot = snapshot;
+	reader->tupdesc = RelationGetDescr(rel);
+	reader->natts = reader->tupdesc->natts;
+	reader->strategy = GetAccessStrategy(BAS_BULKREAD);
+	reader->stripe_ctx = AllocSetContextCreate(CurrentMemoryContext,
+											   "olap_ext stripe read",
+											   ALLOCSET_DEFAULT_SIZES);
+	reader->group_ctx = AllocSetContextCreate(CurrentMemoryContext,
+											  "olap_ext chunk group read",
+											  ALLOCSET_DEFAULT_SIZES);
+	reader->types = palloc0(sizeof(ChunkColumnType) * Max(reader->natts, 1));
+	for (i = 0; i < reader->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(reader->tupdesc, i);
+
+		reader->types[i].typlen = attr->attlen;
+		reader->types[i].typbyval = attr->attbyval;
+		reader->types[i].typalign = attr->attalign;
+	}
+	reader->values = palloc0(sizeof(Datum *) * Max(reader->natts, 1));
+	reader->nulls = palloc0(sizeof(bool *) * Max(reader->natts, 1));
+	reader->stripe_index = -1;
+	return reader;
+}
+
+/*
+ * Starts reading rel under snapshot.  The caller keeps rel open and the
+ * snapshot registered until StripeReaderEnd.
+ */
+StripeReader *
+StripeReaderBegin(Relation rel, Snapshot snapshot,
+				  pg_atomic_uint64 *shared_next_stripe)
+{
+	StripeReader *reader = reader_create(rel, snapshot);
+	List	   *stripes;
+	ListCell   *lc;
+	int			i;
+
+	reader->shared_next_stripe = shared_next_stripe;
+	reader->storage_id = MetapageStorageId(rel);
+	stripes = reader->storage_id == 0 ? NIL :
+		StripeCatalogList(reader->storage_id, snapshot);
+	reader->nstripes = list_length(stripes);
+	reader->stripes = palloc(sizeof(StripeMeta *) * Max(reader->nstripes, 1));
+	i = 0;
+	foreach(lc, stripes)
+	{
+		reader->stripes[i++] = lfirst(lc);
+		reader->total_rows += ((StripeMeta *) lfirst(lc))->row_count;
+	}
+	list_free(stripes);
+	return reader;
+}
+
+uint64
+StripeReaderTotalRows(StripeReader *reader)
+{
+	return reader->total_rows;
+}
+
+void
+StripeReaderRescan(StripeReader *reader)
+{
+	reader->next_stripe = 0;
+	reader->stripe = NULL;
+	reader->stripe_index = -1;
+	reader->group_loaded = false;
+	MemoryContextReset(reader->group_ctx);
+	MemoryContextReset(reader->stripe_ctx);
+}
+
+void
+StripeReaderEnd(StripeReader *reader)
+{
+	MemoryContextDelete(reader->group_ctx);
+	MemoryContextDelete(reader->stripe_ctx);
+	FreeAccessStrategy(reader->strategy);
+	if (reader->stripes)
+		pfree(reader->stripes);
+	pfree(reader);
+}
+
+/* Makes stripe index current, loading its chunk groups. */
+static void
+open_stripe(StripeReader *reader, int index)
+{
+	MemoryContext old;
+
+	MemoryContextReset(reader->group_ctx);
+	MemoryContextReset(reader->stripe_ctx);
+	old = MemoryContextSwitchTo(reader->stripe_ctx);
+	reader->stripe = StripeMetaCopy(reader->stripes[index]);
+	StripeCatalogLoadGroups(reader->storage_id, reader->stripe,
+							reader->snapshot);
+	MemoryContextSwitchTo(old);
+	reader->stripe_index = index;
+	reader->group = 0;
+	reader->row = 0;
+	reader->group_loaded = false;
+}
+
+/* Claims the next stripe to read; returns false when none is left. */
+static bool
+next_stripe(StripeReader *reader)
+{
+	uint64		index;
+
+	if (reader->shared_next_stripe != NULL)
+		index = pg_atomic_fetch_add_u64(reader->shared_next_stripe, 1);
+	else
+		index = reader->next_stripe++;
+
+	if (index >= (uint64) reader->nstripes)
+	{
+		reader->stripe = NULL;
+		return false;
+	}
+	open_stripe(reader, (int) index);
+	return true;
+}
+
+static void
+report_corruption(StripeReader *reader, const ChunkGroupMeta *group,
+				  int attnum, const ChunkMeta *chunk, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg_internal("olap table \"%s\" is corrupted: stripe " UINT64_FORMAT ", chunk group %u, column %d (block %u, offset " UINT64_FORMAT ", " UINT64_FORMAT " bytes): %s",
+							 RelationGetRelationName(reader->rel),
+							 reader->stripe->stripe_num, group->group_num,
+							 attnum, group->first_block, chunk->byte_offset,
+							 chunk->byte_length, problem)));
+}
+
+/* Fills a column of the current group with its missing value or NULLs. */
+static void
+fill_constant(StripeReader *reader, int i, uint32 nrows, bool use_missing)
+{
+	Datum		value = (Datum) 0;
+	bool		isnull = true;
+	uint32		r;
+
+	if (use_missing)
+		value = getmissingattr(reader->tupdesc, i + 1, &isnull);
+	for (r = 0; r < nrows; r++)
+	{
+		reader->values[i][r] = value;
+		reader->nulls[i][r] = isnull;
+	}
+}
+
+/* Decodes every column of the current chunk group into group_ctx. */
+static void
+load_group(StripeReader *reader)
+{
+	ChunkGroupMeta *group = &reader->stripe->groups[reader->group];
+	MemoryContext old;
+	char	   *buf = NULL;
+	int			i;
+
+	MemoryContextReset(reader->group_ctx);
+	old = MemoryContextSwitchTo(reader->group_ctx);
+
+	for (i = 0; i < reader->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(reader->tupdesc, i);
+		ChunkMeta  *chunk;
+		char	   *problem;
+
+		CHECK_FOR_INTERRUPTS();
+
+		reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
+		reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
+
+		if (attr->attisdropped)
+		{
+			fill_constant(reader, i, group->row_count, false);
+			continue;
+		}
+		if (i >= (int) reader->stripe->column_count)
+		{
+			fill_constant(reader, i, group->row_count, true);
+			continue;
+		}
+		chunk = &group->chunks[i];
+		if (!chunk->present)
+		{
+			fill_constant(reader, i, group->row_count, false);
+			continue;
+		}
+		if (chunk->byte_offset + chunk->byte_length > group->byte_length ||
+			chunk->byte_length > MaxAllocHugeSize)
+			report_corruption(reader, group, i + 1, chunk,
+							  "chunk lies outside its chunk group");
+
+		buf = MemoryContextAllocHuge(reader->group_ctx, Max(chunk->byte_length, 1));
+		DataPagesRead(reader->rel, group->first_block, chunk->byte_offset,
+					  buf, chunk->byte_length, reader->strategy);
+		problem = ChunkRead(buf, chunk->byte_length, group->row_count,
+							&reader->types[i], reader->values[i],
+							reader->nulls[i]);
+		if (problem != NULL)
+			report_corruption(reader, group, i + 1, chunk, problem);
+		pfree(buf);
+	}
+
+	MemoryContextSwitchTo(old);
+	reader->group_loaded = true;
+	reader->row = 0;
+}
+
+/*
+ * Returns the next visible row in values/nulls (natts entries) and its row
+ * number; false at the end.  By-reference values stay valid until the next
+ * call.
+ */
+bool
+StripeReaderNext(StripeReader *reader, Datum *values, bool *nulls,
+				 uint64 *row_number)
+{
+	ChunkGroupMeta *group;
+	int			i;
+
+	for (;;)
+	{
+		if (reader->stripe == NULL)
+		{
+			if (!next_stripe(reader))
+				return false;
+		}
+		if (reader->group >= reader->stripe->chunk_group_count)
+		{
+			reader->stripe = NULL;
+			continue;
+		}
+		if (!reader->group_loaded)
+			load_group(reader);
+		group = &reader->stripe->groups[reader->group];
+		if (reader->row >= group->row_count)
+		{
+			reader->group++;
+			reader->group_loaded = false;
+			continue;
+		}
+		break;
+	}
+
+	for (i = 0; i < reader->natts; i++)
+	{
+		values[i] = reader->values[i][reader->row];
+		nulls[i] = reader->nulls[i][reader->row];
+	}
+	*row_number = group->first_row_number + reader->row;
+	reader->row++;
+	return true;
+}
+
+/*
+ * Positions the reader so that the next StripeReaderNext returns the row
+ * with the given ordinal (0-based, over all visible rows in stripe order).
+ * Only moves forward; used by ANALYZE's block sampling.  Returns false if
+ * the ordinal is beyond the last row.
+ */
+bool
+StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal)
+{
+	uint64		first;
+	int			index;
+
+	if (ordinal >= reader->total_rows)
+		return false;
+
+	/* find the stripe */
+	index = reader->stripe_index < 0 ? 0 : reader->stripe_index;
+	first = reader->stripe_index < 0 ? 0 : reader->stripe_first_ordinal;
+	while (index < reader->nstripes &&
+		   ordinal >= first + reader->stripes[index]->row_count)
+	{
+		first += reader->stripes[index]->row_count;
+		index++;
+	}
+	if (index >= reader->nstripes)
+		return false;
+	if (index != reader->stripe_index || reader->stripe == NULL)
+	{
+		open_stripe(reader, index);
+		reader->stripe_first_ordinal = first;
+	}
+
+	/* find the group */
+	{
+		uint64		group_first = reader->stripe_first_ordinal;
+		uint32		g;
+
+		for (g = 0; g < reader->stripe->chunk_group_count; g++)
+		{
+			uint32		n = reader->stripe->groups[g].row_count;
+
+			if (ordinal < group_first + n)
+				break;
+			group_first += n;
+		}
+		if (g >= reader->stripe->chunk_group_count)
+			return false;
+		if (g != reader->group || !reader->group_loaded)
+		{
+			reader->group = g;
+			load_group(reader);
+		}
+		reader->row = (uint32) (ordinal - group_first);
+	}
+	return true;
+}
+
+/*
+ * Fetches the row with the given row number if it is visible to snapshot,
+ * with by-reference values allocated in CurrentMemoryContext.
+ */
+bool
+StripeReaderFetchRow(Relation rel, Snapshot snapshot, uint64 row_number,
+					 Datum *values, bool *nulls)
+{
+	uint64		storage_id = MetapageStorageId(rel);
+	StripeReader *reader;
+	StripeMeta *stripe;
+	uint32		group_index;
+	uint64		row;
+	bool		found;
+
+	if (storage_id == 0)
+		return false;
+	stripe = StripeCatalogFindRow(storage_id, row_number, snapshot, &group_index);
+	if (stripe == NULL)
+		return false;
+
+	reader = reader_create(rel, snapshot);
+	reader->storage_id = storage_id;
+	reader->stripe = stripe;
+	reader->stripe_index = 0;
+	reader->group = group_index;
+	load_group(reader);
+	reader->row = (uint32) (row_number - stripe->groups[group_index].first_row_number);
+	found = StripeReaderNext(reader, values, nulls, &row);
+	Assert(!found || row == row_number);
+	if (found)
+	{
+		int			i;
+
+		for (i = 0; i < reader->natts; i++)
+			if (!nulls[i])
+				values[i] = datumCopy(values[i],
+									  reader->types[i].typbyval,
+									  reader->types[i].typlen);
+	}
+	StripeReaderEnd(reader);
+	return found;
+}

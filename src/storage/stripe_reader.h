@@ -1,0 +1,37 @@
+/*-------------------------------------------------------------------------
+ *
+ * stripe_reader.h
+ *	  Reading the rows of an olap table visible to a snapshot, stripe by
+ *	  stripe and chunk group by chunk group.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_STRIPE_READER_H
+#define OLAP_STRIPE_READER_H
+
+#include "port/atomics.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+#include "utils/snapshot.h"
+
+#include "storage/stripe_catalog.h"
+
+typedef struct StripeReader StripeReader;
+
+/*
+ * shared_next_stripe, when not NULL, is a counter in shared memory through
+ * which the processes of a parallel scan claim stripes.
+ */
+extern StripeReader *StripeReaderBegin(Relation rel, Snapshot snapshot,
+									   pg_atomic_uint64 *shared_next_stripe);
+extern bool StripeReaderNext(StripeReader *reader, Datum *values, bool *nulls,
+							 uint64 *row_number);
+extern void StripeReaderRescan(StripeReader *reader);
+extern void StripeReaderEnd(StripeReader *reader);
+extern uint64 StripeReaderTotalRows(StripeReader *reader);
+extern bool StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal);
+
+extern bool StripeReaderFetchRow(Relation rel, Snapshot snapshot,
+								 uint64 row_number, Datum *values, bool *nulls);
+
+#endif							/* OLAP_STRIPE_READER_H */
