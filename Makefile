@@ -26,7 +26,7 @@ DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values
-REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check
+REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
 TAP_TESTS = 1
@@ -35,7 +35,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wmissing-prototypes -Wpointer-arith \
 	-Wendif-labels -Wformat-security
 SHLIB_LINK += -lzstd -llz4
 
-EXTRA_CLEAN = tmp_check tmp_check_iso output_iso results regression.diffs regression.out log
+EXTRA_CLEAN = tmp_check tmp_check_regress tmp_check_iso output_iso results regression.diffs regression.out log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

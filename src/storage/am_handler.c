@@ -171,7 +171,8 @@ olap_am_scan_getnextslot(TableScanDesc sscan, ScanDirection direction,
 		refuse("scanning backward", "Declare the cursor without SCROLL, or materialize the result first.");
 
 	ExecClearTuple(slot);
-	if (!StripeReaderNext(scan->reader, slot->tts_values, slot->tts_isnull,
+	if (!StripeReaderNext(scan->reader, slot->tts_tupleDescriptor,
+						  slot->tts_values, slot->tts_isnull,
 						  &row_number))
 		return false;
 
@@ -260,6 +261,7 @@ olap_am_tuple_fetch_row_version(Relation rel, ItemPointer tid,
 	ExecClearTuple(slot);
 	if (!StripeReaderFetchRow(rel, metadata_snapshot(snapshot),
 							  TidToRowNumber(tid),
+							  slot->tts_tupleDescriptor,
 							  slot->tts_values, slot->tts_isnull))
 		return false;
 	ExecStoreVirtualTuple(slot);
@@ -338,6 +340,17 @@ olap_am_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 	for (i = 0; i < ntuples; i++)
 		WriteStateInsert(rel, slots[i], cid);
 	pgstat_count_heap_insert(rel, ntuples);
+}
+
+/*
+ * COPY, CREATE TABLE AS and table rewrites end with this: their rows are
+ * written out now, while the relation is still the one they were inserted
+ * into (a rewrite swaps files right after).
+ */
+static void
+olap_am_finish_bulk_insert(Relation rel, int options)
+{
+	WriteStateFlushRelation(rel);
 }
 
 static TM_Result
@@ -476,7 +489,8 @@ olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
 	{
 		CHECK_FOR_INTERRUPTS();
 		ExecClearTuple(slot);
-		if (!StripeReaderNext(reader, slot->tts_values, slot->tts_isnull,
+		if (!StripeReaderNext(reader, slot->tts_tupleDescriptor,
+							  slot->tts_values, slot->tts_isnull,
 							  &row_number))
 			break;
 		ExecStoreVirtualTuple(slot);
@@ -558,7 +572,8 @@ olap_am_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 		return false;
 
 	ExecClearTuple(slot);
-	if (!StripeReaderNext(scan->reader, slot->tts_values, slot->tts_isnull,
+	if (!StripeReaderNext(scan->reader, slot->tts_tupleDescriptor,
+						  slot->tts_values, slot->tts_isnull,
 						  &row_number))
 		return false;
 	ExecStoreVirtualTuple(slot);
@@ -670,6 +685,7 @@ static const TableAmRoutine olap_methods = {
 	.tuple_delete = olap_am_tuple_delete,
 	.tuple_update = olap_am_tuple_update,
 	.tuple_lock = olap_am_tuple_lock,
+	.finish_bulk_insert = olap_am_finish_bulk_insert,
 
 	.tuple_fetch_row_version = olap_am_tuple_fetch_row_version,
 	.tuple_get_latest_tid = olap_am_tuple_get_latest_tid,

@@ -384,9 +384,10 @@ StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 	uint32		group_num = 0;
 	bool		found = false;
 
-	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum((int64) storage_id));
-	ScanKeyInit(&key[1], 2, BTLessEqualStrategyNumber, F_INT8LE,
+	ScanKeyInit(&key[0], Anum_chunk_group_storage_id, BTEqualStrategyNumber,
+				F_INT8EQ, Int64GetDatum((int64) storage_id));
+	ScanKeyInit(&key[1], Anum_chunk_group_first_row_number,
+				BTLessEqualStrategyNumber, F_INT8LE,
 				Int64GetDatum((int64) row_number));
 	scan = systable_beginscan_ordered(group_rel, row_idx, snapshot, 2, key);
 	/* The last visible group starting at or before the row may hold it. */

@@ -46,6 +46,7 @@ struct StripeReader
 	ChunkColumnType *types;
 	BufferAccessStrategy strategy;
 	pg_atomic_uint64 *shared_next_stripe;
+	MemoryContext ctx;			/* where the reader itself lives */
 
 	MemoryContext stripe_ctx;	/* metadata of the current stripe */
 	MemoryContext group_ctx;	/* decoded values of the current group */
@@ -66,13 +67,15 @@ struct StripeReader
 };
 
 static void load_group(StripeReader *reader);
+static void set_tuple_desc(StripeReader *reader, TupleDesc desc);
 
 /* Sets up a reader with no stripes listed yet. */
 static StripeReader *
 reader_create(Relation rel, Snapshot snapshot)
 {
 	StripeReader *reader = palloc0(sizeof(StripeReader));
-	int			i;
+
+	reader->ctx = CurrentMemoryContext;
 
 	reader->rel = rel;
 	reader->snapshot = snapshot;
@@ -85,10 +88,28 @@ reader_create(Relation rel, Snapshot snapshot)
 	reader->group_ctx = AllocSetContextCreate(CurrentMemoryContext,
 											  "olap_ext chunk group read",
 											  ALLOCSET_DEFAULT_SIZES);
+	set_tuple_desc(reader, reader->tupdesc);
+	reader->stripe_index = -1;
+	return reader;
+}
+
+/*
+ * Makes desc the descriptor values are decoded for.  It is normally the
+ * relation's, but ALTER TABLE reads the old rows with the descriptor the
+ * table had before the command (e.g. the old type of a column whose type
+ * it changes), so callers pass the descriptor of their slot.
+ */
+static void
+set_tuple_desc(StripeReader *reader, TupleDesc desc)
+{
+	int			i;
+
+	reader->tupdesc = desc;
+	reader->natts = desc->natts;
 	reader->types = palloc0(sizeof(ChunkColumnType) * Max(reader->natts, 1));
 	for (i = 0; i < reader->natts; i++)
 	{
-		Form_pg_attribute attr = TupleDescAttr(reader->tupdesc, i);
+		Form_pg_attribute attr = TupleDescAttr(desc, i);
 
 		reader->types[i].typlen = attr->attlen;
 		reader->types[i].typbyval = attr->attbyval;
@@ -96,8 +117,6 @@ reader_create(Relation rel, Snapshot snapshot)
 	}
 	reader->values = palloc0(sizeof(Datum *) * Max(reader->natts, 1));
 	reader->nulls = palloc0(sizeof(bool *) * Max(reader->natts, 1));
-	reader->stripe_index = -1;
-	return reader;
 }
 
 /*
@@ -287,16 +306,31 @@ load_group(StripeReader *reader)
 }
 
 /*
- * Returns the next visible row in values/nulls (natts entries) and its row
- * number; false at the end.  By-reference values stay valid until the next
- * call.
+ * Returns the next visible row, decoded for desc (see set_tuple_desc), in
+ * values/nulls (desc->natts entries) and its row number; false at the end.
+ * By-reference values stay valid until the next call.
  */
 bool
-StripeReaderNext(StripeReader *reader, Datum *values, bool *nulls,
-				 uint64 *row_number)
+StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
+				 bool *nulls, uint64 *row_number)
 {
 	ChunkGroupMeta *group;
 	int			i;
+
+	if (desc != reader->tupdesc)
+	{
+		MemoryContext old = MemoryContextSwitchTo(reader->ctx);
+
+		set_tuple_desc(reader, desc);
+		MemoryContextSwitchTo(old);
+		if (reader->group_loaded)
+		{
+			uint32		row = reader->row;
+
+			load_group(reader);
+			reader->row = row;
+		}
+	}
 
 	for (;;)
 	{
@@ -395,7 +429,7 @@ StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal)
  */
 bool
 StripeReaderFetchRow(Relation rel, Snapshot snapshot, uint64 row_number,
-					 Datum *values, bool *nulls)
+					 TupleDesc desc, Datum *values, bool *nulls)
 {
 	uint64		storage_id = MetapageStorageId(rel);
 	StripeReader *reader;
@@ -411,13 +445,14 @@ StripeReaderFetchRow(Relation rel, Snapshot snapshot, uint64 row_number,
 		return false;
 
 	reader = reader_create(rel, snapshot);
+	set_tuple_desc(reader, desc);
 	reader->storage_id = storage_id;
 	reader->stripe = stripe;
 	reader->stripe_index = 0;
 	reader->group = group_index;
 	load_group(reader);
 	reader->row = (uint32) (row_number - stripe->groups[group_index].first_row_number);
-	found = StripeReaderNext(reader, values, nulls, &row);
+	found = StripeReaderNext(reader, desc, values, nulls, &row);
 	Assert(!found || row == row_number);
 	if (found)
 	{

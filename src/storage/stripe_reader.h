@@ -24,14 +24,15 @@ typedef struct StripeReader StripeReader;
  */
 extern StripeReader *StripeReaderBegin(Relation rel, Snapshot snapshot,
 									   pg_atomic_uint64 *shared_next_stripe);
-extern bool StripeReaderNext(StripeReader *reader, Datum *values, bool *nulls,
-							 uint64 *row_number);
+extern bool StripeReaderNext(StripeReader *reader, TupleDesc desc,
+							 Datum *values, bool *nulls, uint64 *row_number);
 extern void StripeReaderRescan(StripeReader *reader);
 extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);
 extern bool StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal);
 
 extern bool StripeReaderFetchRow(Relation rel, Snapshot snapshot,
-								 uint64 row_number, Datum *values, bool *nulls);
+								 uint64 row_number, TupleDesc desc,
+								 Datum *values, bool *nulls);
 
 #endif							/* OLAP_STRIPE_READER_H */

@@ -286,7 +286,7 @@ StripeWriterInsert(StripeWriter *writer, Relation rel, TupleTableSlot *slot,
 		{
 			struct varlena *v = (struct varlena *) DatumGetPointer(value);
 
-			if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+			if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 				v = detoast_attr(v);
 			else
 				v = (struct varlena *) DatumGetPointer(datumCopy(value, false, -1));
