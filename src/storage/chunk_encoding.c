@@ -674,6 +674,19 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 	return enc;
 }
 
+/*
+ * Returns the number of distinct values and, in *first, the index of the
+ * first occurrence of each, when the dictionary analysis saw every value
+ * (it stops early when DICT cannot win); returns 0 otherwise.  *first
+ * belongs to the encoder.
+ */
+uint32
+ChunkEncoderDistinct(ChunkEncoder *enc, const uint32 **first)
+{
+	*first = enc->dict_first;
+	return enc->dict_first ? enc->dict_n : 0;
+}
+
 Size
 ChunkEncoderPlainSize(ChunkEncoder *enc)
 {

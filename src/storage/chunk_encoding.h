@@ -29,6 +29,7 @@ extern ChunkEncoder *ChunkEncoderBegin(const Datum *values, uint32 count,
 									   const ChunkColumnType *type);
 
 /* Size of the values in PLAIN form (the "raw" size used in statistics). */
+extern uint32 ChunkEncoderDistinct(ChunkEncoder *enc, const uint32 **first);
 extern Size ChunkEncoderPlainSize(ChunkEncoder *enc);
 
 /*

@@ -149,6 +149,19 @@ ChunkBuild(const Datum *values, const bool *nulls, uint32 nrows,
 	ChunkEncoderWrite(enc, encoding, payload + bitmap_len);
 
 	result->raw_len = ChunkEncoderPlainSize(enc);
+	{
+		const uint32 *first;
+		uint32		ndistinct = ChunkEncoderDistinct(enc, &first);
+
+		result->distinct = NULL;
+		result->ndistinct = ndistinct;
+		if (ndistinct > 0)
+		{
+			result->distinct = palloc(sizeof(Datum) * ndistinct);
+			for (uint32 d = 0; d < ndistinct; d++)
+				result->distinct[d] = nonnull[first[d]];
+		}
+	}
 	ChunkEncoderEnd(enc);
 	if (compact)
 		pfree(compact);

@@ -60,6 +60,15 @@ typedef struct ChunkBuildResult
 	OlapEncoding encoding;
 	OlapCompression compression;	/* NONE when compressing did not pay */
 	uint32		null_count;
+
+	/*
+	 * When known (ndistinct > 0): one copy of each distinct non-null value,
+	 * pointing into the caller's values, so that statistics such as min/max
+	 * need not look at every row.  NULL when the encoder did not enumerate
+	 * the distinct values.
+	 */
+	Datum	   *distinct;
+	uint32		ndistinct;
 } ChunkBuildResult;
 
 /*

@@ -132,7 +132,8 @@ serialise(Datum value, const ChunkColumnType *type)
 
 /*
  * Sets *min_value and *max_value (allocated in result_ctx) to the
- * serialised minimum and maximum of the non-null values, or to NULL when
+ * serialised minimum and maximum of the non-null values (nulls may be NULL
+ * when no value is NULL), or to NULL when
  * there are none, the type has no ordering, or a value is too long.
  */
 void
@@ -153,7 +154,7 @@ MinMaxCompute(MinMaxSupport *support, const ChunkColumnType *type,
 
 	for (i = 0; i < nrows; i++)
 	{
-		if (nulls[i])
+		if (nulls != NULL && nulls[i])
 			continue;
 		if (!found)
 		{

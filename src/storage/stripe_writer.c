@@ -82,8 +82,15 @@ struct StripeWriter
 	uint64		group_first_row;
 	Size		group_bytes;
 
+	/* bump allocator in group_ctx for copies of by-reference values */
+	char	   *arena;
+	Size		arena_left;
+
 	CommandId	max_cid;
 };
+
+#define ARENA_BLOCK_SIZE ((Size) 1024 * 1024)
+#define ARENA_MAX_VALUE ((Size) 64 * 1024)
 
 static void start_group(StripeWriter *writer);
 static uint32 current_group_limit(StripeWriter *writer);
@@ -187,7 +194,37 @@ start_group(StripeWriter *writer)
 	writer->group_rows = 0;
 	writer->group_bytes = 0;
 	writer->group_first_row = writer->next_row;
+	writer->arena = NULL;
+	writer->arena_left = 0;
 	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Copies len bytes into memory that lives as long as the chunk group,
+ * MAXALIGNed.  Small values come from 1 MB blocks, which saves a palloc per
+ * value on bulk loads.
+ */
+static char *
+copy_to_group(StripeWriter *writer, const char *data, Size len)
+{
+	Size		need = MAXALIGN(len);
+	char	   *dst;
+
+	if (need > ARENA_MAX_VALUE)
+		dst = MemoryContextAllocHuge(writer->group_ctx, need);
+	else
+	{
+		if (need > writer->arena_left)
+		{
+			writer->arena = MemoryContextAlloc(writer->group_ctx, ARENA_BLOCK_SIZE);
+			writer->arena_left = ARENA_BLOCK_SIZE;
+		}
+		dst = writer->arena;
+		writer->arena += need;
+		writer->arena_left -= need;
+	}
+	memcpy(dst, data, len);
+	return dst;
 }
 
 /*
@@ -289,14 +326,18 @@ StripeWriterInsert(StripeWriter *writer, Relation rel, TupleTableSlot *slot,
 			if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 				v = detoast_attr(v);
 			else
-				v = (struct varlena *) DatumGetPointer(datumCopy(value, false, -1));
+				v = (struct varlena *) copy_to_group(writer, (char *) v,
+													 VARSIZE_ANY(v));
 			writer->values[i][row] = PointerGetDatum(v);
 			writer->group_bytes += VARSIZE_ANY(v);
 		}
 		else
 		{
-			writer->values[i][row] = datumCopy(value, false, attr->attlen);
-			writer->group_bytes += datumGetSize(value, false, attr->attlen);
+			Size		len = datumGetSize(value, false, attr->attlen);
+
+			writer->values[i][row] =
+				PointerGetDatum(copy_to_group(writer, DatumGetPointer(value), len));
+			writer->group_bytes += len;
 		}
 	}
 	MemoryContextSwitchTo(old);
@@ -373,9 +414,14 @@ write_group(StripeWriter *writer, Relation rel)
 		chunk->null_count = built[i].null_count;
 		chunk->encoding = built[i].encoding;
 		chunk->compression = built[i].compression;
-		MinMaxCompute(&writer->minmax[i], &writer->types[i],
-					  writer->values[i], writer->nulls[i], writer->group_rows,
-					  writer->stripe_ctx, &chunk->min_value, &chunk->max_value);
+		if (built[i].distinct != NULL)
+			MinMaxCompute(&writer->minmax[i], &writer->types[i],
+						  built[i].distinct, NULL, built[i].ndistinct,
+						  writer->stripe_ctx, &chunk->min_value, &chunk->max_value);
+		else
+			MinMaxCompute(&writer->minmax[i], &writer->types[i],
+						  writer->values[i], writer->nulls[i], writer->group_rows,
+						  writer->stripe_ctx, &chunk->min_value, &chunk->max_value);
 		offset += built[i].len;
 		writer->raw_bytes += built[i].raw_len;
 		pfree(built[i].data);
