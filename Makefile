@@ -11,9 +11,13 @@ OBJS = \
 	src/storage/chunk_format.o \
 	src/storage/compression.o \
 	src/storage/data_pages.o \
+	src/storage/delete_state.o \
+	src/storage/index_access.o \
 	src/storage/metapage.o \
 	src/storage/minmax.o \
 	src/storage/relation_hooks.o \
+	src/storage/row_locking.o \
+	src/storage/row_mask.o \
 	src/storage/stripe_catalog.o \
 	src/storage/stripe_reader.o \
 	src/storage/stripe_writer.o \
@@ -25,7 +29,7 @@ EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values
+	am_alter_table am_table_stats am_large_values am_dml
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso

@@ -62,6 +62,29 @@ CREATE TABLE olap.chunk (
 	PRIMARY KEY (storage_id, stripe_num, group_num, attr_num)
 );
 
+-- Deleted rows: one row per chunk group that has deletions.  Each DELETE or
+-- UPDATE writes a new version of its groups' rows (MVCC), so which rows a
+-- snapshot sees as deleted is the mask version that snapshot sees.
+CREATE TABLE olap.row_mask (
+	storage_id bigint NOT NULL,
+	stripe_num bigint NOT NULL,
+	group_num integer NOT NULL,
+	deleted_count integer NOT NULL,
+	mask bytea NOT NULL,
+	forward bytea,
+	PRIMARY KEY (storage_id, stripe_num, group_num)
+);
+
+-- Row numbers handed out to rows that are still buffered by the inserting
+-- transaction (tables with indexes only), so that a unique check of another
+-- transaction can find the inserting transaction and wait for it.
+CREATE TABLE olap.row_reservation (
+	storage_id bigint NOT NULL,
+	first_row_number bigint NOT NULL,
+	row_count bigint NOT NULL,
+	PRIMARY KEY (storage_id, first_row_number)
+);
+
 -- Per-table options; NULL means "use the olap.* setting".
 CREATE TABLE olap.options (
 	relation regclass PRIMARY KEY,
@@ -109,7 +132,8 @@ COMMENT ON FUNCTION olap.storage_id(regclass)
 
 CREATE VIEW olap.table_stats AS
 SELECT c.oid::regclass AS relation,
-	   coalesce(s.row_count, 0)::bigint AS row_count,
+	   (coalesce(s.row_count, 0) - coalesce(d.deleted_rows, 0))::bigint AS row_count,
+	   coalesce(d.deleted_rows, 0)::bigint AS deleted_rows,
 	   coalesce(s.stripe_count, 0)::bigint AS stripe_count,
 	   coalesce(s.chunk_group_count, 0)::bigint AS chunk_group_count,
 	   coalesce(s.raw_bytes, 0)::bigint AS raw_bytes,
@@ -128,8 +152,13 @@ LEFT JOIN LATERAL (
 	FROM olap.stripe st
 	WHERE st.storage_id = olap.storage_id(c.oid)
 ) s ON true
+LEFT JOIN LATERAL (
+	SELECT sum(m.deleted_count) AS deleted_rows
+	FROM olap.row_mask m
+	WHERE m.storage_id = olap.storage_id(c.oid)
+) d ON true
 WHERE c.relkind = 'r';
-COMMENT ON VIEW olap.table_stats IS 'rows, stripes and compression of each olap table';
+COMMENT ON VIEW olap.table_stats IS 'live and deleted rows, stripes and compression of each olap table';
 
 CREATE VIEW olap.stripes AS
 SELECT c.oid::regclass AS relation, st.stripe_num, st.row_count,

@@ -10,9 +10,12 @@
  * grouped under banners in the order of TableAmRoutine, and the routine
  * itself is the constant at the bottom of the file.
  *
+ * Changes to existing rows (DELETE, UPDATE, row locks) go through
+ * row_locking.c and delete_state.c; indexes through index_access.c.
+ *
  * Not supported yet, each refused with ERRCODE_FEATURE_NOT_SUPPORTED and a
- * hint: indexes, UPDATE, DELETE, row locks (SELECT ... FOR UPDATE),
- * INSERT ... ON CONFLICT, TABLESAMPLE, backward scans, UNLOGGED tables.
+ * hint: TABLESAMPLE, backward scans, UNLOGGED tables, CREATE INDEX
+ * CONCURRENTLY, GIN and BRIN indexes, exclusion constraints.
  *
  * Rows carry no transaction ids: visibility is decided per stripe by the
  * MVCC visibility of its metadata row.  So relfrozenxid is invalid (nothing
@@ -43,6 +46,11 @@
 #include "utils/syscache.h"
 
 #include "storage/am_handler.h"
+#include "storage/delete_state.h"
+#include "storage/index_access.h"
+#include "storage/predicate.h"
+#include "storage/row_locking.h"
+#include "storage/row_mask.h"
 #include "storage/metapage.h"
 #include "storage/row_number.h"
 #include "storage/stripe_catalog.h"
@@ -132,8 +140,10 @@ olap_am_scan_begin(Relation rel, Snapshot snapshot, int nkeys,
 	scan->rs_base.rs_parallel = pscan;
 	scan->scan_ctx = ctx;
 
-	WriteStateFlushRelation(rel);
+	WriteStateFlushForRead(rel);
 
+	if (snapshot != NULL && IsMVCCSnapshot(snapshot))
+		PredicateLockRelation(rel, snapshot);
 	if (pscan != NULL)
 		counter = &((ParallelOlapScanDescData *) pscan)->next_stripe;
 	scan->reader = StripeReaderBegin(rel, metadata_snapshot(snapshot), counter);
@@ -223,18 +233,19 @@ olap_am_parallelscan_reinitialize(Relation rel, ParallelTableScanDesc pscan)
 static IndexFetchTableData *
 olap_am_index_fetch_begin(Relation rel)
 {
-	refuse("index scanning", HINT_CONVERT);
-	return NULL;				/* keep compiler quiet */
+	return OlapIndexFetchBegin(rel);
 }
 
 static void
 olap_am_index_fetch_reset(IndexFetchTableData *scan)
 {
+	OlapIndexFetchReset(scan);
 }
 
 static void
 olap_am_index_fetch_end(IndexFetchTableData *scan)
 {
+	OlapIndexFetchEnd(scan);
 }
 
 static bool
@@ -242,8 +253,7 @@ olap_am_index_fetch_tuple(struct IndexFetchTableData *scan, ItemPointer tid,
 						  Snapshot snapshot, TupleTableSlot *slot,
 						  bool *call_again, bool *all_dead)
 {
-	refuse("index scanning", HINT_CONVERT);
-	return false;
+	return OlapIndexFetchTuple(scan, tid, snapshot, slot, call_again, all_dead);
 }
 
 
@@ -256,19 +266,7 @@ static bool
 olap_am_tuple_fetch_row_version(Relation rel, ItemPointer tid,
 								Snapshot snapshot, TupleTableSlot *slot)
 {
-	WriteStateFlushRelation(rel);
-
-	ExecClearTuple(slot);
-	if (!StripeReaderFetchRow(rel, metadata_snapshot(snapshot),
-							  TidToRowNumber(tid),
-							  slot->tts_tupleDescriptor,
-							  slot->tts_values, slot->tts_isnull))
-		return false;
-	ExecStoreVirtualTuple(slot);
-	ExecMaterializeSlot(slot);
-	slot->tts_tid = *tid;
-	slot->tts_tableOid = RelationGetRelid(rel);
-	return true;
+	return OlapFetchRowVersion(rel, tid, snapshot, slot);
 }
 
 static bool
@@ -287,18 +285,26 @@ static bool
 olap_am_tuple_satisfies_snapshot(Relation rel, TupleTableSlot *slot,
 								 Snapshot snapshot)
 {
-	uint64		storage_id = MetapageStorageId(rel);
-	uint32		group_index;
+	TupleTableSlot *probe = MakeSingleTupleTableSlot(RelationGetDescr(rel),
+													 &TTSOpsVirtual);
+	bool		visible = OlapFetchRowVersion(rel, &slot->tts_tid, snapshot, probe);
 
-	return storage_id != 0 &&
-		StripeCatalogFindRow(storage_id, TidToRowNumber(&slot->tts_tid),
-							 metadata_snapshot(snapshot), &group_index) != NULL;
+	ExecDropSingleTupleTableSlot(probe);
+	return visible;
 }
 
+/*
+ * Index AMs ask this before removing index entries whose rows they think
+ * dead.  Olap tables never say so (all_dead is always false), so nothing
+ * is deletable and no xid horizon is involved.
+ */
 static TransactionId
 olap_am_index_delete_tuples(Relation rel, TM_IndexDeleteOp *delstate)
 {
-	elog(ERROR, "olap tables have no indexes to delete entries from");
+	int			i;
+
+	for (i = 0; i < delstate->ndeltids; i++)
+		delstate->status[delstate->deltids[i].id].knowndeletable = false;
 	return InvalidTransactionId;
 }
 
@@ -312,23 +318,40 @@ static void
 olap_am_tuple_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 					 int options, BulkInsertState bistate)
 {
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
 	WriteStateInsert(rel, slot, cid);
 	pgstat_count_heap_insert(rel, 1);
 }
 
+/*
+ * INSERT ... ON CONFLICT: the row is buffered like any other; other
+ * transactions' conflict checks find it through its reservation and wait
+ * for this transaction (not just for the speculative insertion).
+ */
 static void
 olap_am_tuple_insert_speculative(Relation rel, TupleTableSlot *slot,
 								 CommandId cid, int options,
 								 BulkInsertState bistate, uint32 specToken)
 {
-	refuse("INSERT ... ON CONFLICT", HINT_CONVERT);
+	olap_am_tuple_insert(rel, slot, cid, options, bistate);
 }
 
+/* A speculative row that lost its race is deleted again ("super-delete"). */
 static void
 olap_am_tuple_complete_speculative(Relation rel, TupleTableSlot *slot,
 								   uint32 specToken, bool succeeded)
 {
-	refuse("INSERT ... ON CONFLICT", HINT_CONVERT);
+	RowLocation loc;
+
+	if (succeeded)
+		return;
+	WriteStateFlushRelation(rel);
+	if (!OlapLocateRow(rel, TidToRowNumber(&slot->tts_tid), &loc))
+		elog(ERROR, "could not find speculatively inserted row (%u,%u) of \"%s\"",
+			 ItemPointerGetBlockNumber(&slot->tts_tid),
+			 ItemPointerGetOffsetNumber(&slot->tts_tid),
+			 RelationGetRelationName(rel));
+	DeleteStateAdd(rel, &loc, 0, GetCurrentCommandId(true));
 }
 
 static void
@@ -337,6 +360,7 @@ olap_am_multi_insert(Relation rel, TupleTableSlot **slots, int ntuples,
 {
 	int			i;
 
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
 	for (i = 0; i < ntuples; i++)
 		WriteStateInsert(rel, slots[i], cid);
 	pgstat_count_heap_insert(rel, ntuples);
@@ -353,33 +377,119 @@ olap_am_finish_bulk_insert(Relation rel, int options)
 	WriteStateFlushRelation(rel);
 }
 
+/*
+ * Finds a row that is about to change.  A row this transaction inserted and
+ * still buffers is written out first.
+ */
+static void
+locate_row_to_change(Relation rel, ItemPointer tid, RowLocation *loc)
+{
+	uint64		row_number = TidToRowNumber(tid);
+
+	if (OlapLocateRow(rel, row_number, loc))
+		return;
+	WriteStateFlushRelation(rel);
+	if (!OlapLocateRow(rel, row_number, loc))
+		elog(ERROR, "attempted to change invisible row (%u,%u) of \"%s\"",
+			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
+			 RelationGetRelationName(rel));
+}
+
 static TM_Result
 olap_am_tuple_delete(Relation rel, ItemPointer tid, CommandId cid,
 					 Snapshot snapshot, Snapshot crosscheck, bool wait,
 					 TM_FailureData *tmfd, bool changingPart)
 {
-	refuse("DELETE", "Use TRUNCATE to remove all rows, or " HINT_CONVERT);
-	return TM_Ok;
+	RowLocation loc;
+	TM_Result	result;
+	uint64		forward_row;
+
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
+	if (!OlapLockTableRows(rel, LockTupleExclusive,
+						   wait ? LockWaitBlock : LockWaitError))
+		return TM_WouldBlock;
+	locate_row_to_change(rel, tid, &loc);
+	result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+	if (result == TM_Ok)
+	{
+		DeleteStateAdd(rel, &loc, changingPart ? OLAP_ROW_MOVED_PARTITIONS : 0,
+					   cid);
+		pgstat_count_heap_delete(rel);
+	}
+	return result;
 }
 
+/* UPDATE is a delete of the old row, pointing at the newly inserted one. */
 static TM_Result
 olap_am_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 					 CommandId cid, Snapshot snapshot, Snapshot crosscheck,
 					 bool wait, TM_FailureData *tmfd,
 					 LockTupleMode *lockmode, bool *update_indexes)
 {
-	refuse("UPDATE", HINT_CONVERT);
+	RowLocation loc;
+	TM_Result	result;
+	uint64		forward_row;
+
+	*lockmode = LockTupleExclusive;
+	*update_indexes = false;
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
+	if (!OlapLockTableRows(rel, LockTupleExclusive,
+						   wait ? LockWaitBlock : LockWaitError))
+		return TM_WouldBlock;
+	locate_row_to_change(rel, otid, &loc);
+	result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+	if (result != TM_Ok)
+		return result;
+
+	WriteStateInsert(rel, slot, cid);
+	DeleteStateAdd(rel, &loc, TidToRowNumber(&slot->tts_tid), cid);
+	*update_indexes = true;
+	pgstat_count_heap_update(rel, false);
 	return TM_Ok;
 }
 
+/*
+ * Row locks (SELECT ... FOR UPDATE/SHARE, EvalPlanQual, ON CONFLICT DO
+ * UPDATE, foreign keys): the table's row-change lock, then the row's state;
+ * with TUPLE_LOCK_FLAG_FIND_LAST_VERSION an updated row is followed to its
+ * newest version, which is returned in slot.
+ */
 static TM_Result
 olap_am_tuple_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 				   TupleTableSlot *slot, CommandId cid, LockTupleMode mode,
 				   LockWaitPolicy wait_policy, uint8 flags,
 				   TM_FailureData *tmfd)
 {
-	refuse("locking rows", "Lock the whole table with LOCK TABLE instead.");
-	return TM_Ok;
+	bool		traversed = false;
+	TM_Result	result;
+
+	if (!OlapLockTableRows(rel, mode, wait_policy))
+		return TM_WouldBlock;
+
+	for (;;)
+	{
+		RowLocation loc;
+		uint64		forward_row;
+
+		CHECK_FOR_INTERRUPTS();
+		locate_row_to_change(rel, tid, &loc);
+		result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+		if (result != TM_Updated || !(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION))
+			break;
+		if (forward_row == OLAP_ROW_MOVED_PARTITIONS)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("tuple to be locked was already moved to another partition due to concurrent update")));
+		*tid = RowNumberToTid(forward_row);
+		traversed = true;
+	}
+	tmfd->traversed = traversed;
+
+	if (result == TM_Ok && !OlapFetchRowVersion(rel, tid, SnapshotSelf, slot))
+		elog(ERROR, "could not fetch locked row (%u,%u) of \"%s\"",
+			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
+			 RelationGetRelationName(rel));
+	return result;
 }
 
 
@@ -398,7 +508,7 @@ forget_current_storage(Relation rel)
 	WriteStateDiscard(rel->rd_node);
 	if (smgrexists(RelationGetSmgr(rel), MAIN_FORKNUM) && OlapCatalogsExist())
 	{
-		uint64		storage_id = MetapageStorageId(rel);
+		uint64		storage_id = MetapageStorageIdLenient(rel);
 
 		if (storage_id != 0)
 			StripeCatalogDeleteStorage(storage_id);
@@ -444,7 +554,7 @@ olap_am_relation_copy_data(Relation rel, const RelFileNode *newrnode)
 	SMgrRelation dstrel = smgropen(*newrnode, rel->rd_backend);
 	ForkNumber	fork;
 
-	WriteStateFlushRelation(rel);
+	WriteStateFlushForRead(rel);
 	FlushRelationBuffers(rel);
 	RelationCreateStorage(*newrnode, rel->rd_rel->relpersistence, true);
 	RelationCopyStorage(RelationGetSmgr(rel), dstrel, MAIN_FORKNUM,
@@ -481,7 +591,7 @@ olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
 	if (OldIndex != NULL)
 		refuse("CLUSTER", "Use VACUUM FULL to rewrite the table.");
 
-	WriteStateFlushRelation(OldTable);
+	WriteStateFlushForRead(OldTable);
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(NewTable), &TTSOpsVirtual);
 	reader = StripeReaderBegin(OldTable, GetLatestSnapshot(), NULL);
 	*num_tuples = 0;
@@ -507,7 +617,7 @@ olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
 	*multi_cutoff = InvalidMultiXactId;
 }
 
-/* Number of rows in the stripes visible to snapshot. */
+/* Number of rows in the stripes visible to snapshot, less deleted ones. */
 static double
 visible_row_count(Relation rel, Snapshot snapshot)
 {
@@ -522,7 +632,7 @@ visible_row_count(Relation rel, Snapshot snapshot)
 	foreach(lc, stripes)
 		rows += ((StripeMeta *) lfirst(lc))->row_count;
 	list_free_deep(stripes);
-	return rows;
+	return rows - RowMaskDeletedCount(storage_id, snapshot);
 }
 
 static void
@@ -567,9 +677,16 @@ olap_am_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 	OlapScanDesc scan = (OlapScanDesc) sscan;
 	uint64		row_number;
 
-	if (scan->analyze_next >= scan->analyze_end ||
-		!StripeReaderSeekOrdinal(scan->reader, scan->analyze_next))
-		return false;
+	for (;;)
+	{
+		if (scan->analyze_next >= scan->analyze_end ||
+			!StripeReaderSeekOrdinal(scan->reader, scan->analyze_next))
+			return false;
+		if (!StripeReaderRowDeleted(scan->reader))
+			break;
+		scan->analyze_next++;
+		*deadrows += 1;
+	}
 
 	ExecClearTuple(slot);
 	if (!StripeReaderNext(scan->reader, slot->tts_tupleDescriptor,
@@ -591,8 +708,12 @@ olap_am_index_build_range_scan(Relation table_rel, Relation index_rel,
 							   IndexBuildCallback callback,
 							   void *callback_state, TableScanDesc scan)
 {
-	refuse("creating an index", HINT_CONVERT);
-	return 0;
+	if (start_blockno != 0 || numblocks != InvalidBlockNumber)
+		refuse("building an index over a block range",
+			   "Use a btree, hash, GiST or SP-GiST index.");
+	return OlapIndexBuildScan(table_rel, index_rel, index_info,
+							  scan ? ((OlapScanDesc) scan)->reader : NULL,
+							  callback, callback_state);
 }
 
 static void
@@ -600,7 +721,7 @@ olap_am_index_validate_scan(Relation table_rel, Relation index_rel,
 							struct IndexInfo *index_info, Snapshot snapshot,
 							struct ValidateIndexState *state)
 {
-	refuse("creating an index", HINT_CONVERT);
+	refuse("CREATE INDEX CONCURRENTLY", "Use CREATE INDEX without CONCURRENTLY.");
 }
 
 

@@ -66,6 +66,38 @@ MetapageStorageId(Relation rel)
 }
 
 /*
+ * The storage id for code that must work on damaged tables (DROP,
+ * TRUNCATE, the monitoring views): a metapage that is not ours gives 0 and
+ * a WARNING instead of an error; one of an unknown format version still
+ * gives the id it carries.
+ */
+uint64
+MetapageStorageIdLenient(Relation rel)
+{
+	Buffer		buffer;
+	OlapMetapageData meta;
+
+	if (RelationGetNumberOfBlocks(rel) == 0)
+		return 0;
+	buffer = ReadBuffer(rel, OLAP_METAPAGE_BLOCK);
+	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	memcpy(&meta, PageGetContents(BufferGetPage(buffer)), sizeof(meta));
+	UnlockReleaseBuffer(buffer);
+
+	if (meta.magic != OLAP_METAPAGE_MAGIC)
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("olap table \"%s\" has a bad metapage",
+						RelationGetRelationName(rel)),
+				 errdetail("Magic number 0x%08X, expected 0x%08X; its stripe metadata cannot be identified.",
+						   meta.magic, OLAP_METAPAGE_MAGIC)));
+		return 0;
+	}
+	return meta.storage_id;
+}
+
+/*
  * Refuses a metapage that is not ours or was written by a format this build
  * does not know.
  */

@@ -32,6 +32,7 @@ extern bool MetapageRead(Relation rel, OlapMetapageData *meta);
 
 /* The table's storage id, or 0 when nothing was ever written to it. */
 extern uint64 MetapageStorageId(Relation rel);
+extern uint64 MetapageStorageIdLenient(Relation rel);
 
 /*
  * Reserves row_count consecutive row numbers and, if want_stripe, one stripe

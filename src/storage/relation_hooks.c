@@ -10,6 +10,12 @@
  * catalogs may already be gone when the whole extension is being dropped;
  * then there is nothing to clean.
  *
+ * ProcessUtility_hook: CREATE INDEX CONCURRENTLY on an olap table is
+ * refused before it creates anything.
+ *
+ * ExecutorEnd_hook: the rows a statement deleted or updated are written to
+ * olap.row_mask when it ends (delete_state.c).
+ *
  * ExecutorStart_hook: before a query runs, rows this transaction buffered
  * for tables the query reads are flushed, so the query's snapshot sees them
  * and parallel workers (which cannot see another backend's buffers) read
@@ -24,10 +30,14 @@
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "executor/executor.h"
+#include "catalog/namespace.h"
 #include "nodes/parsenodes.h"
+#include "tcop/utility.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "storage/am_handler.h"
+#include "storage/delete_state.h"
 #include "storage/metapage.h"
 #include "storage/relation_hooks.h"
 #include "storage/stripe_catalog.h"
@@ -36,10 +46,17 @@
 
 static object_access_hook_type prev_object_access_hook = NULL;
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
+static ProcessUtility_hook_type prev_ProcessUtility = NULL;
 
 static void olap_object_access_hook(ObjectAccessType access, Oid classId,
 									Oid objectId, int subId, void *arg);
 static void olap_ExecutorStart(QueryDesc *queryDesc, int eflags);
+static void olap_ExecutorEnd(QueryDesc *queryDesc);
+static void olap_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+								bool readOnlyTree, ProcessUtilityContext context,
+								ParamListInfo params, QueryEnvironment *queryEnv,
+								DestReceiver *dest, QueryCompletion *qc);
 
 void
 RelationHooksInit(void)
@@ -48,6 +65,10 @@ RelationHooksInit(void)
 	object_access_hook = olap_object_access_hook;
 	prev_ExecutorStart = ExecutorStart_hook;
 	ExecutorStart_hook = olap_ExecutorStart;
+	prev_ExecutorEnd = ExecutorEnd_hook;
+	ExecutorEnd_hook = olap_ExecutorEnd;
+	prev_ProcessUtility = ProcessUtility_hook;
+	ProcessUtility_hook = olap_ProcessUtility;
 }
 
 static void
@@ -68,7 +89,7 @@ olap_object_access_hook(ObjectAccessType access, Oid classId, Oid objectId,
 			WriteStateDiscard(rel->rd_node);
 			if (OlapCatalogsExist())
 			{
-				uint64		storage_id = MetapageStorageId(rel);
+				uint64		storage_id = MetapageStorageIdLenient(rel);
 
 				if (storage_id != 0)
 					StripeCatalogDeleteStorage(storage_id);
@@ -102,4 +123,55 @@ olap_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
 		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/* Writes the row masks of the rows the statement deleted or updated. */
+static void
+olap_ExecutorEnd(QueryDesc *queryDesc)
+{
+	if (prev_ExecutorEnd)
+		prev_ExecutorEnd(queryDesc);
+	else
+		standard_ExecutorEnd(queryDesc);
+
+	DeleteStateFlush(NULL);
+}
+
+/*
+ * Refuses CREATE INDEX CONCURRENTLY on an olap table before the command
+ * commits its first phase (which would leave an invalid index behind).
+ */
+static void
+olap_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
+					bool readOnlyTree, ProcessUtilityContext context,
+					ParamListInfo params, QueryEnvironment *queryEnv,
+					DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+
+	if (IsA(parsetree, IndexStmt) && ((IndexStmt *) parsetree)->concurrent)
+	{
+		IndexStmt  *stmt = (IndexStmt *) parsetree;
+		Oid			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+
+		if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_RELATION)
+		{
+			Relation	rel = relation_open(relid, AccessShareLock);
+			bool		olap = IsOlapRelation(rel);
+
+			relation_close(rel, AccessShareLock);
+			if (olap)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("CREATE INDEX CONCURRENTLY is not supported on olap tables"),
+						 errhint("Use CREATE INDEX without CONCURRENTLY.")));
+		}
+	}
+
+	if (prev_ProcessUtility)
+		prev_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+							queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
 }

@@ -70,8 +70,8 @@
 #define Anum_chunk_max_value 12
 
 /* Looks up a relation of schema olap; errors if it is missing. */
-static Oid
-olap_catalog_relid(const char *name)
+Oid
+OlapCatalogRelid(const char *name)
 {
 	Oid			nsp = get_namespace_oid("olap", true);
 	Oid			relid = OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
@@ -99,14 +99,20 @@ OlapCatalogsExist(void)
  * Inserts tup into rel with command id cid and adds its index entries.
  * The indexes are plain column indexes, so no executor state is needed.
  */
-static void
-insert_with_cid(Relation rel, CatalogIndexState indstate, HeapTuple tup,
-				CommandId cid)
+void
+OlapCatalogInsert(Relation rel, CatalogIndexState indstate, HeapTuple tup,
+				  CommandId cid)
+{
+	heap_insert(rel, tup, cid, 0, NULL);
+	OlapCatalogIndexEntries(rel, indstate, tup);
+}
+
+/* Adds the index entries of a tuple just stored in rel. */
+void
+OlapCatalogIndexEntries(Relation rel, CatalogIndexState indstate, HeapTuple tup)
 {
 	TupleTableSlot *slot;
 	int			i;
-
-	heap_insert(rel, tup, cid, 0, NULL);
 
 	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
 	ExecStoreHeapTuple(tup, slot, false);
@@ -132,9 +138,9 @@ insert_with_cid(Relation rel, CatalogIndexState indstate, HeapTuple tup,
 void
 StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 {
-	Relation	stripe_rel = table_open(olap_catalog_relid("stripe"), RowExclusiveLock);
-	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), RowExclusiveLock);
-	Relation	chunk_rel = table_open(olap_catalog_relid("chunk"), RowExclusiveLock);
+	Relation	stripe_rel = table_open(OlapCatalogRelid("stripe"), RowExclusiveLock);
+	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), RowExclusiveLock);
+	Relation	chunk_rel = table_open(OlapCatalogRelid("chunk"), RowExclusiveLock);
 	CatalogIndexState stripe_ind = CatalogOpenIndexes(stripe_rel);
 	CatalogIndexState group_ind = CatalogOpenIndexes(group_rel);
 	CatalogIndexState chunk_ind = CatalogOpenIndexes(chunk_rel);
@@ -155,7 +161,7 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 	values[Anum_stripe_stored_bytes - 1] = Int64GetDatum(stripe->stored_bytes);
 	values[Anum_stripe_raw_bytes - 1] = Int64GetDatum(stripe->raw_bytes);
 	tup = heap_form_tuple(RelationGetDescr(stripe_rel), values, nulls);
-	insert_with_cid(stripe_rel, stripe_ind, tup, cid);
+	OlapCatalogInsert(stripe_rel, stripe_ind, tup, cid);
 	heap_freetuple(tup);
 
 	for (g = 0; g < stripe->chunk_group_count; g++)
@@ -174,7 +180,7 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 		values[Anum_chunk_group_first_block - 1] = Int64GetDatum(group->first_block);
 		values[Anum_chunk_group_byte_length - 1] = Int64GetDatum(group->byte_length);
 		tup = heap_form_tuple(RelationGetDescr(group_rel), values, nulls);
-		insert_with_cid(group_rel, group_ind, tup, cid);
+		OlapCatalogInsert(group_rel, group_ind, tup, cid);
 		heap_freetuple(tup);
 
 		for (a = 0; a < stripe->column_count; a++)
@@ -200,7 +206,7 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 			values[Anum_chunk_max_value - 1] = PointerGetDatum(chunk->max_value);
 			nulls[Anum_chunk_max_value - 1] = (chunk->max_value == NULL);
 			tup = heap_form_tuple(RelationGetDescr(chunk_rel), values, nulls);
-			insert_with_cid(chunk_rel, chunk_ind, tup, cid);
+			OlapCatalogInsert(chunk_rel, chunk_ind, tup, cid);
 			heap_freetuple(tup);
 		}
 	}
@@ -214,8 +220,8 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 }
 
 /* Sets up key[0..nkeys-1] as int8 equality on the leading index columns. */
-static void
-init_int8_keys(ScanKeyData *key, int nkeys, const int64 *vals)
+void
+OlapInitInt8Keys(ScanKeyData *key, int nkeys, const int64 *vals)
 {
 	int			i;
 
@@ -248,7 +254,7 @@ stripe_from_tuple(HeapTuple tup, TupleDesc desc)
 List *
 StripeCatalogList(uint64 storage_id, Snapshot snapshot)
 {
-	Relation	rel = table_open(olap_catalog_relid("stripe"), AccessShareLock);
+	Relation	rel = table_open(OlapCatalogRelid("stripe"), AccessShareLock);
 	Relation	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
 	ScanKeyData key[1];
 	int64		keyvals[1] = {(int64) storage_id};
@@ -256,7 +262,7 @@ StripeCatalogList(uint64 storage_id, Snapshot snapshot)
 	HeapTuple	tup;
 	List	   *result = NIL;
 
-	init_int8_keys(key, 1, keyvals);
+	OlapInitInt8Keys(key, 1, keyvals);
 	scan = systable_beginscan_ordered(rel, idx, snapshot, 1, key);
 	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 		result = lappend(result, stripe_from_tuple(tup, RelationGetDescr(rel)));
@@ -281,19 +287,22 @@ group_from_tuple(HeapTuple tup, TupleDesc desc, ChunkGroupMeta *group)
 }
 
 /*
- * Fills stripe->groups (and each group's chunks) from the catalogs.
+ * Fills stripe->groups (and each group's chunks) from the catalogs; only
+ * group only_group when it is >= 0 (the other entries stay zeroed).
  * Inconsistent metadata (a missing group, a chunk of an unknown group) is
  * reported as corruption.
  */
-void
-StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot)
+static void
+load_groups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot,
+			int32 only_group)
 {
-	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), AccessShareLock);
-	Relation	chunk_rel = table_open(olap_catalog_relid("chunk"), AccessShareLock);
+	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), AccessShareLock);
+	Relation	chunk_rel = table_open(OlapCatalogRelid("chunk"), AccessShareLock);
 	Relation	group_idx = index_open(get_relname_relid("chunk_group_pkey", RelationGetNamespace(group_rel)), AccessShareLock);
 	Relation	chunk_idx = index_open(get_relname_relid("chunk_pkey", RelationGetNamespace(chunk_rel)), AccessShareLock);
-	ScanKeyData key[2];
+	ScanKeyData key[3];
 	int64		keyvals[2] = {(int64) storage_id, (int64) stripe->stripe_num};
+	int			nkeys = 2;
 	SysScanDesc scan;
 	HeapTuple	tup;
 	uint32		ngroups = 0;
@@ -301,10 +310,18 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 
 	stripe->groups = palloc0(sizeof(ChunkGroupMeta) * Max(stripe->chunk_group_count, 1));
 	for (g = 0; g < stripe->chunk_group_count; g++)
-		stripe->groups[g].chunks = palloc0(sizeof(ChunkMeta) * Max(stripe->column_count, 1));
+		if (only_group < 0 || g == (uint32) only_group)
+			stripe->groups[g].chunks = palloc0(sizeof(ChunkMeta) * Max(stripe->column_count, 1));
 
-	init_int8_keys(key, 2, keyvals);
-	scan = systable_beginscan_ordered(group_rel, group_idx, snapshot, 2, key);
+	OlapInitInt8Keys(key, 2, keyvals);
+	if (only_group >= 0)
+	{
+		ScanKeyInit(&key[2], Anum_chunk_group_group_num, BTEqualStrategyNumber,
+					F_INT4EQ, Int32GetDatum(only_group));
+		nkeys = 3;
+		ngroups = only_group;
+	}
+	scan = systable_beginscan_ordered(group_rel, group_idx, snapshot, nkeys, key);
 	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 	{
 		ChunkGroupMeta tmp;
@@ -319,14 +336,17 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 		stripe->groups[ngroups++] = tmp;
 	}
 	systable_endscan_ordered(scan);
-	if (ngroups != stripe->chunk_group_count)
+	if (ngroups != (only_group >= 0 ? (uint32) only_group + 1 : stripe->chunk_group_count))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg_internal("olap storage " UINT64_FORMAT " stripe " UINT64_FORMAT ": metadata lists %u chunk groups, expected %u",
 								 storage_id, stripe->stripe_num, ngroups,
 								 stripe->chunk_group_count)));
 
-	scan = systable_beginscan_ordered(chunk_rel, chunk_idx, snapshot, 2, key);
+	if (only_group >= 0)
+		ScanKeyInit(&key[2], Anum_chunk_group_num, BTEqualStrategyNumber,
+					F_INT4EQ, Int32GetDatum(only_group));
+	scan = systable_beginscan_ordered(chunk_rel, chunk_idx, snapshot, nkeys, key);
 	while ((tup = systable_getnext_ordered(scan, ForwardScanDirection)) != NULL)
 	{
 		Datum		values[Natts_chunk];
@@ -339,6 +359,7 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 		group_num = DatumGetInt32(values[Anum_chunk_group_num - 1]);
 		attr_num = DatumGetInt32(values[Anum_chunk_attr_num - 1]);
 		if (group_num < 0 || group_num >= (int32) ngroups ||
+			stripe->groups[group_num].chunks == NULL ||
 			attr_num < 1 || attr_num > (int32) stripe->column_count)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -365,23 +386,26 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 	table_close(group_rel, AccessShareLock);
 }
 
-/*
- * Finds the chunk group holding row_number among the stripes visible to
- * snapshot.  Returns the stripe with its groups loaded and sets
- * *group_index, or returns NULL when no visible chunk group holds the row.
- */
-StripeMeta *
-StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
-					 uint32 *group_index)
+void
+StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot)
 {
-	Relation	group_rel = table_open(olap_catalog_relid("chunk_group"), AccessShareLock);
+	load_groups(storage_id, stripe, snapshot, -1);
+}
+
+/*
+ * Finds the chunk group holding row_number among the chunk groups visible
+ * to snapshot.  Returns false when there is none.
+ */
+bool
+StripeCatalogLocateRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
+					   uint64 *stripe_num, uint32 *group_num,
+					   uint64 *first_row_number, uint32 *row_count)
+{
+	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), AccessShareLock);
 	Relation	row_idx = index_open(get_relname_relid("chunk_group_row_idx", RelationGetNamespace(group_rel)), AccessShareLock);
 	ScanKeyData key[2];
 	SysScanDesc scan;
 	HeapTuple	tup;
-	StripeMeta *result = NULL;
-	uint64		stripe_num = 0;
-	uint32		group_num = 0;
 	bool		found = false;
 
 	ScanKeyInit(&key[0], Anum_chunk_group_storage_id, BTEqualStrategyNumber,
@@ -391,68 +415,200 @@ StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 				Int64GetDatum((int64) row_number));
 	scan = systable_beginscan_ordered(group_rel, row_idx, snapshot, 2, key);
 	/* The last visible group starting at or before the row may hold it. */
-	while ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
+	if ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
 	{
 		ChunkGroupMeta group;
-		Datum		stripe_datum;
 		bool		isnull;
 
 		group_from_tuple(tup, RelationGetDescr(group_rel), &group);
 		if (row_number < group.first_row_number + group.row_count)
 		{
-			stripe_datum = heap_getattr(tup, Anum_chunk_group_stripe_num,
-										RelationGetDescr(group_rel), &isnull);
-			stripe_num = DatumGetInt64(stripe_datum);
-			group_num = group.group_num;
+			*stripe_num = DatumGetInt64(heap_getattr(tup, Anum_chunk_group_stripe_num,
+													 RelationGetDescr(group_rel), &isnull));
+			*group_num = group.group_num;
+			*first_row_number = group.first_row_number;
+			*row_count = group.row_count;
 			found = true;
 		}
-		break;
 	}
 	systable_endscan_ordered(scan);
 	index_close(row_idx, AccessShareLock);
 	table_close(group_rel, AccessShareLock);
+	return found;
+}
 
-	if (found)
+/*
+ * Finds the chunk group holding row_number among the stripes visible to
+ * snapshot.  Returns the stripe with that one group (and its chunks) loaded
+ * and sets *group_index, or returns NULL when no visible chunk group holds
+ * the row.
+ */
+StripeMeta *
+StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
+					 uint32 *group_index)
+{
+	uint64		stripe_num;
+	uint32		group_num;
+	uint64		first_row;
+	uint32		row_count;
+	StripeMeta *result = NULL;
+	Relation	rel;
+	Relation	idx;
+	ScanKeyData key[2];
+	int64		keyvals[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (!StripeCatalogLocateRow(storage_id, row_number, snapshot, &stripe_num,
+								&group_num, &first_row, &row_count))
+		return NULL;
+
+	rel = table_open(OlapCatalogRelid("stripe"), AccessShareLock);
+	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
+	keyvals[0] = (int64) storage_id;
+	keyvals[1] = (int64) stripe_num;
+	OlapInitInt8Keys(key, 2, keyvals);
+	scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
+	tup = systable_getnext_ordered(scan, ForwardScanDirection);
+	if (tup != NULL)
+		result = stripe_from_tuple(tup, RelationGetDescr(rel));
+	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+
+	if (result != NULL)
 	{
-		Relation	rel = table_open(olap_catalog_relid("stripe"), AccessShareLock);
-		Relation	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
-		int64		keyvals[2] = {(int64) storage_id, (int64) stripe_num};
-
-		init_int8_keys(key, 2, keyvals);
-		scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
-		tup = systable_getnext_ordered(scan, ForwardScanDirection);
-		if (tup != NULL)
-			result = stripe_from_tuple(tup, RelationGetDescr(rel));
-		systable_endscan_ordered(scan);
-		index_close(idx, AccessShareLock);
-		table_close(rel, AccessShareLock);
-
-		if (result != NULL)
-		{
-			StripeCatalogLoadGroups(storage_id, result, snapshot);
-			*group_index = group_num;
-		}
+		load_groups(storage_id, result, snapshot, (int32) group_num);
+		*group_index = group_num;
 	}
 	return result;
+}
+
+/* olap.row_reservation */
+#define Natts_row_reservation 3
+#define Anum_row_reservation_storage_id 1
+#define Anum_row_reservation_first_row_number 2
+#define Anum_row_reservation_row_count 3
+
+/*
+ * Records that this transaction holds row numbers [first, first + count)
+ * for buffered rows; returns the TID of the record for ReservationDelete.
+ */
+ItemPointerData
+ReservationInsert(uint64 storage_id, uint64 first, uint64 count)
+{
+	Relation	rel = table_open(OlapCatalogRelid("row_reservation"), RowExclusiveLock);
+	CatalogIndexState indstate = CatalogOpenIndexes(rel);
+	Datum		values[Natts_row_reservation];
+	bool		nulls[Natts_row_reservation] = {false, false, false};
+	HeapTuple	tup;
+	ItemPointerData tid;
+
+	values[Anum_row_reservation_storage_id - 1] = Int64GetDatum(storage_id);
+	values[Anum_row_reservation_first_row_number - 1] = Int64GetDatum(first);
+	values[Anum_row_reservation_row_count - 1] = Int64GetDatum(count);
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	OlapCatalogInsert(rel, indstate, tup, GetCurrentCommandId(true));
+	tid = tup->t_self;
+	heap_freetuple(tup);
+	CatalogCloseIndexes(indstate);
+	table_close(rel, RowExclusiveLock);
+	return tid;
+}
+
+/*
+ * Deletes reservation records once their rows are in a registered stripe.
+ * A record may have been inserted by the current command, which cannot
+ * delete it with its own command id (heap calls such a tuple invisible), so
+ * the deletion carries the next command id: the record disappears for the
+ * commands after this one, and for everybody else at commit.
+ */
+void
+ReservationDelete(const ItemPointerData *tids, int ntids)
+{
+	Relation	rel;
+	CommandId	cid;
+	int			i;
+
+	if (ntids == 0)
+		return;
+	cid = GetCurrentCommandId(true) + 1;
+	rel = table_open(OlapCatalogRelid("row_reservation"), RowExclusiveLock);
+	for (i = 0; i < ntids; i++)
+	{
+		TM_FailureData tmfd;
+		TM_Result	result;
+
+		result = heap_delete(rel, (ItemPointer) &tids[i], cid, InvalidSnapshot,
+							 true, &tmfd, false);
+		if (result != TM_Ok && result != TM_SelfModified)
+			elog(ERROR, "could not delete row reservation (%u,%u): result %d",
+				 ItemPointerGetBlockNumber(&tids[i]),
+				 ItemPointerGetOffsetNumber(&tids[i]), (int) result);
+	}
+	table_close(rel, RowExclusiveLock);
+}
+
+/*
+ * True when a reservation visible to snapshot covers row_number.  With a
+ * dirty snapshot this finds other transactions' buffered rows and, as a
+ * side effect of the catalog scan, sets snapshot->xmin to the transaction
+ * to wait for.
+ */
+bool
+ReservationFind(uint64 storage_id, uint64 row_number, Snapshot snapshot)
+{
+	Relation	rel = table_open(OlapCatalogRelid("row_reservation"), AccessShareLock);
+	Relation	idx = index_open(get_relname_relid("row_reservation_pkey", RelationGetNamespace(rel)),
+								 AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	ScanKeyInit(&key[0], Anum_row_reservation_storage_id, BTEqualStrategyNumber,
+				F_INT8EQ, Int64GetDatum((int64) storage_id));
+	ScanKeyInit(&key[1], Anum_row_reservation_first_row_number,
+				BTLessEqualStrategyNumber, F_INT8LE,
+				Int64GetDatum((int64) row_number));
+	scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
+	while ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
+	{
+		Datum		values[Natts_row_reservation];
+		bool		nulls[Natts_row_reservation];
+		uint64		first;
+		uint64		count;
+
+		heap_deform_tuple(tup, RelationGetDescr(rel), values, nulls);
+		first = DatumGetInt64(values[Anum_row_reservation_first_row_number - 1]);
+		count = DatumGetInt64(values[Anum_row_reservation_row_count - 1]);
+		found = row_number < first + count;
+		break;
+	}
+	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 /* Deletes every metadata row of a storage id (transactionally). */
 void
 StripeCatalogDeleteStorage(uint64 storage_id)
 {
-	const char *catalogs[] = {"chunk", "chunk_group", "stripe"};
+	const char *catalogs[] = {"chunk", "chunk_group", "stripe", "row_mask",
+	"row_reservation"};
 	int			i;
 
 	for (i = 0; i < lengthof(catalogs); i++)
 	{
-		Relation	rel = table_open(olap_catalog_relid(catalogs[i]), RowExclusiveLock);
+		Relation	rel = table_open(OlapCatalogRelid(catalogs[i]), RowExclusiveLock);
 		ScanKeyData key[1];
 		int64		keyvals[1] = {(int64) storage_id};
 		SysScanDesc scan;
 		HeapTuple	tup;
 		char	   *pkey = psprintf("%s_pkey", catalogs[i]);
 
-		init_int8_keys(key, 1, keyvals);
+		OlapInitInt8Keys(key, 1, keyvals);
 		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
 								  true, NULL, 1, key);
 		while ((tup = systable_getnext(scan)) != NULL)
@@ -479,6 +635,8 @@ StripeMetaCopy(const StripeMeta *stripe)
 		uint32		a;
 
 		copy->groups[g] = stripe->groups[g];
+		if (stripe->groups[g].chunks == NULL)
+			continue;			/* group not loaded */
 		copy->groups[g].chunks = palloc(sizeof(ChunkMeta) * Max(stripe->column_count, 1));
 		for (a = 0; a < stripe->column_count; a++)
 		{

@@ -9,8 +9,11 @@
 #ifndef OLAP_STRIPE_CATALOG_H
 #define OLAP_STRIPE_CATALOG_H
 
+#include "access/skey.h"
+#include "catalog/indexing.h"
 #include "nodes/pg_list.h"
 #include "storage/block.h"
+#include "storage/itemptr.h"
 #include "utils/snapshot.h"
 
 /* One column of one chunk group. */
@@ -55,8 +58,25 @@ extern void StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe,
 									Snapshot snapshot);
 extern StripeMeta *StripeCatalogFindRow(uint64 storage_id, uint64 row_number,
 										Snapshot snapshot, uint32 *group_index);
+extern bool StripeCatalogLocateRow(uint64 storage_id, uint64 row_number,
+								   Snapshot snapshot, uint64 *stripe_num,
+								   uint32 *group_num, uint64 *first_row_number,
+								   uint32 *row_count);
 extern void StripeCatalogDeleteStorage(uint64 storage_id);
+extern ItemPointerData ReservationInsert(uint64 storage_id, uint64 first,
+										 uint64 count);
+extern void ReservationDelete(const ItemPointerData *tids, int ntids);
+extern bool ReservationFind(uint64 storage_id, uint64 row_number,
+							Snapshot snapshot);
 extern StripeMeta *StripeMetaCopy(const StripeMeta *stripe);
+
+/* helpers shared by the modules that maintain olap.* catalog tables */
+extern Oid	OlapCatalogRelid(const char *name);
+extern void OlapCatalogInsert(Relation rel, CatalogIndexState indstate,
+							  HeapTuple tup, CommandId cid);
+extern void OlapCatalogIndexEntries(Relation rel, CatalogIndexState indstate,
+									HeapTuple tup);
+extern void OlapInitInt8Keys(ScanKeyData *key, int nkeys, const int64 *vals);
 extern bool OlapCatalogsExist(void);
 
 #endif							/* OLAP_STRIPE_CATALOG_H */

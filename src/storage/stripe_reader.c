@@ -34,6 +34,7 @@
 #include "storage/chunk_format.h"
 #include "storage/data_pages.h"
 #include "storage/metapage.h"
+#include "storage/row_mask.h"
 #include "storage/stripe_reader.h"
 
 struct StripeReader
@@ -57,6 +58,7 @@ struct StripeReader
 	uint64		total_rows;
 
 	StripeMeta *stripe;			/* current stripe, groups loaded */
+	RowMask    *masks;			/* deletions per group of stripe, or NULL */
 	int			stripe_index;
 	uint64		stripe_first_ordinal;
 	uint32		group;			/* current group within stripe */
@@ -64,6 +66,16 @@ struct StripeReader
 	uint32		row;			/* next row within the group */
 	Datum	  **values;
 	bool	  **nulls;
+
+	/* deleted rows: returned too (index builds), and whether the last was */
+	bool		include_deleted;
+	bool		last_row_deleted;
+
+	/* single-row fetches: what the cached chunk group was looked up for */
+	Snapshot	fetch_snapshot;
+	CommandId	fetch_curcid;
+	bool		fetch_check_deleted;
+	RowMask    *fetch_mask;
 };
 
 static void load_group(StripeReader *reader);
@@ -188,6 +200,8 @@ open_stripe(StripeReader *reader, int index)
 	reader->stripe = StripeMetaCopy(reader->stripes[index]);
 	StripeCatalogLoadGroups(reader->storage_id, reader->stripe,
 							reader->snapshot);
+	reader->masks = RowMaskLoadStripe(reader->storage_id, reader->stripe,
+									  reader->snapshot);
 	MemoryContextSwitchTo(old);
 	reader->stripe_index = index;
 	reader->group = 0;
@@ -353,6 +367,17 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 			reader->group_loaded = false;
 			continue;
 		}
+		if (StripeReaderRowDeleted(reader))
+		{
+			reader->last_row_deleted = true;
+			if (!reader->include_deleted)
+			{
+				reader->row++;
+				continue;
+			}
+		}
+		else
+			reader->last_row_deleted = false;
 		break;
 	}
 
@@ -364,6 +389,30 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 	*row_number = group->first_row_number + reader->row;
 	reader->row++;
 	return true;
+}
+
+/*
+ * Makes StripeReaderNext return deleted rows too; StripeReaderLastDeleted
+ * then tells whether the row it returned is deleted.
+ */
+void
+StripeReaderIncludeDeleted(StripeReader *reader)
+{
+	reader->include_deleted = true;
+}
+
+bool
+StripeReaderLastDeleted(StripeReader *reader)
+{
+	return reader->last_row_deleted;
+}
+
+/* True when the row the reader is positioned on is deleted for its snapshot. */
+bool
+StripeReaderRowDeleted(StripeReader *reader)
+{
+	return reader->masks != NULL &&
+		RowMaskIsDeleted(&reader->masks[reader->group], reader->row);
 }
 
 /*
@@ -424,38 +473,126 @@ StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal)
 }
 
 /*
- * Fetches the row with the given row number if it is visible to snapshot,
- * with by-reference values allocated in CurrentMemoryContext.
+ * Starts a reader for fetches of single rows by row number.  It keeps the
+ * chunk group of the last fetch decoded, so fetching nearby rows (an index
+ * scan over a range, the rows of one chunk group) decodes nothing again.
+ */
+StripeReader *
+StripeReaderBeginFetch(Relation rel)
+{
+	StripeReader *reader = reader_create(rel, NULL);
+
+	reader->storage_id = MetapageStorageId(rel);
+	reader->fetch_mask = palloc0(sizeof(RowMask));
+	return reader;
+}
+
+/*
+ * Fetches the row with the given row number as snapshot sees it: its chunk
+ * group must be visible to snapshot and, when check_deleted, the row not
+ * deleted in the mask version snapshot sees.  Returns false otherwise.
+ * values/nulls are decoded for desc; by-reference values stay valid until
+ * the next fetch.
+ */
+bool
+StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
+				  bool check_deleted, TupleDesc desc, Datum *values,
+				  bool *nulls)
+{
+	ChunkGroupMeta *group;
+	uint64		row;
+	bool		cached;
+
+	if (reader->storage_id == 0)
+	{
+		/* the table may have been written to since the reader started */
+		reader->storage_id = MetapageStorageId(reader->rel);
+		if (reader->storage_id == 0)
+			return false;
+	}
+
+	cached = reader->stripe != NULL && reader->fetch_snapshot == snapshot &&
+		snapshot != NULL && IsMVCCSnapshot(snapshot) &&
+		reader->fetch_curcid == snapshot->curcid &&
+		reader->fetch_check_deleted == check_deleted;
+	if (cached)
+	{
+		group = &reader->stripe->groups[reader->group];
+		cached = row_number >= group->first_row_number &&
+			row_number < group->first_row_number + group->row_count;
+	}
+
+	if (!cached)
+	{
+		StripeMeta *stripe;
+		uint32		group_index;
+		MemoryContext old = MemoryContextSwitchTo(reader->stripe_ctx);
+
+		stripe = StripeCatalogFindRow(reader->storage_id, row_number, snapshot,
+									  &group_index);
+		MemoryContextSwitchTo(old);
+		if (stripe == NULL)
+			return false;
+		if (reader->stripe == NULL ||
+			reader->stripe->stripe_num != stripe->stripe_num ||
+			reader->group != group_index)
+			reader->group_loaded = false;
+		reader->stripe = stripe;
+		reader->group = group_index;
+		reader->fetch_snapshot = snapshot;
+		reader->fetch_curcid = snapshot ? snapshot->curcid : InvalidCommandId;
+		reader->fetch_check_deleted = check_deleted;
+		group = &stripe->groups[group_index];
+		if (check_deleted)
+		{
+			old = MemoryContextSwitchTo(reader->stripe_ctx);
+			RowMaskLoadGroup(reader->storage_id, stripe->stripe_num,
+							 group_index, group->row_count, snapshot,
+							 reader->fetch_mask);
+			MemoryContextSwitchTo(old);
+		}
+		else
+			memset(reader->fetch_mask, 0, sizeof(RowMask));
+	}
+
+	group = &reader->stripe->groups[reader->group];
+	if (RowMaskIsDeleted(reader->fetch_mask,
+						 (uint32) (row_number - group->first_row_number)))
+		return false;
+
+	if (desc != reader->tupdesc)
+	{
+		MemoryContext old = MemoryContextSwitchTo(reader->ctx);
+
+		set_tuple_desc(reader, desc);
+		MemoryContextSwitchTo(old);
+		reader->group_loaded = false;
+	}
+	if (!reader->group_loaded)
+		load_group(reader);
+	reader->row = (uint32) (row_number - group->first_row_number);
+	reader->masks = NULL;
+	return StripeReaderNext(reader, desc, values, nulls, &row);
+}
+
+/*
+ * Fetches one row as StripeReaderFetch does, with by-reference values
+ * copied into CurrentMemoryContext.
  */
 bool
 StripeReaderFetchRow(Relation rel, Snapshot snapshot, uint64 row_number,
-					 TupleDesc desc, Datum *values, bool *nulls)
+					 bool check_deleted, TupleDesc desc, Datum *values,
+					 bool *nulls)
 {
-	uint64		storage_id = MetapageStorageId(rel);
-	StripeReader *reader;
-	StripeMeta *stripe;
-	uint32		group_index;
-	uint64		row;
+	MemoryContext caller = CurrentMemoryContext;
+	StripeReader *reader = StripeReaderBeginFetch(rel);
 	bool		found;
 
-	if (storage_id == 0)
-		return false;
-	stripe = StripeCatalogFindRow(storage_id, row_number, snapshot, &group_index);
-	if (stripe == NULL)
-		return false;
-
-	reader = reader_create(rel, snapshot);
-	set_tuple_desc(reader, desc);
-	reader->storage_id = storage_id;
-	reader->stripe = stripe;
-	reader->stripe_index = 0;
-	reader->group = group_index;
-	load_group(reader);
-	reader->row = (uint32) (row_number - stripe->groups[group_index].first_row_number);
-	found = StripeReaderNext(reader, desc, values, nulls, &row);
-	Assert(!found || row == row_number);
+	found = StripeReaderFetch(reader, row_number, snapshot, check_deleted,
+							  desc, values, nulls);
 	if (found)
 	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
 		int			i;
 
 		for (i = 0; i < reader->natts; i++)
@@ -463,6 +600,7 @@ StripeReaderFetchRow(Relation rel, Snapshot snapshot, uint64 row_number,
 				values[i] = datumCopy(values[i],
 									  reader->types[i].typbyval,
 									  reader->types[i].typlen);
+		MemoryContextSwitchTo(old);
 	}
 	StripeReaderEnd(reader);
 	return found;

@@ -30,9 +30,16 @@ extern void StripeReaderRescan(StripeReader *reader);
 extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);
 extern bool StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal);
+extern bool StripeReaderRowDeleted(StripeReader *reader);
+extern void StripeReaderIncludeDeleted(StripeReader *reader);
+extern bool StripeReaderLastDeleted(StripeReader *reader);
 
+extern StripeReader *StripeReaderBeginFetch(Relation rel);
+extern bool StripeReaderFetch(StripeReader *reader, uint64 row_number,
+							  Snapshot snapshot, bool check_deleted,
+							  TupleDesc desc, Datum *values, bool *nulls);
 extern bool StripeReaderFetchRow(Relation rel, Snapshot snapshot,
-								 uint64 row_number, TupleDesc desc,
-								 Datum *values, bool *nulls);
+								 uint64 row_number, bool check_deleted,
+								 TupleDesc desc, Datum *values, bool *nulls);
 
 #endif							/* OLAP_STRIPE_READER_H */

@@ -64,6 +64,16 @@ struct StripeWriter
 	uint64		next_row;
 	uint64		reserved_end;
 
+	/*
+	 * Tables with indexes also record reservations in olap.row_reservation
+	 * (so other transactions' unique checks can find buffered rows); the
+	 * records of the open stripe, deleted when it is registered.
+	 */
+	bool		record_reservations;
+	ItemPointerData *reservation_tids;
+	int			nreservations;
+	int			reservations_cap;
+
 	/* stripe being written */
 	bool		stripe_open;
 	uint64		stripe_num;
@@ -96,6 +106,7 @@ static void start_group(StripeWriter *writer);
 static uint32 current_group_limit(StripeWriter *writer);
 static void write_group(StripeWriter *writer, Relation rel);
 static void reserve_rows(StripeWriter *writer, Relation rel);
+static void remember_reservation(StripeWriter *writer, ItemPointerData tid);
 
 /*
  * Creates a writer for rel, with the relation's options read now.  All its
@@ -138,6 +149,7 @@ StripeWriterCreate(Relation rel, MemoryContext parent)
 	writer->values = palloc0(sizeof(Datum *) * Max(writer->natts, 1));
 	writer->nulls = palloc0(sizeof(bool *) * Max(writer->natts, 1));
 	writer->max_cid = FirstCommandId;
+	writer->record_reservations = rel->rd_rel->relhasindex;
 
 	MemoryContextSwitchTo(old);
 	return writer;
@@ -270,11 +282,17 @@ reserve_rows(StripeWriter *writer, Relation rel)
 			write_group(writer, rel);
 		writer->next_row = first;
 		writer->reserved_end = first + want;
+		if (writer->record_reservations)
+			remember_reservation(writer, ReservationInsert(writer->storage_id,
+														   first, want));
 	}
 
 	if (new_stripe)
 	{
 		MemoryContextReset(writer->stripe_ctx);
+		writer->nreservations = 0;
+		writer->reservations_cap = 0;
+		writer->reservation_tids = NULL;
 		writer->stripe_open = true;
 		writer->stripe_rows = 0;
 		writer->stored_bytes = 0;
@@ -286,6 +304,22 @@ reserve_rows(StripeWriter *writer, Relation rel)
 	}
 	if (writer->group_rows == 0)
 		start_group(writer);
+}
+
+/* Keeps the TID of a reservation record of the open stripe. */
+static void
+remember_reservation(StripeWriter *writer, ItemPointerData tid)
+{
+	if (writer->nreservations == writer->reservations_cap)
+	{
+		writer->reservations_cap = Max(8, writer->reservations_cap * 2);
+		writer->reservation_tids = writer->reservation_tids == NULL ?
+			MemoryContextAlloc(writer->stripe_ctx,
+							   sizeof(ItemPointerData) * writer->reservations_cap) :
+			repalloc(writer->reservation_tids,
+					 sizeof(ItemPointerData) * writer->reservations_cap);
+	}
+	writer->reservation_tids[writer->nreservations++] = tid;
 }
 
 /*
@@ -453,6 +487,13 @@ StripeWriterFinishStripe(StripeWriter *writer, Relation rel, uint64 *storage_id)
 	if (writer->group_rows > 0)
 		write_group(writer, rel);
 	writer->stripe_open = false;
+
+	/*
+	 * Unused numbers of a recorded reservation would lose their record when
+	 * the stripe is registered; give them up.
+	 */
+	if (writer->record_reservations)
+		writer->next_row = writer->reserved_end;
 	if (writer->stripe_rows == 0)
 		return NULL;
 
@@ -466,4 +507,15 @@ StripeWriterFinishStripe(StripeWriter *writer, Relation rel, uint64 *storage_id)
 	stripe->groups = writer->groups;
 	*storage_id = writer->storage_id;
 	return stripe;
+}
+
+/*
+ * The reservation records of the stripe last finished (valid until the
+ * next insert), to delete once the stripe is registered.
+ */
+int
+StripeWriterReservations(StripeWriter *writer, const ItemPointerData **tids)
+{
+	*tids = writer->reservation_tids;
+	return writer->nreservations;
 }

@@ -25,6 +25,8 @@ extern bool StripeWriterInsert(StripeWriter *writer, Relation rel,
 extern StripeMeta *StripeWriterFinishStripe(StripeWriter *writer, Relation rel,
 											uint64 *storage_id);
 extern bool StripeWriterHasRows(StripeWriter *writer);
+extern int	StripeWriterReservations(StripeWriter *writer,
+									 const ItemPointerData **tids);
 extern CommandId StripeWriterMaxCid(StripeWriter *writer);
 extern int	StripeWriterColumnCount(StripeWriter *writer);
 extern void StripeWriterDestroy(StripeWriter *writer);

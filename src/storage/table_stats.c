@@ -32,7 +32,7 @@ olap_storage_id(PG_FUNCTION_ARGS)
 	if (rel == NULL)
 		PG_RETURN_NULL();
 	if (rel->rd_rel->relkind == RELKIND_RELATION && IsOlapRelation(rel))
-		storage_id = MetapageStorageId(rel);
+		storage_id = MetapageStorageIdLenient(rel);
 	relation_close(rel, AccessShareLock);
 
 	if (storage_id == 0)

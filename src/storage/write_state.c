@@ -43,6 +43,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "storage/delete_state.h"
 #include "storage/stripe_catalog.h"
 #include "storage/stripe_writer.h"
 #include "storage/write_state.h"
@@ -61,6 +62,8 @@ typedef struct Registration
 	Oid			relid;
 	uint64		storage_id;
 	StripeMeta *stripe;
+	ItemPointerData *reservations;	/* records to delete with it */
+	int			nreservations;
 	CommandId	cid;
 	SubTransactionId owner;
 	SubTransactionId registered_in; /* InvalidSubTransactionId: needs redo */
@@ -108,13 +111,15 @@ reset_state(void)
 	write_state_ctx = NULL;
 	pending_writes = NULL;
 	registrations = NIL;
+	DeleteStateAtXactEnd();
 }
 
 bool
 WriteStateAnyPending(void)
 {
-	return write_state_ctx != NULL &&
-		(hash_get_num_entries(pending_writes) > 0 || registrations != NIL);
+	return DeleteStateAnyPending() ||
+		(write_state_ctx != NULL &&
+		 (hash_get_num_entries(pending_writes) > 0 || registrations != NIL));
 }
 
 /*
@@ -126,8 +131,11 @@ register_stripe(PendingWrite *entry, uint64 storage_id, StripeMeta *stripe,
 				CommandId cid)
 {
 	SubTransactionId current = GetCurrentSubTransactionId();
+	const ItemPointerData *tids;
+	int			ntids = StripeWriterReservations(entry->writer, &tids);
 
 	StripeCatalogInsert(storage_id, stripe, cid);
+	ReservationDelete(tids, ntids);
 
 	if (entry->owner != current)
 	{
@@ -138,6 +146,12 @@ register_stripe(PendingWrite *entry, uint64 storage_id, StripeMeta *stripe,
 		reg->relid = entry->relid;
 		reg->storage_id = storage_id;
 		reg->stripe = StripeMetaCopy(stripe);
+		reg->nreservations = ntids;
+		if (ntids > 0)
+		{
+			reg->reservations = palloc(sizeof(ItemPointerData) * ntids);
+			memcpy(reg->reservations, tids, sizeof(ItemPointerData) * ntids);
+		}
 		reg->cid = cid;
 		reg->owner = entry->owner;
 		reg->registered_in = current;
@@ -175,6 +189,7 @@ redo_registrations(const RelFileNode *node)
 		if (node != NULL && !RelFileNodeEquals(reg->node, *node))
 			continue;
 		StripeCatalogInsert(reg->storage_id, reg->stripe, reg->cid);
+		ReservationDelete(reg->reservations, reg->nreservations);
 		reg->registered_in = current;
 		if (reg->owner == current)
 			registrations = foreach_delete_current(registrations, lc);
@@ -241,28 +256,44 @@ WriteStateFlushRelation(Relation rel)
 	redo_registrations(&rel->rd_node);
 }
 
-/* WriteStateFlushRelation for a relation known by OID. */
+/*
+ * Before a query reads rel: its buffered rows and the rows earlier
+ * statements deleted become visible to later commands.
+ */
+void
+WriteStateFlushForRead(Relation rel)
+{
+	if (IsInParallelMode())
+		return;
+	DeleteStateFlush(&rel->rd_node);
+	WriteStateFlushRelation(rel);
+}
+
+/* WriteStateFlushForRead for a relation known by OID. */
 void
 WriteStateFlushRelid(Oid relid)
 {
 	HASH_SEQ_STATUS status;
 	PendingWrite *entry;
-	bool		any = false;
+	bool		any = DeleteStateAnyPending();
 
-	if (write_state_ctx == NULL || IsInParallelMode())
+	if (IsInParallelMode() || !WriteStateAnyPending())
 		return;
 
-	hash_seq_init(&status, pending_writes);
-	while ((entry = hash_seq_search(&status)) != NULL)
-		if (entry->relid == relid)
-			any = true;
+	if (write_state_ctx != NULL)
+	{
+		hash_seq_init(&status, pending_writes);
+		while ((entry = hash_seq_search(&status)) != NULL)
+			if (entry->relid == relid)
+				any = true;
+	}
 	if (!any && registrations == NIL)
 		return;
 
 	{
 		Relation	rel = relation_open(relid, AccessShareLock);
 
-		WriteStateFlushRelation(rel);
+		WriteStateFlushForRead(rel);
 		relation_close(rel, AccessShareLock);
 	}
 }
@@ -277,6 +308,7 @@ WriteStateDiscard(RelFileNode node)
 	PendingWrite *entry;
 	ListCell   *lc;
 
+	DeleteStateDiscard(node);
 	if (write_state_ctx == NULL)
 		return;
 
@@ -302,6 +334,12 @@ flush_all(void)
 	HASH_SEQ_STATUS status;
 	PendingWrite *entry;
 
+	if (DeleteStateAnyPending())
+	{
+		/* a group written by the last command can only be rewritten later */
+		CommandCounterIncrement();
+		DeleteStateFlush(NULL);
+	}
 	if (write_state_ctx == NULL)
 		return;
 
@@ -348,6 +386,7 @@ olap_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	PendingWrite *entry;
 	ListCell   *lc;
 
+	DeleteStateAtSubXact(event, mySubid, parentSubid);
 	if (write_state_ctx == NULL)
 		return;
 

@@ -16,6 +16,7 @@
 extern void WriteStateInit(void);
 extern void WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid);
 extern void WriteStateFlushRelation(Relation rel);
+extern void WriteStateFlushForRead(Relation rel);
 extern void WriteStateFlushRelid(Oid relid);
 extern void WriteStateDiscard(RelFileNode node);
 extern bool WriteStateAnyPending(void);

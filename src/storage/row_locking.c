@@ -1,0 +1,132 @@
+/*-------------------------------------------------------------------------
+ *
+ * row_locking.c
+ *	  Concurrency control for DELETE, UPDATE and row locks on olap tables.
+ *
+ * Olap rows carry no xmax, so olap tables do not lock single rows.  Every
+ * transaction that deletes, updates or locks rows of a table first takes a
+ * heavyweight lock on the table's "row changes" object, held until the
+ * transaction ends: ExclusiveLock for DELETE, UPDATE and FOR [NO KEY]
+ * UPDATE, ShareLock for FOR [KEY] SHARE.  So changes to existing rows of one
+ * table are serialized (shared locks still run together); plain INSERTs
+ * never take this lock and never wait for it.  Deadlocks with other locks
+ * are found by the ordinary deadlock detector.
+ *
+ * After the lock is granted, the row is checked against the latest state of
+ * the table (committed, plus this transaction's own changes), as heap
+ * checks xmax: a row deleted by a transaction that committed meanwhile
+ * gives TM_Deleted, one replaced by an UPDATE gives TM_Updated with the TID
+ * of the new version (so READ COMMITTED re-checks the new version through
+ * EvalPlanQual, and REPEATABLE READ / SERIALIZABLE raise a serialization
+ * failure, exactly as with heap), and a row this transaction already
+ * deleted gives TM_SelfModified.
+ *
+ * The lock's tag is an object lock in the current database whose class is
+ * the OID of the olap.row_mask catalog and whose object is the table.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "utils/snapmgr.h"
+
+#include "storage/metapage.h"
+#include "storage/row_locking.h"
+#include "storage/row_mask.h"
+#include "storage/row_number.h"
+#include "storage/stripe_catalog.h"
+
+/*
+ * Takes the table's row-change lock in the mode the row lock strength
+ * needs.  Returns false only with LockWaitSkip when the lock is not free;
+ * with LockWaitError it raises the error heap raises for NOWAIT.
+ */
+bool
+OlapLockTableRows(Relation rel, LockTupleMode mode, LockWaitPolicy wait_policy)
+{
+	LOCKTAG		tag;
+	LOCKMODE	lockmode;
+	LockAcquireResult res;
+
+	lockmode = (mode == LockTupleKeyShare || mode == LockTupleShare) ?
+		ShareLock : ExclusiveLock;
+	SET_LOCKTAG_OBJECT(tag, MyDatabaseId, OlapCatalogRelid("row_mask"),
+					   RelationGetRelid(rel), 0);
+
+	res = LockAcquire(&tag, lockmode, false, wait_policy != LockWaitBlock);
+	if (res == LOCKACQUIRE_NOT_AVAIL)
+	{
+		if (wait_policy == LockWaitSkip)
+			return false;
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("could not obtain lock on row in relation \"%s\"",
+						RelationGetRelationName(rel))));
+	}
+	return true;
+}
+
+/*
+ * Finds the chunk group of a row among the groups that are committed or
+ * this transaction's own.
+ */
+bool
+OlapLocateRow(Relation rel, uint64 row_number, RowLocation *loc)
+{
+	uint64		first;
+
+	loc->storage_id = MetapageStorageId(rel);
+	if (loc->storage_id == 0 ||
+		!StripeCatalogLocateRow(loc->storage_id, row_number, SnapshotSelf,
+								&loc->stripe_num, &loc->group_num, &first,
+								&loc->group_rows))
+		return false;
+	loc->first_row_number = first;
+	loc->offset = (uint32) (row_number - first);
+	return true;
+}
+
+/*
+ * The state of the row at loc for a change by command cid; the caller holds
+ * the row-change lock.  Fills tmfd for anything but TM_Ok, and
+ * *forward_row with the row number of the new version for TM_Updated.
+ */
+TM_Result
+OlapRowState(Relation rel, const RowLocation *loc, CommandId cid,
+			 TM_FailureData *tmfd, uint64 *forward_row)
+{
+	RowMask		mask;
+	CommandId	cmax;
+
+	memset(tmfd, 0, sizeof(TM_FailureData));
+	*forward_row = 0;
+
+	if (DeleteStateDeletedByMe(rel->rd_node, loc, &cmax))
+	{
+		tmfd->ctid = RowNumberToTid(loc->first_row_number + loc->offset);
+		tmfd->xmax = GetCurrentTransactionId();
+		tmfd->cmax = cmax;
+		return TM_SelfModified;
+	}
+
+	RowMaskLoadGroup(loc->storage_id, loc->stripe_num, loc->group_num,
+					 loc->group_rows, SnapshotSelf, &mask);
+	if (!RowMaskIsDeleted(&mask, loc->offset))
+		return TM_Ok;
+
+	tmfd->xmax = mask.xmin;
+	tmfd->cmax = InvalidCommandId;
+	tmfd->ctid = RowNumberToTid(loc->first_row_number + loc->offset);
+	if (RowMaskForward(&mask, loc->offset, forward_row))
+	{
+		if (*forward_row == OLAP_ROW_MOVED_PARTITIONS)
+			ItemPointerSetMovedPartitions(&tmfd->ctid);
+		else
+			tmfd->ctid = RowNumberToTid(*forward_row);
+		return TM_Updated;
+	}
+	return TM_Deleted;
+}
