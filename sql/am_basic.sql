@@ -64,8 +64,16 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
+-- TABLESAMPLE: whole and empty samples are exact, a seeded one repeats
+SELECT (SELECT count(*) FROM events TABLESAMPLE BERNOULLI (100)) = count(*) AS bernoulli_all,
+	   (SELECT count(*) FROM events TABLESAMPLE SYSTEM (100)) = count(*) AS system_all,
+	   (SELECT count(*) FROM events TABLESAMPLE SYSTEM (0)) = 0 AS system_none
+FROM events;
+SELECT (SELECT sum(id) FROM events TABLESAMPLE BERNOULLI (5) REPEATABLE (42))
+	 = (SELECT sum(id) FROM events TABLESAMPLE BERNOULLI (5) REPEATABLE (42)) AS repeatable,
+	   (SELECT count(*) FROM events TABLESAMPLE SYSTEM (20) REPEATABLE (7)) BETWEEN 1 AND 20000 AS system_partial;
+
 -- what is not supported yet says so, and changes nothing
-SELECT count(*) FROM events TABLESAMPLE SYSTEM (10);
 CREATE UNLOGGED TABLE events_unlogged (id int) USING olap;
 CREATE INDEX CONCURRENTLY ON events (id);
 CREATE INDEX ON events USING brin (id);

@@ -14,8 +14,8 @@
  * row_locking.c and delete_state.c; indexes through index_access.c.
  *
  * Not supported yet, each refused with ERRCODE_FEATURE_NOT_SUPPORTED and a
- * hint: TABLESAMPLE, backward scans, UNLOGGED tables, CREATE INDEX
- * CONCURRENTLY, GIN and BRIN indexes, exclusion constraints.
+ * hint: backward scans, UNLOGGED tables, CREATE INDEX CONCURRENTLY, GIN and
+ * BRIN indexes, exclusion constraints.
  *
  * Rows carry no transaction ids: visibility is decided per stripe by the
  * MVCC visibility of its metadata row.  So relfrozenxid is invalid (nothing
@@ -29,6 +29,7 @@
 #include "access/multixact.h"
 #include "access/relscan.h"
 #include "access/tableam.h"
+#include "access/tsmapi.h"
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
@@ -66,13 +67,17 @@ typedef struct OlapScanDescData
 	TableScanDescData rs_base;
 	MemoryContext scan_ctx;
 	StripeReader *reader;
-	/* ANALYZE: rows [analyze_next, analyze_end) of the sampled block */
+	/* ANALYZE, TABLESAMPLE: rows [analyze_next, analyze_end) of a block */
 	uint64		analyze_next;
 	uint64		analyze_end;
 	BlockNumber analyze_nblocks;
+	BlockNumber sample_block;
+	bool		sample_started;
 } OlapScanDescData;
 
 typedef OlapScanDescData *OlapScanDesc;
+
+static bool set_block_slice(OlapScanDesc scan, BlockNumber blockno);
 
 typedef struct ParallelOlapScanDescData
 {
@@ -395,6 +400,24 @@ locate_row_to_change(Relation rel, ItemPointer tid, RowLocation *loc)
 			 RelationGetRelationName(rel));
 }
 
+/*
+ * What DELETE and UPDATE do before changing a row: the serializable
+ * conflict check, the table's row-change lock, and the row's state.
+ */
+static TM_Result
+begin_row_change(Relation rel, ItemPointer tid, CommandId cid, bool wait,
+				 TM_FailureData *tmfd, RowLocation *loc)
+{
+	uint64		forward_row;
+
+	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
+	if (!OlapLockTableRows(rel, LockTupleExclusive,
+						   wait ? LockWaitBlock : LockWaitError))
+		return TM_WouldBlock;
+	locate_row_to_change(rel, tid, loc);
+	return OlapRowState(rel, loc, cid, tmfd, &forward_row);
+}
+
 static TM_Result
 olap_am_tuple_delete(Relation rel, ItemPointer tid, CommandId cid,
 					 Snapshot snapshot, Snapshot crosscheck, bool wait,
@@ -402,14 +425,8 @@ olap_am_tuple_delete(Relation rel, ItemPointer tid, CommandId cid,
 {
 	RowLocation loc;
 	TM_Result	result;
-	uint64		forward_row;
 
-	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
-	if (!OlapLockTableRows(rel, LockTupleExclusive,
-						   wait ? LockWaitBlock : LockWaitError))
-		return TM_WouldBlock;
-	locate_row_to_change(rel, tid, &loc);
-	result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+	result = begin_row_change(rel, tid, cid, wait, tmfd, &loc);
 	if (result == TM_Ok)
 	{
 		DeleteStateAdd(rel, &loc, changingPart ? OLAP_ROW_MOVED_PARTITIONS : 0,
@@ -428,16 +445,10 @@ olap_am_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 {
 	RowLocation loc;
 	TM_Result	result;
-	uint64		forward_row;
 
 	*lockmode = LockTupleExclusive;
 	*update_indexes = false;
-	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
-	if (!OlapLockTableRows(rel, LockTupleExclusive,
-						   wait ? LockWaitBlock : LockWaitError))
-		return TM_WouldBlock;
-	locate_row_to_change(rel, otid, &loc);
-	result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+	result = begin_row_change(rel, otid, cid, wait, tmfd, &loc);
 	if (result != TM_Ok)
 		return result;
 
@@ -657,16 +668,9 @@ olap_am_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
 								BufferAccessStrategy bstrategy)
 {
 	OlapScanDesc scan = (OlapScanDesc) sscan;
-	uint64		total = StripeReaderTotalRows(scan->reader);
 
-	if (scan->analyze_nblocks == 0)
-		scan->analyze_nblocks = RelationGetNumberOfBlocks(sscan->rs_rd);
-	if (scan->analyze_nblocks == 0 || total == 0)
-		return false;
-
-	scan->analyze_next = (uint64) ((double) blockno * total / scan->analyze_nblocks);
-	scan->analyze_end = (uint64) ((double) (blockno + 1) * total / scan->analyze_nblocks);
-	return scan->analyze_next < scan->analyze_end;
+	return set_block_slice(scan, blockno) &&
+		scan->analyze_next < scan->analyze_end;
 }
 
 static bool
@@ -759,19 +763,97 @@ olap_am_relation_estimate_size(Relation rel, int32 *attr_widths,
  * ------------------------------------------------------------------------
  */
 
+/*
+ * Maps physical block blockno of the table to the rows it stands for: the
+ * blockno-th of RelationGetNumberOfBlocks() equal slices of the visible
+ * rows in stripe order.  ANALYZE samples these slices.
+ */
 static bool
-olap_am_scan_sample_next_block(TableScanDesc scan, SampleScanState *scanstate)
+set_block_slice(OlapScanDesc scan, BlockNumber blockno)
 {
-	refuse("TABLESAMPLE", "Sample with WHERE random() < fraction instead.");
-	return false;
+	uint64		total = StripeReaderTotalRows(scan->reader);
+
+	if (scan->analyze_nblocks == 0)
+		scan->analyze_nblocks = RelationGetNumberOfBlocks(scan->rs_base.rs_rd);
+	if (scan->analyze_nblocks == 0 || total == 0)
+		return false;
+	scan->analyze_next = (uint64) ((double) blockno * total / scan->analyze_nblocks);
+	scan->analyze_end = (uint64) ((double) (blockno + 1) * total / scan->analyze_nblocks);
+	return true;
 }
 
+/*
+ * TABLESAMPLE SYSTEM / BERNOULLI: the sampling methods pick among blocks of
+ * at most OLAP_ROWS_PER_TID_BLOCK rows (the visible rows in stripe order,
+ * cut into slices as many as TIDs have offsets), and among the offsets of a
+ * block.
+ */
 static bool
-olap_am_scan_sample_next_tuple(TableScanDesc scan, SampleScanState *scanstate,
+olap_am_scan_sample_next_block(TableScanDesc sscan, SampleScanState *scanstate)
+{
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+	TsmRoutine *tsm = scanstate->tsmroutine;
+	uint64		total = StripeReaderTotalRows(scan->reader);
+	BlockNumber nblocks;
+	BlockNumber blockno;
+
+	if (total == 0)
+		return false;
+	nblocks = (BlockNumber) ((total + OLAP_ROWS_PER_TID_BLOCK - 1) / OLAP_ROWS_PER_TID_BLOCK);
+
+	if (tsm->NextSampleBlock)
+		blockno = tsm->NextSampleBlock(scanstate, nblocks);
+	else
+	{
+		blockno = scan->sample_started ? scan->sample_block + 1 : 0;
+		if (blockno >= nblocks)
+			blockno = InvalidBlockNumber;
+	}
+	scan->sample_started = true;
+	if (!BlockNumberIsValid(blockno))
+		return false;
+	scan->sample_block = blockno;
+	scan->analyze_next = (uint64) blockno * OLAP_ROWS_PER_TID_BLOCK;
+	scan->analyze_end = Min(scan->analyze_next + OLAP_ROWS_PER_TID_BLOCK, total);
+	return true;
+}
+
+/* Returns the rows of the current slice that the sampling method picks. */
+static bool
+olap_am_scan_sample_next_tuple(TableScanDesc sscan, SampleScanState *scanstate,
 							   TupleTableSlot *slot)
 {
-	refuse("TABLESAMPLE", "Sample with WHERE random() < fraction instead.");
-	return false;
+	OlapScanDesc scan = (OlapScanDesc) sscan;
+	TsmRoutine *tsm = scanstate->tsmroutine;
+	uint64		slice = scan->analyze_end - scan->analyze_next;
+	uint64		row_number;
+
+	for (;;)
+	{
+		OffsetNumber offset;
+		uint64		ordinal;
+
+		CHECK_FOR_INTERRUPTS();
+		offset = tsm->NextSampleTuple(scanstate, scan->sample_block,
+									  (OffsetNumber) slice);
+		if (!OffsetNumberIsValid(offset))
+		{
+			ExecClearTuple(slot);
+			return false;
+		}
+		ordinal = scan->analyze_next + offset - 1;
+		if (!StripeReaderSeekOrdinal(scan->reader, ordinal) ||
+			StripeReaderRowDeleted(scan->reader))
+			continue;
+		ExecClearTuple(slot);
+		if (!StripeReaderNext(scan->reader, slot->tts_tupleDescriptor,
+							  slot->tts_values, slot->tts_isnull, &row_number))
+			continue;
+		ExecStoreVirtualTuple(slot);
+		slot->tts_tid = RowNumberToTid(row_number);
+		slot->tts_tableOid = RelationGetRelid(sscan->rs_rd);
+		return true;
+	}
 }
 
 
