@@ -6,6 +6,9 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/scan/chunk_skip.o \
+	src/scan/scan_exec.o \
+	src/scan/scan_planner.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \
 	src/storage/chunk_format.o \
@@ -29,7 +32,7 @@ EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values am_dml
+	am_alter_table am_table_stats am_large_values am_dml olap_scan
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso

@@ -3,6 +3,9 @@
  * guc.c
  *	  Definitions of every olap.* configuration parameter.
  *
+ * olap.enable_custom_scan is the escape hatch of the OlapScan planner
+ * hook (src/scan/scan_planner.c).
+ *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
  * a transaction starts writing a table, so a change applies to the next
@@ -21,6 +24,7 @@ int			olap_compression = OLAP_COMPRESSION_ZSTD;
 int			olap_compression_level = OLAP_DEFAULT_COMPRESSION_LEVEL;
 int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
 int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
+bool		olap_enable_custom_scan = true;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -78,6 +82,15 @@ OlapGucInit(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_custom_scan",
+							 "Scans olap tables with OlapScan.",
+							 "OlapScan reads only the columns a query uses and skips chunk groups by their min/max; off falls back to PostgreSQL's sequential scan.",
+							 &olap_enable_custom_scan,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");
 }

@@ -17,6 +17,7 @@
 #include "miscadmin.h"
 
 #include "guc.h"
+#include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
 
@@ -35,4 +36,5 @@ _PG_init(void)
 	OlapGucInit();
 	WriteStateInit();
 	RelationHooksInit();
+	OlapScanInit();
 }

@@ -257,7 +257,7 @@ like(
 		SET min_parallel_table_scan_size = 0;
 		SET max_parallel_workers_per_gather = 2;
 		EXPLAIN (COSTS OFF) SELECT id % 10, count(*), sum(i8), count(t) FROM typed GROUP BY 1 ORDER BY 1}),
-	qr/Parallel Seq Scan on typed/,
+	qr/Parallel (Seq Scan|Custom Scan \(OlapScan\)) on typed/,
 	'the standby runs the parallel-scan query with a parallel plan');
 compare_twins($primary, 'primary, first catch-up');
 compare_twins($standby, 'standby, first catch-up');

@@ -167,7 +167,7 @@ expect_corrupted(
 	SET parallel_tuple_cost = 0;
 	SET min_parallel_table_scan_size = 0;
 	SET max_parallel_workers_per_gather = 2;
-	SELECT count(*), sum(id) FROM victim},
+	SELECT count(*), sum(id), max(v::text) FROM victim v},
 	'parallel scan of the damaged table', @victim_patterns);
 expect_corrupted(
 	q{

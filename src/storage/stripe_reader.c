@@ -67,6 +67,13 @@ struct StripeReader
 	Datum	  **values;
 	bool	  **nulls;
 
+	/* projection: columns not needed read as NULL and are never decoded */
+	bool	   *needed;			/* needed_natts entries, or NULL for all */
+	int			needed_natts;
+	ChunkGroupFilter filter;
+	void	   *filter_arg;
+	StripeReaderStats stats;
+
 	/* deleted rows: returned too (index builds), and whether the last was */
 	bool		include_deleted;
 	bool		last_row_deleted;
@@ -282,7 +289,8 @@ load_group(StripeReader *reader)
 		reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
 		reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
 
-		if (attr->attisdropped)
+		if (attr->attisdropped ||
+			(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
 		{
 			fill_constant(reader, i, group->row_count, false);
 			continue;
@@ -312,11 +320,14 @@ load_group(StripeReader *reader)
 		if (problem != NULL)
 			report_corruption(reader, group, i + 1, chunk, problem);
 		pfree(buf);
+		reader->stats.bytes_read += chunk->byte_length;
+		reader->stats.bytes_decoded += chunk->raw_bytes;
 	}
 
 	MemoryContextSwitchTo(old);
 	reader->group_loaded = true;
 	reader->row = 0;
+	reader->stats.chunk_groups_read++;
 }
 
 /*
@@ -358,9 +369,18 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 			reader->stripe = NULL;
 			continue;
 		}
-		if (!reader->group_loaded)
-			load_group(reader);
 		group = &reader->stripe->groups[reader->group];
+		if (!reader->group_loaded)
+		{
+			if (reader->filter != NULL &&
+				!reader->filter(reader->filter_arg, reader->stripe, group))
+			{
+				reader->stats.chunk_groups_skipped++;
+				reader->group++;
+				continue;
+			}
+			load_group(reader);
+		}
 		if (reader->row >= group->row_count)
 		{
 			reader->group++;
@@ -389,6 +409,36 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 	*row_number = group->first_row_number + reader->row;
 	reader->row++;
 	return true;
+}
+
+/*
+ * Restricts decoding to the columns whose needed[attnum - 1] is true (an
+ * array of the relation's natts); the others read as NULL.  Call before the
+ * first row.
+ */
+void
+StripeReaderSetColumns(StripeReader *reader, const bool *needed)
+{
+	MemoryContext old = MemoryContextSwitchTo(reader->ctx);
+
+	reader->needed = palloc(sizeof(bool) * Max(reader->natts, 1));
+	memcpy(reader->needed, needed, sizeof(bool) * reader->natts);
+	reader->needed_natts = reader->natts;
+	MemoryContextSwitchTo(old);
+}
+
+/* Skips the chunk groups filter rejects, without reading them. */
+void
+StripeReaderSetFilter(StripeReader *reader, ChunkGroupFilter filter, void *arg)
+{
+	reader->filter = filter;
+	reader->filter_arg = arg;
+}
+
+const StripeReaderStats *
+StripeReaderGetStats(StripeReader *reader)
+{
+	return &reader->stats;
 }
 
 /*

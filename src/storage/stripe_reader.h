@@ -19,6 +19,22 @@
 typedef struct StripeReader StripeReader;
 
 /*
+ * Decides from a chunk group's metadata (chunk min/max, null counts)
+ * whether the group can hold rows the caller wants; false skips it unread.
+ */
+typedef bool (*ChunkGroupFilter) (void *arg, const StripeMeta *stripe,
+								  const ChunkGroupMeta *group);
+
+/* What a reader did, for EXPLAIN ANALYZE. */
+typedef struct StripeReaderStats
+{
+	uint64		chunk_groups_read;
+	uint64		chunk_groups_skipped;
+	uint64		bytes_read;			/* stored (compressed) chunk bytes */
+	uint64		bytes_decoded;		/* plain-form bytes of decoded chunks */
+} StripeReaderStats;
+
+/*
  * shared_next_stripe, when not NULL, is a counter in shared memory through
  * which the processes of a parallel scan claim stripes.
  */
@@ -31,6 +47,10 @@ extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);
 extern bool StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal);
 extern bool StripeReaderRowDeleted(StripeReader *reader);
+extern void StripeReaderSetColumns(StripeReader *reader, const bool *needed);
+extern void StripeReaderSetFilter(StripeReader *reader, ChunkGroupFilter filter,
+								  void *arg);
+extern const StripeReaderStats *StripeReaderGetStats(StripeReader *reader);
 extern void StripeReaderIncludeDeleted(StripeReader *reader);
 extern bool StripeReaderLastDeleted(StripeReader *reader);
 

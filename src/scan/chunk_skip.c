@@ -1,0 +1,325 @@
+/*-------------------------------------------------------------------------
+ *
+ * chunk_skip.c
+ *	  Decides from chunk min/max and null counts which chunk groups an
+ *	  OlapScan can skip.
+ *
+ * A qual "column op expr" (or "expr op column") qualifies when op belongs to
+ * the default btree operator family of the column's type (cross-type
+ * operators included, e.g. int4 column vs int8 constant), its collation is
+ * the column's (the one min/max were computed under), and expr has no Vars
+ * of the scan and no volatile functions: constants, parameters of prepared
+ * statements, InitPlan results and stable expressions such as now() -
+ * interval '7 days'.  Such expressions are evaluated once per scan (or
+ * rescan), at the first chunk group, when InitPlans have run.  "column IS
+ * [NOT] NULL" qualifies too.
+ *
+ * A chunk group is skipped when some key proves that no row of it can pass:
+ * for "col < v" when min >= v, "col = v" when v is outside [min, max], and
+ * so on; all-NULL chunks fail every strict comparison.  Keys only ever skip
+ * groups whose rows the qual would reject, and the qual is still evaluated
+ * on every row read, so skipping never changes a result.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/nbtree.h"
+#include "access/stratnum.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
+
+#include "scan/chunk_skip.h"
+#include "storage/chunk_format.h"
+#include "storage/minmax.h"
+
+#define SKIP_IS_NULL 100		/* pseudo strategies for NullTest keys */
+#define SKIP_IS_NOT_NULL 101
+
+typedef struct SkipKey
+{
+	AttrNumber	attnum;
+	int			strategy;		/* BT*StrategyNumber or SKIP_IS_[NOT_]NULL */
+	Expr	   *arg;			/* compared value, NULL for null tests */
+	ExprState  *argstate;
+	FmgrInfo	cmp;			/* btree order proc (column type, arg type) */
+	Oid			collation;
+	ChunkColumnType coltype;
+	bool		argnull;
+	Datum		argvalue;
+} SkipKey;
+
+struct ChunkSkipState
+{
+	List	   *keys;			/* of SkipKey */
+	PlanState  *ps;
+	bool		evaluated;		/* key values computed for this (re)scan */
+	MemoryContext ctx;			/* per chunk group: deserialised min/max */
+};
+
+/* Returns the Var of the scan's relation under an optional RelabelType. */
+static Var *
+scan_var(Node *node, Index scanrelid)
+{
+	if (node && IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	if (node && IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if (var->varno == scanrelid && var->varlevelsup == 0 && var->varattno > 0)
+			return var;
+	}
+	return NULL;
+}
+
+static bool
+usable_arg(Node *node)
+{
+	return !contain_var_clause(node) && !contain_volatile_functions(node);
+}
+
+/* Builds a key from "var op arg" (commuted already), or returns NULL. */
+static SkipKey *
+make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, Relation rel)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel), var->varattno - 1);
+	TypeCacheEntry *tce = lookup_type_cache(attr->atttypid, TYPECACHE_BTREE_OPFAMILY);
+	int			strategy;
+	Oid			lefttype;
+	Oid			righttype;
+	Oid			cmpproc;
+	SkipKey    *key;
+
+	if (!OidIsValid(tce->btree_opf) || !op_in_opfamily(opno, tce->btree_opf))
+		return NULL;
+	get_op_opfamily_properties(opno, tce->btree_opf, false, &strategy,
+							   &lefttype, &righttype);
+	if (strategy < BTLessStrategyNumber || strategy > BTGreaterStrategyNumber)
+		return NULL;
+	if (OidIsValid(attr->attcollation) && inputcollid != attr->attcollation)
+		return NULL;
+	cmpproc = get_opfamily_proc(tce->btree_opf, lefttype, righttype, BTORDER_PROC);
+	if (!OidIsValid(cmpproc))
+		return NULL;
+
+	key = palloc0(sizeof(SkipKey));
+	key->attnum = var->varattno;
+	key->strategy = strategy;
+	key->arg = arg;
+	key->collation = inputcollid;
+	fmgr_info(cmpproc, &key->cmp);
+	key->coltype.typlen = attr->attlen;
+	key->coltype.typbyval = attr->attbyval;
+	key->coltype.typalign = attr->attalign;
+	return key;
+}
+
+/* Turns one qual into a key, or returns NULL when it cannot skip. */
+static SkipKey *
+key_from_qual(Expr *qual, Index scanrelid, Relation rel)
+{
+	if (IsA(qual, OpExpr) && list_length(((OpExpr *) qual)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) qual;
+		Node	   *left = linitial(op->args);
+		Node	   *right = lsecond(op->args);
+		Var		   *var;
+
+		if ((var = scan_var(left, scanrelid)) != NULL && usable_arg(right))
+			return make_op_key(var, op->opno, op->inputcollid, (Expr *) right, rel);
+		if ((var = scan_var(right, scanrelid)) != NULL && usable_arg(left))
+		{
+			Oid			commuted = get_commutator(op->opno);
+
+			if (OidIsValid(commuted))
+				return make_op_key(var, commuted, op->inputcollid, (Expr *) left, rel);
+		}
+		return NULL;
+	}
+	if (IsA(qual, NullTest) && !((NullTest *) qual)->argisrow)
+	{
+		NullTest   *nt = (NullTest *) qual;
+		Var		   *var = scan_var((Node *) nt->arg, scanrelid);
+		SkipKey    *key;
+
+		if (var == NULL)
+			return NULL;
+		key = palloc0(sizeof(SkipKey));
+		key->attnum = var->varattno;
+		key->strategy = nt->nulltesttype == IS_NULL ? SKIP_IS_NULL : SKIP_IS_NOT_NULL;
+		return key;
+	}
+	return NULL;
+}
+
+/*
+ * Collects the keys of a scan's quals (implicitly ANDed) and prepares their
+ * expressions in ps.  Returns NULL when no qual can skip anything.
+ */
+ChunkSkipState *
+ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
+{
+	ChunkSkipState *state;
+	List	   *keys = NIL;
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		SkipKey    *key = key_from_qual((Expr *) lfirst(lc), scanrelid, rel);
+
+		if (key == NULL)
+			continue;
+		if (key->arg != NULL)
+			key->argstate = ExecInitExpr(key->arg, ps);
+		keys = lappend(keys, key);
+	}
+	if (keys == NIL)
+		return NULL;
+
+	state = palloc0(sizeof(ChunkSkipState));
+	state->keys = keys;
+	state->ps = ps;
+	state->ctx = AllocSetContextCreate(CurrentMemoryContext,
+									   "olap_ext chunk skipping",
+									   ALLOCSET_SMALL_SIZES);
+	return state;
+}
+
+int
+ChunkSkipKeyCount(ChunkSkipState *state)
+{
+	return state ? list_length(state->keys) : 0;
+}
+
+/* Forgets the key values, so a rescan evaluates them again (new params). */
+void
+ChunkSkipReset(ChunkSkipState *state)
+{
+	if (state)
+		state->evaluated = false;
+}
+
+static void
+evaluate_keys(ChunkSkipState *state)
+{
+	ExprContext *econtext = state->ps->ps_ExprContext;
+	MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_query_memory);
+	ListCell   *lc;
+
+	foreach(lc, state->keys)
+	{
+		SkipKey    *key = lfirst(lc);
+
+		if (key->argstate != NULL)
+			key->argvalue = ExecEvalExpr(key->argstate, econtext, &key->argnull);
+	}
+	MemoryContextSwitchTo(old);
+	state->evaluated = true;
+}
+
+/* True when no row of a chunk with these statistics can pass key. */
+static bool
+key_excludes(SkipKey *key, const ChunkGroupMeta *group, const ChunkMeta *chunk)
+{
+	bool		all_null = chunk->null_count == group->row_count;
+	Datum		min;
+	Datum		max;
+	int			cmin;
+	int			cmax;
+
+	if (key->strategy == SKIP_IS_NULL)
+		return chunk->null_count == 0;
+	if (key->strategy == SKIP_IS_NOT_NULL)
+		return all_null;
+
+	/* a strict comparison with NULL, or on NULLs only, is never true */
+	if (key->argnull || all_null)
+		return true;
+	if (chunk->min_value == NULL || chunk->max_value == NULL)
+		return false;
+
+	min = MinMaxDeserialize(chunk->min_value, &key->coltype);
+	max = MinMaxDeserialize(chunk->max_value, &key->coltype);
+	cmin = DatumGetInt32(FunctionCall2Coll(&key->cmp, key->collation, min, key->argvalue));
+	cmax = DatumGetInt32(FunctionCall2Coll(&key->cmp, key->collation, max, key->argvalue));
+
+	switch (key->strategy)
+	{
+		case BTLessStrategyNumber:
+			return cmin >= 0;
+		case BTLessEqualStrategyNumber:
+			return cmin > 0;
+		case BTEqualStrategyNumber:
+			return cmin > 0 || cmax < 0;
+		case BTGreaterEqualStrategyNumber:
+			return cmax < 0;
+		case BTGreaterStrategyNumber:
+			return cmax <= 0;
+	}
+	return false;
+}
+
+/*
+ * ChunkGroupFilter of OlapScan: false when some key proves the group holds
+ * no row the quals accept.
+ */
+bool
+ChunkSkipGroupMayMatch(void *arg, const StripeMeta *stripe,
+					   const ChunkGroupMeta *group)
+{
+	ChunkSkipState *state = (ChunkSkipState *) arg;
+	MemoryContext old;
+	ListCell   *lc;
+	bool		result = true;
+
+	if (!state->evaluated)
+		evaluate_keys(state);
+
+	old = MemoryContextSwitchTo(state->ctx);
+	foreach(lc, state->keys)
+	{
+		SkipKey    *key = lfirst(lc);
+		const ChunkMeta *chunk;
+
+		/* columns added later or dropped then: nothing known */
+		if (key->attnum > (AttrNumber) stripe->column_count)
+			continue;
+		chunk = &group->chunks[key->attnum - 1];
+		if (!chunk->present)
+			continue;
+		if (key_excludes(key, group, chunk))
+		{
+			result = false;
+			break;
+		}
+	}
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(state->ctx);
+	return result;
+}
+
+/* Names the columns with keys, for EXPLAIN. */
+List *
+ChunkSkipDescribe(ChunkSkipState *state, Relation rel)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	if (state == NULL)
+		return NIL;
+	foreach(lc, state->keys)
+	{
+		SkipKey    *key = lfirst(lc);
+		char	   *name = NameStr(TupleDescAttr(RelationGetDescr(rel), key->attnum - 1)->attname);
+
+		if (!list_member(names, makeString(name)))
+			names = lappend(names, makeString(name));
+	}
+	return names;
+}

@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ *
+ * chunk_skip.h
+ *	  Skipping chunk groups whose min/max show they hold no matching row.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_CHUNK_SKIP_H
+#define OLAP_CHUNK_SKIP_H
+
+#include "nodes/execnodes.h"
+#include "utils/rel.h"
+
+#include "storage/stripe_catalog.h"
+
+typedef struct ChunkSkipState ChunkSkipState;
+
+extern ChunkSkipState *ChunkSkipInit(List *quals, Index scanrelid,
+									 Relation rel, PlanState *ps);
+extern int	ChunkSkipKeyCount(ChunkSkipState *state);
+extern bool ChunkSkipGroupMayMatch(void *state, const StripeMeta *stripe,
+								   const ChunkGroupMeta *group);
+extern void ChunkSkipReset(ChunkSkipState *state);
+extern List *ChunkSkipDescribe(ChunkSkipState *state, Relation rel);
+
+#endif							/* OLAP_CHUNK_SKIP_H */
