@@ -28,7 +28,8 @@ OLAP_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 # Debian packages the project needs: server, headers, compression libraries,
 # IPC::Run for the TAP tests, a compiler, rsync for the build copy (see
-# build_and_install), and psycopg2 + gnuplot for the benchmarks.
+# build_and_install), psycopg (3) for the client protocol test, and
+# psycopg2 + gnuplot for the benchmarks.
 OLAP_PACKAGES=(
     postgresql-15
     postgresql-server-dev-15
@@ -38,6 +39,7 @@ OLAP_PACKAGES=(
     make
     gcc
     rsync
+    python3-psycopg
     python3-psycopg2
     gnuplot-nox
 )
