@@ -59,6 +59,8 @@ CREATE TABLE olap.chunk (
 	compression smallint NOT NULL,
 	min_value bytea,
 	max_value bytea,
+	minmax_type oid NOT NULL,
+	minmax_collation oid NOT NULL,
 	PRIMARY KEY (storage_id, stripe_num, group_num, attr_num)
 );
 

@@ -177,3 +177,38 @@ FROM gist_ids;
 REINDEX TABLE dml_olap;
 VACUUM FULL dml_olap;
 SELECT * FROM dml_check();
+
+-- a rolled-back TRUNCATE or DROP keeps rows an outer level still buffered
+CREATE TABLE sp_olap (a int) USING olap;
+BEGIN;
+INSERT INTO sp_olap VALUES (1), (2);
+SAVEPOINT s;
+TRUNCATE sp_olap;
+ROLLBACK TO SAVEPOINT s;
+SAVEPOINT t;
+DROP TABLE sp_olap;
+ROLLBACK TO SAVEPOINT t;
+COMMIT;
+SELECT count(*) FROM sp_olap;
+
+-- deletions are visible to the next statement even when the DELETE ran
+-- queries of its own
+CREATE FUNCTION dml_ro(x int) RETURNS bool STABLE LANGUAGE plpgsql AS
+	$$BEGIN PERFORM 1 FROM pg_class LIMIT 1; RETURN true; END$$;
+BEGIN;
+DELETE FROM sp_olap WHERE a = 1 AND dml_ro(a);
+SELECT count(*) FROM sp_olap;
+UPDATE sp_olap SET a = -a WHERE a = 2;
+SELECT * FROM sp_olap;
+COMMIT;
+
+-- ON CONFLICT DO NOTHING with a key twice in one command keeps the first
+CREATE TABLE twice_olap (id int PRIMARY KEY, v text) USING olap;
+INSERT INTO twice_olap VALUES (1, 'a'), (1, 'b') ON CONFLICT DO NOTHING;
+SELECT * FROM twice_olap;
+
+-- min/max of an older type are not used for skipping after ALTER TYPE
+CREATE TABLE retype_olap (a int4) USING olap;
+INSERT INTO retype_olap VALUES (-1), (5);
+ALTER TABLE retype_olap ALTER COLUMN a TYPE oid;
+SELECT a FROM retype_olap WHERE a > 10;

@@ -16,7 +16,9 @@
  *
  * A chunk group is skipped when some key proves that no row of it can pass:
  * for "col < v" when min >= v, "col = v" when v is outside [min, max], and
- * so on; all-NULL chunks fail every strict comparison.  Keys only ever skip
+ * so on; all-NULL chunks fail every strict comparison.  Min/max recorded
+ * under another type or collation than the column has now (ALTER TABLE
+ * ... TYPE without a rewrite) are not used.  Keys only ever skip
  * groups whose rows the qual would reject, and the qual is still evaluated
  * on every row read, so skipping never changes a result.
  *
@@ -44,6 +46,8 @@
 typedef struct SkipKey
 {
 	AttrNumber	attnum;
+	Oid			coltypid;		/* the column's type and collation now */
+	Oid			colcollation;
 	int			strategy;		/* BT*StrategyNumber or SKIP_IS_[NOT_]NULL */
 	Expr	   *arg;			/* compared value, NULL for null tests */
 	ExprState  *argstate;
@@ -110,6 +114,8 @@ make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, Relation rel)
 
 	key = palloc0(sizeof(SkipKey));
 	key->attnum = var->varattno;
+	key->coltypid = attr->atttypid;
+	key->colcollation = attr->attcollation;
 	key->strategy = strategy;
 	key->arg = arg;
 	key->collation = inputcollid;
@@ -241,7 +247,10 @@ key_excludes(SkipKey *key, const ChunkGroupMeta *group, const ChunkMeta *chunk)
 	/* a strict comparison with NULL, or on NULLs only, is never true */
 	if (key->argnull || all_null)
 		return true;
-	if (chunk->min_value == NULL || chunk->max_value == NULL)
+	/* min/max of an older type or collation (ALTER TABLE without rewrite) */
+	if (chunk->min_value == NULL || chunk->max_value == NULL ||
+		chunk->minmax_type != key->coltypid ||
+		chunk->minmax_collation != key->colcollation)
 		return false;
 
 	min = MinMaxDeserialize(chunk->min_value, &key->coltype);

@@ -128,7 +128,7 @@ start_reader(OlapScanState *state)
 	Relation	rel = state->css.ss.ss_currentRelation;
 	EState	   *estate = state->css.ss.ps.state;
 
-	WriteStateFlushForRead(rel);
+	WriteStateFlushRelation(rel);
 	if (IsMVCCSnapshot(estate->es_snapshot))
 		PredicateLockRelation(rel, estate->es_snapshot);
 	state->reader = StripeReaderBegin(rel, estate->es_snapshot,

@@ -43,6 +43,7 @@
 #include "storage/smgr.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "storage/procarray.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -67,6 +68,7 @@ typedef struct OlapScanDescData
 	TableScanDescData rs_base;
 	MemoryContext scan_ctx;
 	StripeReader *reader;
+	Snapshot	own_snapshot;	/* registered here, for SnapshotAny scans */
 	/* ANALYZE, TABLESAMPLE: rows [analyze_next, analyze_end) of a block */
 	uint64		analyze_next;
 	uint64		analyze_end;
@@ -79,11 +81,22 @@ typedef OlapScanDescData *OlapScanDesc;
 
 static bool set_block_slice(OlapScanDesc scan, BlockNumber blockno);
 
+/*
+ * Shared state of a parallel scan.  Besides the stripe counter it carries a
+ * snapshot of its own, taken by the leader: parallel index builds scan with
+ * SnapshotAny, which cannot list olap stripes (it would include aborted
+ * ones), so all participants use this fresh MVCC snapshot instead.  The
+ * index build holds a lock that keeps writers out, so it sees every row.
+ */
 typedef struct ParallelOlapScanDescData
 {
 	ParallelTableScanDescData base;
 	pg_atomic_uint64 next_stripe;
+	Size		build_snapshot_off;
 } ParallelOlapScanDescData;
+
+/* taken by parallelscan_estimate, serialised by parallelscan_initialize */
+static SnapshotData build_snapshot_data = {SNAPSHOT_MVCC};
 
 static void
 refuse(const char *what, const char *hint)
@@ -145,13 +158,27 @@ olap_am_scan_begin(Relation rel, Snapshot snapshot, int nkeys,
 	scan->rs_base.rs_parallel = pscan;
 	scan->scan_ctx = ctx;
 
-	WriteStateFlushForRead(rel);
+	/*
+	 * Rows buffered earlier become visible to later commands; deletions were
+	 * written when their statement ended (relation_hooks.c).
+	 */
+	WriteStateFlushRelation(rel);
 
 	if (snapshot != NULL && IsMVCCSnapshot(snapshot))
 		PredicateLockRelation(rel, snapshot);
 	if (pscan != NULL)
-		counter = &((ParallelOlapScanDescData *) pscan)->next_stripe;
-	scan->reader = StripeReaderBegin(rel, metadata_snapshot(snapshot), counter);
+	{
+		ParallelOlapScanDescData *ppscan = (ParallelOlapScanDescData *) pscan;
+
+		counter = &ppscan->next_stripe;
+		if (pscan->phs_snapshot_any)
+			scan->own_snapshot =
+				RegisterSnapshot(RestoreSnapshot((char *) pscan + ppscan->build_snapshot_off));
+	}
+	scan->reader = StripeReaderBegin(rel,
+									 scan->own_snapshot ? scan->own_snapshot :
+									 metadata_snapshot(snapshot),
+									 counter);
 
 	MemoryContextSwitchTo(old);
 	return &scan->rs_base;
@@ -163,6 +190,8 @@ olap_am_scan_end(TableScanDesc sscan)
 	OlapScanDesc scan = (OlapScanDesc) sscan;
 
 	StripeReaderEnd(scan->reader);
+	if (scan->own_snapshot)
+		UnregisterSnapshot(scan->own_snapshot);
 	if (sscan->rs_flags & SO_TEMP_SNAPSHOT)
 		UnregisterSnapshot(sscan->rs_snapshot);
 	MemoryContextDelete(scan->scan_ctx);
@@ -207,7 +236,9 @@ olap_am_scan_getnextslot(TableScanDesc sscan, ScanDirection direction,
 static Size
 olap_am_parallelscan_estimate(Relation rel)
 {
-	return sizeof(ParallelOlapScanDescData);
+	(void) GetSnapshotData(&build_snapshot_data);
+	return MAXALIGN(sizeof(ParallelOlapScanDescData)) +
+		EstimateSnapshotSpace(&build_snapshot_data);
 }
 
 static Size
@@ -218,7 +249,10 @@ olap_am_parallelscan_initialize(Relation rel, ParallelTableScanDesc pscan)
 	ppscan->base.phs_relid = RelationGetRelid(rel);
 	ppscan->base.phs_syncscan = false;
 	pg_atomic_init_u64(&ppscan->next_stripe, 0);
-	return sizeof(ParallelOlapScanDescData);
+	ppscan->build_snapshot_off = MAXALIGN(sizeof(ParallelOlapScanDescData));
+	SerializeSnapshot(&build_snapshot_data,
+					  (char *) pscan + ppscan->build_snapshot_off);
+	return ppscan->build_snapshot_off + EstimateSnapshotSpace(&build_snapshot_data);
 }
 
 static void
@@ -286,6 +320,13 @@ olap_am_tuple_get_latest_tid(TableScanDesc scan, ItemPointer tid)
 	/* rows never move, so the latest version is the one given */
 }
 
+/*
+ * Besides internal rechecks, ON CONFLICT asks this under REPEATABLE READ /
+ * SERIALIZABLE and, for an invisible row, reads its xmin to tell this
+ * transaction's rows (fine) from another's (a serialization failure).  Olap
+ * slots have no xmin, so that decision is made here: the failure is raised
+ * directly, and this transaction's own rows count as visible.
+ */
 static bool
 olap_am_tuple_satisfies_snapshot(Relation rel, TupleTableSlot *slot,
 								 Snapshot snapshot)
@@ -293,8 +334,20 @@ olap_am_tuple_satisfies_snapshot(Relation rel, TupleTableSlot *slot,
 	TupleTableSlot *probe = MakeSingleTupleTableSlot(RelationGetDescr(rel),
 													 &TTSOpsVirtual);
 	bool		visible = OlapFetchRowVersion(rel, &slot->tts_tid, snapshot, probe);
+	RowLocation loc;
 
 	ExecDropSingleTupleTableSlot(probe);
+	if (!visible && IsMVCCSnapshot(snapshot) && IsolationUsesXactSnapshot() &&
+		(OlapLocateRow(rel, TidToRowNumber(&slot->tts_tid), &loc) ||
+		 (WriteStateFlushRelation(rel),
+		  OlapLocateRow(rel, TidToRowNumber(&slot->tts_tid), &loc))))
+	{
+		if (loc.my_insert_cid != InvalidCommandId)
+			return true;
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent update")));
+	}
 	return visible;
 }
 
@@ -511,12 +564,19 @@ olap_am_tuple_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 
 /*
  * Deletes the metadata of the storage rel currently points at (before a
- * TRUNCATE or rewrite gives it a new file) and forgets buffered rows.
+ * TRUNCATE or rewrite gives it a new file).  Buffered rows and deletions
+ * are written first, so that their metadata is deleted transactionally as
+ * well: a rolled-back TRUNCATE (say, in a savepoint) brings them back.
+ * When the table was created in this very subtransaction (transactional
+ * false), nothing can come back and they are just forgotten.
  */
 static void
-forget_current_storage(Relation rel)
+forget_current_storage(Relation rel, bool transactional)
 {
-	WriteStateDiscard(rel->rd_node);
+	if (transactional)
+		WriteStateFlushForRead(rel);
+	else
+		WriteStateDiscard(rel->rd_node);
 	if (smgrexists(RelationGetSmgr(rel), MAIN_FORKNUM) && OlapCatalogsExist())
 	{
 		uint64		storage_id = MetapageStorageIdLenient(rel);
@@ -541,7 +601,7 @@ olap_am_relation_set_new_filenode(Relation rel, const RelFileNode *newrnode,
 
 	/* TRUNCATE: the old file's stripes go away with it, transactionally */
 	if (!RelFileNodeEquals(rel->rd_node, *newrnode))
-		forget_current_storage(rel);
+		forget_current_storage(rel, true);
 
 	/* rows carry no transaction ids: nothing ever needs freezing */
 	*freezeXid = InvalidTransactionId;
@@ -554,7 +614,7 @@ olap_am_relation_set_new_filenode(Relation rel, const RelFileNode *newrnode,
 static void
 olap_am_relation_nontransactional_truncate(Relation rel)
 {
-	forget_current_storage(rel);
+	forget_current_storage(rel, false);
 	RelationTruncate(rel, 0);
 }
 
@@ -712,12 +772,19 @@ olap_am_index_build_range_scan(Relation table_rel, Relation index_rel,
 							   IndexBuildCallback callback,
 							   void *callback_state, TableScanDesc scan)
 {
+	double		rows;
+
 	if (start_blockno != 0 || numblocks != InvalidBlockNumber)
 		refuse("building an index over a block range",
 			   "Use a btree, hash, GiST or SP-GiST index.");
-	return OlapIndexBuildScan(table_rel, index_rel, index_info,
+
+	rows = OlapIndexBuildScan(table_rel, index_rel, index_info,
 							  scan ? ((OlapScanDesc) scan)->reader : NULL,
 							  callback, callback_state);
+	/* like heap, the build scan ends the parallel scan it was given */
+	if (scan != NULL)
+		table_endscan(scan);
+	return rows;
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "miscadmin.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "storage/delete_state.h"
 #include "storage/row_mask.h"
@@ -62,6 +63,16 @@ typedef struct GroupDeletes
 	uint64		storage_id;
 	uint32		group_rows;
 	List	   *owners;			/* of OwnerDeletes */
+
+	/*
+	 * REPEATABLE READ / SERIALIZABLE: deletions of other transactions that
+	 * committed after this transaction's snapshot, which our mask versions
+	 * carry (they are ORed into the latest state) but our snapshot must not
+	 * see.  Fixed at the first write: from then on this transaction holds
+	 * the table's row-change lock, so nobody else changes the group.
+	 */
+	bool		hidden_known;
+	uint8	   *hidden;			/* NULL: none */
 } GroupDeletes;
 
 static MemoryContext delete_ctx = NULL;
@@ -146,6 +157,8 @@ DeleteStateAdd(Relation rel, const RowLocation *loc, uint64 forward_row,
 		group->storage_id = loc->storage_id;
 		group->group_rows = loc->group_rows;
 		group->owners = NIL;
+		group->hidden_known = false;
+		group->hidden = NULL;
 	}
 	entry = owner_entry(group, GetCurrentSubTransactionId());
 	entry->bits[loc->offset / 8] |= (1 << (loc->offset % 8));
@@ -193,8 +206,77 @@ DeleteStateDeletedByMe(RelFileNode node, const RowLocation *loc, CommandId *cmax
 	return false;
 }
 
-/* Writes a group's deletions to olap.row_mask if any are not written yet. */
+/*
+ * Computes group->hidden before this transaction first writes the group's
+ * mask: what the latest state deletes that the transaction snapshot does not.
+ */
 static void
+remember_hidden(GroupDeletes *group)
+{
+	RowMask		latest;
+	RowMask		mine;
+	uint32		nbytes = (group->group_rows + 7) / 8;
+	uint32		i;
+	bool		any = false;
+
+	group->hidden_known = true;
+	if (!IsolationUsesXactSnapshot())
+		return;
+
+	RowMaskLoadGroup(group->storage_id, group->key.stripe_num,
+					 group->key.group_num, group->group_rows, SnapshotSelf,
+					 &latest);
+	if (latest.bits == NULL)
+		return;
+	RowMaskLoadGroup(group->storage_id, group->key.stripe_num,
+					 group->key.group_num, group->group_rows,
+					 GetTransactionSnapshot(), &mine);
+
+	group->hidden = MemoryContextAllocZero(delete_ctx, nbytes);
+	for (i = 0; i < nbytes; i++)
+	{
+		group->hidden[i] = latest.bits[i] & ~(mine.bits ? mine.bits[i] : 0);
+		any |= group->hidden[i] != 0;
+	}
+	if (!any)
+	{
+		pfree(group->hidden);
+		group->hidden = NULL;
+	}
+}
+
+/*
+ * Corrects a mask version this transaction wrote, as read through one of
+ * its MVCC snapshots: other transactions' deletions that its snapshot does
+ * not see are taken out again.
+ */
+void
+DeleteStateHideLaterDeletions(RelFileNode node, uint64 stripe_num,
+							  uint32 group_num, RowMask *mask)
+{
+	GroupKey	key;
+	GroupDeletes *group;
+	RowLocation loc;
+	uint32		i;
+
+	if (delete_ctx == NULL || !mask->exists || mask->bits == NULL ||
+		!TransactionIdIsCurrentTransactionId(mask->xmin))
+		return;
+	loc.stripe_num = stripe_num;
+	loc.group_num = group_num;
+	make_key(&key, node, &loc);
+	group = hash_search(group_deletes, &key, HASH_FIND, NULL);
+	if (group == NULL || group->hidden == NULL)
+		return;
+	for (i = 0; i < (group->group_rows + 7) / 8; i++)
+		mask->bits[i] &= ~group->hidden[i];
+}
+
+/*
+ * Writes a group's deletions to olap.row_mask if any are not written yet.
+ * Returns false when they must wait for a later command (see RowMaskApply).
+ */
+static bool
 flush_group(GroupDeletes *group)
 {
 	SubTransactionId current = GetCurrentSubTransactionId();
@@ -204,6 +286,7 @@ flush_group(GroupDeletes *group)
 	uint32		nforward = 0;
 	CommandId	cid = FirstCommandId;
 	bool		needed = false;
+	bool		written;
 	ListCell   *lc;
 
 	foreach(lc, group->owners)
@@ -214,7 +297,10 @@ flush_group(GroupDeletes *group)
 		nforward += entry->nforward;
 	}
 	if (!needed)
-		return;
+		return true;
+
+	if (!group->hidden_known)
+		remember_hidden(group);
 
 	bits = palloc0(nbytes);
 	forward = palloc(sizeof(RowForward) * Max(nforward, 1));
@@ -233,36 +319,41 @@ flush_group(GroupDeletes *group)
 		cid = Max(cid, entry->max_cid);
 	}
 
-	if (RowMaskApply(group->storage_id, group->key.stripe_num,
-					 group->key.group_num, group->group_rows, bits, nforward,
-					 forward, cid))
+	written = RowMaskApply(group->storage_id, group->key.stripe_num,
+						   group->key.group_num, group->group_rows, bits,
+						   nforward, forward, cid);
+	if (written)
 	{
 		foreach(lc, group->owners)
 			((OwnerDeletes *) lfirst(lc))->flushed_in = current;
 	}
 	pfree(bits);
 	pfree(forward);
+	return written;
 }
 
 /*
  * Writes the unwritten deletions of one relation file (node != NULL) or of
- * all.  Not in parallel mode, where nothing can have been deleted.
+ * all.  Not in parallel mode, where nothing can have been deleted.  Returns
+ * false when some group has to wait for the next command.
  */
-void
+bool
 DeleteStateFlush(const RelFileNode *node)
 {
 	HASH_SEQ_STATUS status;
 	GroupDeletes *group;
+	bool		all = true;
 
 	if (delete_ctx == NULL || IsInParallelMode())
-		return;
+		return true;
 	hash_seq_init(&status, group_deletes);
 	while ((group = hash_seq_search(&status)) != NULL)
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (node == NULL || RelFileNodeEquals(group->key.node, *node))
-			flush_group(group);
+			all &= flush_group(group);
 	}
+	return all;
 }
 
 bool

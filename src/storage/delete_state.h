@@ -13,6 +13,8 @@
 #include "storage/relfilenode.h"
 #include "utils/rel.h"
 
+struct RowMask;
+
 /* Where a row lives: its chunk group and its offset in that group. */
 typedef struct RowLocation
 {
@@ -22,13 +24,18 @@ typedef struct RowLocation
 	uint32		group_rows;
 	uint64		first_row_number;
 	uint32		offset;
+	CommandId	my_insert_cid;	/* command of this transaction that wrote the
+								 * group's metadata, or InvalidCommandId */
 } RowLocation;
 
 extern void DeleteStateAdd(Relation rel, const RowLocation *loc,
 						   uint64 forward_row, CommandId cid);
 extern bool DeleteStateDeletedByMe(RelFileNode node, const RowLocation *loc,
 								   CommandId *cmax);
-extern void DeleteStateFlush(const RelFileNode *node);
+extern bool DeleteStateFlush(const RelFileNode *node);
+extern void DeleteStateHideLaterDeletions(RelFileNode node, uint64 stripe_num,
+										  uint32 group_num,
+										  struct RowMask *mask);
 extern bool DeleteStateAnyPending(void);
 extern void DeleteStateDiscard(RelFileNode node);
 extern void DeleteStateAtSubXact(SubXactEvent event, SubTransactionId mySubid,

@@ -23,8 +23,10 @@
  * (unique checks, ON CONFLICT) also finds rows that another transaction
  * has only buffered so far, through olap.row_reservation, and the catalog
  * scans leave that transaction's xid in the snapshot so the caller waits
- * for it; for the liveness of a found row it counts deletions that are
- * committed or this transaction's own.
+ * for it; a found row counts as dead when a committed or this
+ * transaction's deletion removed it, and as possibly being deleted (the
+ * caller waits for that transaction, then checks again) while another
+ * transaction holds the table's row-change lock.
  *
  *-------------------------------------------------------------------------
  */
@@ -36,6 +38,7 @@
 #include "commands/defrem.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "storage/predicate.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -111,17 +114,17 @@ fetch_dirty(OlapIndexFetchData *scan, uint64 row_number, Snapshot snapshot,
 			TupleTableSlot *slot)
 {
 	Relation	rel = scan->base.rel;
-	TransactionId xmin;
 	uint64		storage_id;
 
 	if (StripeReaderFetch(scan->reader, row_number, snapshot, false,
 						  slot->tts_tupleDescriptor, slot->tts_values,
 						  slot->tts_isnull))
 	{
-		xmin = snapshot->xmin;
 		if (deleted_for_dirty(rel, row_number))
 			return false;
-		snapshot->xmin = xmin;
+		/* a transaction changing rows of the table may be deleting it */
+		if (!TransactionIdIsValid(snapshot->xmin))
+			snapshot->xmax = OlapRowChangerXid(rel);
 		return true;
 	}
 
@@ -160,6 +163,9 @@ OlapIndexFetchTuple(IndexFetchTableData *scan, ItemPointer tid,
 		*all_dead = false;
 
 	ExecClearTuple(slot);
+	/* SSI: olap reads lock the whole relation (writers check it) */
+	if (IsMVCCSnapshot(snapshot))
+		PredicateLockRelation(scan->rel, snapshot);
 	if (snapshot->snapshot_type == SNAPSHOT_DIRTY)
 		found = fetch_dirty(oscan, row_number, snapshot, slot);
 	else
@@ -208,6 +214,8 @@ OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 	if (snapshot == NULL)
 		snapshot = GetActiveSnapshot();
 	check_deleted = snapshot->snapshot_type != SNAPSHOT_ANY;
+	if (IsMVCCSnapshot(snapshot))
+		PredicateLockRelation(rel, snapshot);
 
 	ExecClearTuple(slot);
 	found = StripeReaderFetchRow(rel, snapshot, row_number, check_deleted,

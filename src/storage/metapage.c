@@ -6,7 +6,10 @@
  * Block 0 holds an OlapMetapageData right after the standard page header.
  * It is created lazily, by the first write into an empty relation (so a
  * fresh or truncated table has zero blocks and no storage id), under the
- * relation extension lock, which makes the creation race-free.  Every later
+ * relation extension lock and the buffer's exclusive lock, which makes the
+ * creation race-free.  A block 0 that is still all zeros (the write that
+ * extended the file crashed before its WAL record was flushed) counts as
+ * "no metapage yet" and is initialised by the next write.  Every later
  * change (reserving row numbers and stripe numbers) happens under an
  * exclusive content lock on the buffer and is WAL-logged through
  * GenericXLog, so counters never go backwards after a crash or on a standby.
@@ -41,6 +44,7 @@ MetapageRead(Relation rel, OlapMetapageData *meta)
 {
 	Buffer		buffer;
 	Page		page;
+	bool		is_new;
 
 	if (RelationGetNumberOfBlocks(rel) == 0)
 		return false;
@@ -48,8 +52,17 @@ MetapageRead(Relation rel, OlapMetapageData *meta)
 	buffer = ReadBuffer(rel, OLAP_METAPAGE_BLOCK);
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
 	page = BufferGetPage(buffer);
-	memcpy(meta, PageGetContents(page), sizeof(OlapMetapageData));
+	is_new = PageIsNew(page);
+	if (!is_new)
+		memcpy(meta, PageGetContents(page), sizeof(OlapMetapageData));
 	UnlockReleaseBuffer(buffer);
+
+	/*
+	 * A zeroed block 0: the first write extended the file but crashed
+	 * before its WAL record reached disk.  Nothing was ever committed.
+	 */
+	if (is_new)
+		return false;
 
 	check_metapage(rel, meta);
 	return true;
@@ -81,6 +94,11 @@ MetapageStorageIdLenient(Relation rel)
 		return 0;
 	buffer = ReadBuffer(rel, OLAP_METAPAGE_BLOCK);
 	LockBuffer(buffer, BUFFER_LOCK_SHARE);
+	if (PageIsNew(BufferGetPage(buffer)))
+	{
+		UnlockReleaseBuffer(buffer);
+		return 0;
+	}
 	memcpy(&meta, PageGetContents(BufferGetPage(buffer)), sizeof(meta));
 	UnlockReleaseBuffer(buffer);
 
@@ -148,23 +166,27 @@ ensure_metapage(Relation rel)
 	OlapMetapageData meta;
 	uint64		storage_id;
 
-	if (RelationGetNumberOfBlocks(rel) > 0)
+	if (RelationGetNumberOfBlocks(rel) > 0 && MetapageStorageId(rel) != 0)
 		return;
 
 	/* Draw the id outside the extension lock; unused ids are harmless. */
 	storage_id = next_storage_id();
 
 	LockRelationForExtension(rel, ExclusiveLock);
-	if (RelationGetNumberOfBlocks(rel) > 0)
-	{
-		UnlockRelationForExtension(rel, ExclusiveLock);
-		return;
-	}
-
-	buffer = ReadBuffer(rel, P_NEW);
+	if (RelationGetNumberOfBlocks(rel) == 0)
+		buffer = ReadBuffer(rel, P_NEW);
+	else
+		buffer = ReadBuffer(rel, OLAP_METAPAGE_BLOCK);
 	Assert(BufferGetBlockNumber(buffer) == OLAP_METAPAGE_BLOCK);
 	LockBuffer(buffer, BUFFER_LOCK_EXCLUSIVE);
 	UnlockRelationForExtension(rel, ExclusiveLock);
+
+	/* someone else initialised it meanwhile */
+	if (!PageIsNew(BufferGetPage(buffer)))
+	{
+		UnlockReleaseBuffer(buffer);
+		return;
+	}
 
 	meta.magic = OLAP_METAPAGE_MAGIC;
 	meta.format_version = OLAP_FORMAT_VERSION;

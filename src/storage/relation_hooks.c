@@ -27,6 +27,7 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "access/xact.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "executor/executor.h"
@@ -86,7 +87,8 @@ olap_object_access_hook(ObjectAccessType access, Oid classId, Oid objectId,
 			return;
 		if (rel->rd_rel->relkind == RELKIND_RELATION && IsOlapRelation(rel))
 		{
-			WriteStateDiscard(rel->rd_node);
+			/* written first, so that a rolled-back DROP keeps them */
+			WriteStateFlushForRead(rel);
 			if (OlapCatalogsExist())
 			{
 				uint64		storage_id = MetapageStorageIdLenient(rel);
@@ -125,16 +127,29 @@ olap_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		standard_ExecutorStart(queryDesc, eflags);
 }
 
-/* Writes the row masks of the rows the statement deleted or updated. */
+/*
+ * Writes the row masks of the rows a modifying statement deleted or
+ * updated.  Read-only queries (including those nested in a DELETE's
+ * functions) leave them alone, so a statement's groups are normally written
+ * once.  A group that was already written by the current command can only
+ * be written again with a later command id: the command counter is then
+ * advanced, so the next statement sees every deletion.
+ */
 static void
 olap_ExecutorEnd(QueryDesc *queryDesc)
 {
+	bool		modifying = queryDesc->operation != CMD_SELECT;
+
 	if (prev_ExecutorEnd)
 		prev_ExecutorEnd(queryDesc);
 	else
 		standard_ExecutorEnd(queryDesc);
 
-	DeleteStateFlush(NULL);
+	if (modifying && !DeleteStateFlush(NULL))
+	{
+		CommandCounterIncrement();
+		DeleteStateFlush(NULL);
+	}
 }
 
 /*

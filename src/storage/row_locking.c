@@ -18,8 +18,9 @@
  * gives TM_Deleted, one replaced by an UPDATE gives TM_Updated with the TID
  * of the new version (so READ COMMITTED re-checks the new version through
  * EvalPlanQual, and REPEATABLE READ / SERIALIZABLE raise a serialization
- * failure, exactly as with heap), and a row this transaction already
- * deleted gives TM_SelfModified.
+ * failure, exactly as with heap), a row this transaction already deleted
+ * gives TM_SelfModified, and a row the current command inserted
+ * TM_Invisible (so ON CONFLICT DO UPDATE cannot change a row twice).
  *
  * The lock's tag is an object lock in the current database whose class is
  * the OID of the olap.row_mask catalog and whose object is the table.
@@ -31,6 +32,8 @@
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
+#include "storage/sinvaladt.h"
+#include "access/xact.h"
 #include "utils/snapmgr.h"
 
 #include "storage/metapage.h"
@@ -38,6 +41,41 @@
 #include "storage/row_mask.h"
 #include "storage/row_number.h"
 #include "storage/stripe_catalog.h"
+
+static void
+set_row_change_tag(LOCKTAG *tag, Relation rel)
+{
+	SET_LOCKTAG_OBJECT(*tag, MyDatabaseId, OlapCatalogRelid("row_mask"),
+					   RelationGetRelid(rel), 0);
+}
+
+/*
+ * The xid of another transaction that holds the table's row-change lock in
+ * exclusive mode (it may be deleting any row), or InvalidTransactionId.  A
+ * unique check that finds a live conflicting row waits for it, as heap
+ * waits for a row's xmax.
+ */
+TransactionId
+OlapRowChangerXid(Relation rel)
+{
+	LOCKTAG		tag;
+	VirtualTransactionId *vxids;
+
+	set_row_change_tag(&tag, rel);
+	vxids = GetLockConflicts(&tag, ShareLock, NULL);
+	for (; VirtualTransactionIdIsValid(*vxids); vxids++)
+	{
+		TransactionId xid;
+		TransactionId xmin;
+
+		if (vxids->backendId == InvalidBackendId)
+			continue;
+		BackendIdGetTransactionIds(vxids->backendId, &xid, &xmin);
+		if (TransactionIdIsValid(xid) && !TransactionIdIsCurrentTransactionId(xid))
+			return xid;
+	}
+	return InvalidTransactionId;
+}
 
 /*
  * Takes the table's row-change lock in the mode the row lock strength
@@ -53,8 +91,11 @@ OlapLockTableRows(Relation rel, LockTupleMode mode, LockWaitPolicy wait_policy)
 
 	lockmode = (mode == LockTupleKeyShare || mode == LockTupleShare) ?
 		ShareLock : ExclusiveLock;
-	SET_LOCKTAG_OBJECT(tag, MyDatabaseId, OlapCatalogRelid("row_mask"),
-					   RelationGetRelid(rel), 0);
+	set_row_change_tag(&tag, rel);
+
+	/* others' unique checks wait for changers by xid (OlapRowChangerXid) */
+	if (lockmode == ExclusiveLock)
+		(void) GetCurrentTransactionId();
 
 	res = LockAcquire(&tag, lockmode, false, wait_policy != LockWaitBlock);
 	if (res == LOCKACQUIRE_NOT_AVAIL)
@@ -82,7 +123,7 @@ OlapLocateRow(Relation rel, uint64 row_number, RowLocation *loc)
 	if (loc->storage_id == 0 ||
 		!StripeCatalogLocateRow(loc->storage_id, row_number, SnapshotSelf,
 								&loc->stripe_num, &loc->group_num, &first,
-								&loc->group_rows))
+								&loc->group_rows, &loc->my_insert_cid))
 		return false;
 	loc->first_row_number = first;
 	loc->offset = (uint32) (row_number - first);
@@ -103,6 +144,10 @@ OlapRowState(Relation rel, const RowLocation *loc, CommandId cid,
 
 	memset(tmfd, 0, sizeof(TM_FailureData));
 	*forward_row = 0;
+
+	/* inserted by this very command: invisible to it, as in heap */
+	if (loc->my_insert_cid != InvalidCommandId && loc->my_insert_cid >= cid)
+		return TM_Invisible;
 
 	if (DeleteStateDeletedByMe(rel->rd_node, loc, &cmax))
 	{

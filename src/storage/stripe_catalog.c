@@ -22,6 +22,7 @@
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
@@ -55,7 +56,7 @@
 #define Anum_chunk_group_byte_length 7
 
 /* olap.chunk */
-#define Natts_chunk 12
+#define Natts_chunk 14
 #define Anum_chunk_storage_id 1
 #define Anum_chunk_stripe_num 2
 #define Anum_chunk_group_num 3
@@ -68,6 +69,8 @@
 #define Anum_chunk_compression 10
 #define Anum_chunk_min_value 11
 #define Anum_chunk_max_value 12
+#define Anum_chunk_minmax_type 13
+#define Anum_chunk_minmax_collation 14
 
 /* Looks up a relation of schema olap; errors if it is missing. */
 Oid
@@ -205,6 +208,8 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 			nulls[Anum_chunk_min_value - 1] = (chunk->min_value == NULL);
 			values[Anum_chunk_max_value - 1] = PointerGetDatum(chunk->max_value);
 			nulls[Anum_chunk_max_value - 1] = (chunk->max_value == NULL);
+			values[Anum_chunk_minmax_type - 1] = ObjectIdGetDatum(chunk->minmax_type);
+			values[Anum_chunk_minmax_collation - 1] = ObjectIdGetDatum(chunk->minmax_collation);
 			tup = heap_form_tuple(RelationGetDescr(chunk_rel), values, nulls);
 			OlapCatalogInsert(chunk_rel, chunk_ind, tup, cid);
 			heap_freetuple(tup);
@@ -377,6 +382,8 @@ load_groups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot,
 			DatumGetByteaPCopy(values[Anum_chunk_min_value - 1]);
 		chunk->max_value = nulls[Anum_chunk_max_value - 1] ? NULL :
 			DatumGetByteaPCopy(values[Anum_chunk_max_value - 1]);
+		chunk->minmax_type = DatumGetObjectId(values[Anum_chunk_minmax_type - 1]);
+		chunk->minmax_collation = DatumGetObjectId(values[Anum_chunk_minmax_collation - 1]);
 	}
 	systable_endscan_ordered(scan);
 
@@ -399,7 +406,8 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 bool
 StripeCatalogLocateRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 					   uint64 *stripe_num, uint32 *group_num,
-					   uint64 *first_row_number, uint32 *row_count)
+					   uint64 *first_row_number, uint32 *row_count,
+					   CommandId *my_insert_cid)
 {
 	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), AccessShareLock);
 	Relation	row_idx = index_open(get_relname_relid("chunk_group_row_idx", RelationGetNamespace(group_rel)), AccessShareLock);
@@ -428,6 +436,10 @@ StripeCatalogLocateRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 			*group_num = group.group_num;
 			*first_row_number = group.first_row_number;
 			*row_count = group.row_count;
+			if (my_insert_cid != NULL)
+				*my_insert_cid =
+					TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data)) ?
+					HeapTupleHeaderGetCmin(tup->t_data) : InvalidCommandId;
 			found = true;
 		}
 	}
@@ -460,7 +472,7 @@ StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 	HeapTuple	tup;
 
 	if (!StripeCatalogLocateRow(storage_id, row_number, snapshot, &stripe_num,
-								&group_num, &first_row, &row_count))
+								&group_num, &first_row, &row_count, NULL))
 		return NULL;
 
 	rel = table_open(OlapCatalogRelid("stripe"), AccessShareLock);

@@ -28,6 +28,8 @@ typedef struct ChunkMeta
 	int16		compression;	/* OlapCompression */
 	bytea	   *min_value;		/* serialised datum, NULL when unknown */
 	bytea	   *max_value;
+	Oid			minmax_type;	/* column type and collation min/max were */
+	Oid			minmax_collation;	/* computed under */
 } ChunkMeta;
 
 typedef struct ChunkGroupMeta
@@ -61,7 +63,7 @@ extern StripeMeta *StripeCatalogFindRow(uint64 storage_id, uint64 row_number,
 extern bool StripeCatalogLocateRow(uint64 storage_id, uint64 row_number,
 								   Snapshot snapshot, uint64 *stripe_num,
 								   uint32 *group_num, uint64 *first_row_number,
-								   uint32 *row_count);
+								   uint32 *row_count, CommandId *my_insert_cid);
 extern void StripeCatalogDeleteStorage(uint64 storage_id);
 extern ItemPointerData ReservationInsert(uint64 storage_id, uint64 first,
 										 uint64 count);

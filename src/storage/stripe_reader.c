@@ -33,6 +33,7 @@
 
 #include "storage/chunk_format.h"
 #include "storage/data_pages.h"
+#include "storage/delete_state.h"
 #include "storage/metapage.h"
 #include "storage/row_mask.h"
 #include "storage/stripe_reader.h"
@@ -92,23 +93,26 @@ static void set_tuple_desc(StripeReader *reader, TupleDesc desc);
 static StripeReader *
 reader_create(Relation rel, Snapshot snapshot)
 {
+	MemoryContext ctx = AllocSetContextCreate(CurrentMemoryContext,
+											  "olap_ext stripe reader",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(ctx);
 	StripeReader *reader = palloc0(sizeof(StripeReader));
 
-	reader->ctx = CurrentMemoryContext;
+	reader->ctx = ctx;
 
 	reader->rel = rel;
 	reader->snapshot = snapshot;
 	reader->tupdesc = RelationGetDescr(rel);
 	reader->natts = reader->tupdesc->natts;
 	reader->strategy = GetAccessStrategy(BAS_BULKREAD);
-	reader->stripe_ctx = AllocSetContextCreate(CurrentMemoryContext,
-											   "olap_ext stripe read",
+	reader->stripe_ctx = AllocSetContextCreate(ctx, "olap_ext stripe read",
 											   ALLOCSET_DEFAULT_SIZES);
-	reader->group_ctx = AllocSetContextCreate(CurrentMemoryContext,
-											  "olap_ext chunk group read",
+	reader->group_ctx = AllocSetContextCreate(ctx, "olap_ext chunk group read",
 											  ALLOCSET_DEFAULT_SIZES);
 	set_tuple_desc(reader, reader->tupdesc);
 	reader->stripe_index = -1;
+	MemoryContextSwitchTo(old);
 	return reader;
 }
 
@@ -150,6 +154,7 @@ StripeReaderBegin(Relation rel, Snapshot snapshot,
 	List	   *stripes;
 	ListCell   *lc;
 	int			i;
+	MemoryContext old = MemoryContextSwitchTo(reader->ctx);
 
 	reader->shared_next_stripe = shared_next_stripe;
 	reader->storage_id = MetapageStorageId(rel);
@@ -164,6 +169,7 @@ StripeReaderBegin(Relation rel, Snapshot snapshot,
 		reader->total_rows += ((StripeMeta *) lfirst(lc))->row_count;
 	}
 	list_free(stripes);
+	MemoryContextSwitchTo(old);
 	return reader;
 }
 
@@ -187,12 +193,8 @@ StripeReaderRescan(StripeReader *reader)
 void
 StripeReaderEnd(StripeReader *reader)
 {
-	MemoryContextDelete(reader->group_ctx);
-	MemoryContextDelete(reader->stripe_ctx);
 	FreeAccessStrategy(reader->strategy);
-	if (reader->stripes)
-		pfree(reader->stripes);
-	pfree(reader);
+	MemoryContextDelete(reader->ctx);
 }
 
 /* Makes stripe index current, loading its chunk groups. */
@@ -209,6 +211,15 @@ open_stripe(StripeReader *reader, int index)
 							reader->snapshot);
 	reader->masks = RowMaskLoadStripe(reader->storage_id, reader->stripe,
 									  reader->snapshot);
+	if (reader->masks != NULL && IsMVCCSnapshot(reader->snapshot))
+	{
+		uint32		g;
+
+		for (g = 0; g < reader->stripe->chunk_group_count; g++)
+			DeleteStateHideLaterDeletions(reader->rel->rd_node,
+										  reader->stripe->stripe_num, g,
+										  &reader->masks[g]);
+	}
 	MemoryContextSwitchTo(old);
 	reader->stripe_index = index;
 	reader->group = 0;
@@ -533,7 +544,7 @@ StripeReaderBeginFetch(Relation rel)
 	StripeReader *reader = reader_create(rel, NULL);
 
 	reader->storage_id = MetapageStorageId(rel);
-	reader->fetch_mask = palloc0(sizeof(RowMask));
+	reader->fetch_mask = MemoryContextAllocZero(reader->ctx, sizeof(RowMask));
 	return reader;
 }
 
@@ -599,6 +610,10 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 			RowMaskLoadGroup(reader->storage_id, stripe->stripe_num,
 							 group_index, group->row_count, snapshot,
 							 reader->fetch_mask);
+			if (IsMVCCSnapshot(snapshot))
+				DeleteStateHideLaterDeletions(reader->rel->rd_node,
+											  stripe->stripe_num, group_index,
+											  reader->fetch_mask);
 			MemoryContextSwitchTo(old);
 		}
 		else

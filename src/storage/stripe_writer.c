@@ -448,6 +448,8 @@ write_group(StripeWriter *writer, Relation rel)
 		chunk->null_count = built[i].null_count;
 		chunk->encoding = built[i].encoding;
 		chunk->compression = built[i].compression;
+		chunk->minmax_type = TupleDescAttr(writer->tupdesc, i)->atttypid;
+		chunk->minmax_collation = TupleDescAttr(writer->tupdesc, i)->attcollation;
 		if (built[i].distinct != NULL)
 			MinMaxCompute(&writer->minmax[i], &writer->types[i],
 						  built[i].distinct, NULL, built[i].ndistinct,
