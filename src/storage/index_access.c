@@ -38,6 +38,7 @@
 #include "commands/defrem.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "storage/predicate.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -106,44 +107,63 @@ deleted_for_dirty(Relation rel, uint64 row_number)
 }
 
 /*
- * The dirty-snapshot fetch: rows in visible or in-progress stripes, and
- * rows other transactions still buffer (reserved row numbers).
+ * True when a chunk group visible to snapshot holds the row.  With a dirty
+ * snapshot the catalog scan leaves an in-progress inserter in
+ * snapshot->xmin.
+ */
+static bool
+row_exists(uint64 storage_id, uint64 row_number, Snapshot snapshot)
+{
+	uint64		stripe_num;
+	uint32		group_num;
+	uint64		first_row;
+	uint32		row_count;
+
+	return StripeCatalogLocateRow(storage_id, row_number, snapshot,
+								  &stripe_num, &group_num, &first_row,
+								  &row_count, NULL);
+}
+
+/*
+ * The dirty-snapshot fetch (unique checks, ON CONFLICT arbiters): whether
+ * the row exists, in a visible or in-progress stripe or still buffered by
+ * its inserter (reserved row numbers), and whether it is dead.  Its values
+ * are not needed by these callers, so nothing is decoded: the slot gets
+ * NULLs and the TID.
  */
 static bool
 fetch_dirty(OlapIndexFetchData *scan, uint64 row_number, Snapshot snapshot,
 			TupleTableSlot *slot)
 {
 	Relation	rel = scan->base.rel;
-	uint64		storage_id;
+	uint64		storage_id = MetapageStorageId(rel);
+	bool		found;
 
-	if (StripeReaderFetch(scan->reader, row_number, snapshot, false,
-						  slot->tts_tupleDescriptor, slot->tts_values,
-						  slot->tts_isnull))
+	if (storage_id == 0)
+		return false;
+	found = row_exists(storage_id, row_number, snapshot);
+	if (!found)
+	{
+		if (!ReservationFind(storage_id, row_number, snapshot))
+			return false;
+		if (!TransactionIdIsValid(snapshot->xmin))
+		{
+			/* our own buffered row: write it out and look again */
+			WriteStateFlushRelation(rel);
+			found = row_exists(storage_id, row_number, snapshot);
+			if (!found)
+				return false;
+		}
+		/* else another transaction's buffered row: the caller waits */
+	}
+	if (found)
 	{
 		if (deleted_for_dirty(rel, row_number))
 			return false;
 		/* a transaction changing rows of the table may be deleting it */
 		if (!TransactionIdIsValid(snapshot->xmin))
 			snapshot->xmax = OlapRowChangerXid(rel);
-		return true;
 	}
-
-	storage_id = MetapageStorageId(rel);
-	if (storage_id == 0 || !ReservationFind(storage_id, row_number, snapshot))
-		return false;
-
-	if (!TransactionIdIsValid(snapshot->xmin))
-	{
-		/* our own buffered row: write it out and read it */
-		WriteStateFlushRelation(rel);
-		if (StripeReaderFetch(scan->reader, row_number, snapshot, false,
-							  slot->tts_tupleDescriptor, slot->tts_values,
-							  slot->tts_isnull))
-			return !deleted_for_dirty(rel, row_number);
-		return false;
-	}
-
-	/* another transaction's buffered row: the caller waits for snapshot->xmin */
 	memset(slot->tts_values, 0, sizeof(Datum) * slot->tts_tupleDescriptor->natts);
 	memset(slot->tts_isnull, true, sizeof(bool) * slot->tts_tupleDescriptor->natts);
 	return true;
@@ -203,6 +223,37 @@ OlapIndexFetchTuple(IndexFetchTableData *scan, ItemPointer tid,
  * the slot.  A non-MVCC snapshot (triggers use SnapshotAny) may ask for a
  * row this transaction still buffers; those are written out first.
  */
+/*
+ * The reader of the last OlapFetchRowVersion, kept for the rest of the
+ * transaction so that fetching the old rows of an UPDATE (one call per row)
+ * decodes each chunk group once.  Values are copied into the slot, so
+ * nothing handed out points into it.
+ */
+static StripeReader *row_version_reader = NULL;
+static RelFileNode row_version_node;
+static LocalTransactionId row_version_lxid = InvalidLocalTransactionId;
+
+static StripeReader *
+row_version_reader_for(Relation rel)
+{
+	if (row_version_reader != NULL && row_version_lxid == MyProc->lxid &&
+		RelFileNodeEquals(row_version_node, rel->rd_node))
+	{
+		StripeReaderSetRelation(row_version_reader, rel);
+		return row_version_reader;
+	}
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+		/* a reader of an earlier transaction went with its context */
+		row_version_reader = StripeReaderBeginFetch(rel);
+		row_version_node = rel->rd_node;
+		row_version_lxid = MyProc->lxid;
+		MemoryContextSwitchTo(old);
+	}
+	return row_version_reader;
+}
+
 bool
 OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 					TupleTableSlot *slot)
@@ -210,6 +261,7 @@ OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 	uint64		row_number = TidToRowNumber(tid);
 	bool		check_deleted;
 	bool		found;
+	StripeReader *reader;
 
 	if (snapshot == NULL)
 		snapshot = GetActiveSnapshot();
@@ -218,15 +270,16 @@ OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 		PredicateLockRelation(rel, snapshot);
 
 	ExecClearTuple(slot);
-	found = StripeReaderFetchRow(rel, snapshot, row_number, check_deleted,
-								 slot->tts_tupleDescriptor, slot->tts_values,
-								 slot->tts_isnull);
+	reader = row_version_reader_for(rel);
+	found = StripeReaderFetch(reader, row_number, snapshot, check_deleted,
+							  slot->tts_tupleDescriptor, slot->tts_values,
+							  slot->tts_isnull);
 	if (!found && !IsMVCCSnapshot(snapshot) && !IsInParallelMode())
 	{
 		WriteStateFlushRelation(rel);
-		found = StripeReaderFetchRow(rel, snapshot, row_number, check_deleted,
-									 slot->tts_tupleDescriptor,
-									 slot->tts_values, slot->tts_isnull);
+		found = StripeReaderFetch(reader, row_number, snapshot, check_deleted,
+								  slot->tts_tupleDescriptor, slot->tts_values,
+								  slot->tts_isnull);
 	}
 	if (!found)
 		return false;

@@ -572,9 +572,14 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 			return false;
 	}
 
+	/*
+	 * The group found last time serves again for the same MVCC snapshot (and
+	 * command), and for SnapshotAny, which has no visibility to check.
+	 */
 	cached = reader->stripe != NULL && reader->fetch_snapshot == snapshot &&
-		snapshot != NULL && IsMVCCSnapshot(snapshot) &&
-		reader->fetch_curcid == snapshot->curcid &&
+		snapshot != NULL &&
+		((IsMVCCSnapshot(snapshot) && reader->fetch_curcid == snapshot->curcid) ||
+		 snapshot->snapshot_type == SNAPSHOT_ANY) &&
 		reader->fetch_check_deleted == check_deleted;
 	if (cached)
 	{
@@ -638,6 +643,13 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 	reader->row = (uint32) (row_number - group->first_row_number);
 	reader->masks = NULL;
 	return StripeReaderNext(reader, desc, values, nulls, &row);
+}
+
+/* Points a long-lived fetch reader at the current relcache entry. */
+void
+StripeReaderSetRelation(StripeReader *reader, Relation rel)
+{
+	reader->rel = rel;
 }
 
 /*

@@ -55,6 +55,7 @@ extern void StripeReaderIncludeDeleted(StripeReader *reader);
 extern bool StripeReaderLastDeleted(StripeReader *reader);
 
 extern StripeReader *StripeReaderBeginFetch(Relation rel);
+extern void StripeReaderSetRelation(StripeReader *reader, Relation rel);
 extern bool StripeReaderFetch(StripeReader *reader, uint64 row_number,
 							  Snapshot snapshot, bool check_deleted,
 							  TupleDesc desc, Datum *values, bool *nulls);
