@@ -20,51 +20,20 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest;
 
-my $node = PostgreSQL::Test::Cluster->new('crash');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-shared_buffers = 128MB
-checkpoint_timeout = 1h
-max_wal_size = 2GB
-bgwriter_lru_maxpages = 0
-autovacuum = off
-max_prepared_transactions = 5
-});
-$node->start;
+my $node = crash_node('crash');
 
-# The rows of ids $lo..$hi; the same whatever table they go to.  (The
-# generate_series call sits in a target list, where it streams its rows;
-# in FROM it would first materialise all of them.)
-sub rows_sql
-{
-	my ($lo, $hi) = @_;
-	return qq{
-		SELECT g::bigint AS id,
-			   (g % 97)::int AS k,
-			   CASE WHEN g % 11 = 0 THEN NULL ELSE ((g % 100003) / 100.0)::numeric(12,2) END AS amount,
-			   CASE WHEN g % 13 = 0 THEN NULL ELSE 'label ' || (g % 1000) END AS label,
-			   '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second' AS at,
-			   (g % 1000) / 8.0::float8 AS f,
-			   (g % 3 = 0) AS flag
-		FROM (SELECT generate_series($lo, $hi) AS g) s};
-}
-
-my $columns = 'id bigint, k int, amount numeric(12,2), label text, at timestamptz, f float8, flag bool';
+my $columns = rows_columns();
 
 # Load ids $lo..$hi into an olap table and its heap twin in one transaction.
 sub load_both
 {
 	my ($table, $lo, $hi) = @_;
-	my $rows = rows_sql($lo, $hi);
-	$node->safe_psql('postgres', qq{
-		BEGIN;
-		INSERT INTO $table $rows;
-		INSERT INTO ${table}_heap $rows;
-		COMMIT;
-	});
+	dml_both($node, $table, 'INSERT INTO %T ' . rows_sql($lo, $hi));
+	return;
 }
 
 # The olap table and its heap twin hold the same rows, its statistics agree
@@ -76,18 +45,7 @@ sub check_table
 
 	is($node->safe_psql('postgres', "SELECT count(*) FROM $table"),
 		$expected_count, "$label: $table has $expected_count rows");
-	is( $node->safe_psql(
-			'postgres',
-			"SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM ${table}_heap) d"
-		),
-		'0',
-		"$label: no row of $table is missing from its heap twin");
-	is( $node->safe_psql(
-			'postgres',
-			"SELECT count(*) FROM (SELECT * FROM ${table}_heap EXCEPT ALL SELECT * FROM $table) d"
-		),
-		'0',
-		"$label: no row of the heap twin is missing from $table");
+	check_twin_rows($node, $table, $label);
 	is( $node->safe_psql(
 			'postgres', qq{
 		SELECT s.row_count = (SELECT count(*) FROM $table)
@@ -97,17 +55,7 @@ sub check_table
 		FROM olap.table_stats s WHERE s.relation = '$table'::regclass}),
 		't',
 		"$label: olap.table_stats, olap.stripes and olap.chunks agree with $table");
-	is( $node->safe_psql(
-			'postgres', "SELECT count(DISTINCT ctid) = count(*) FROM $table"),
-		't',
-		"$label: row numbers of $table are unique");
-}
-
-# Ends a background psql whose server went away under it.
-sub end_session
-{
-	my ($session) = @_;
-	eval { $session->{run}->kill_kill(grace => 5); };
+	check_row_numbers_unique($node, $table, $label);
 	return;
 }
 

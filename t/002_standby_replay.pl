@@ -15,17 +15,14 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest;
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 1);
-$primary->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-autovacuum = off
+my $primary = streaming_primary('primary', q{
 max_worker_processes = 8
 max_parallel_workers = 4
 });
-$primary->start;
 
 # Rows of the typed tables for ids $lo..$hi, deterministic, with NULLs in
 # every column but id, and a few values large enough to be toasted.
@@ -58,16 +55,12 @@ my $typed_columns = q{id int, i2 smallint, i8 bigint, n numeric, f4 real, f8 flo
 	b bool, t text, vc varchar(20), d date, ts timestamptz, iv interval, u uuid,
 	j jsonb, arr int[], by bytea};
 
+# Load ids $lo..$hi into a typed table and its heap twin in one transaction.
 sub load_typed
 {
 	my ($node, $table, $lo, $hi) = @_;
-	my $rows = typed_rows($lo, $hi);
-	$node->safe_psql('postgres', qq{
-		BEGIN;
-		INSERT INTO $table $rows;
-		INSERT INTO ${table}_heap $rows;
-		COMMIT;
-	});
+	dml_both($node, $table, 'INSERT INTO %T ' . typed_rows($lo, $hi));
+	return;
 }
 
 # Part of the data exists before the base backup.
@@ -78,10 +71,7 @@ $primary->safe_psql('postgres', qq{
 });
 load_typed($primary, 'typed', 1, 20000);
 
-$primary->backup('base');
-my $standby = PostgreSQL::Test::Cluster->new('standby');
-$standby->init_from_backup($primary, 'base', has_streaming => 1);
-$standby->start;
+my $standby = start_standby($primary, 'standby');
 
 ###########################################################################
 # Workload on the primary after the backup.
@@ -230,24 +220,6 @@ sub compare_nodes
 	}
 }
 
-# each olap table matches its heap twin on $node
-sub compare_twins
-{
-	my ($node, $label) = @_;
-	local $Test::Builder::Level = $Test::Builder::Level + 1;
-
-	for my $table (@tables)
-	{
-		is( $node->safe_psql(
-				'postgres', qq{
-			SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM ${table}_heap) d1)
-				|| ' ' || (SELECT count(*) FROM (SELECT * FROM ${table}_heap EXCEPT ALL SELECT * FROM $table) d2)
-				|| ' ' || ((SELECT count(*) FROM $table) = (SELECT count(*) FROM ${table}_heap))}),
-			'0 0 true',
-			"$label: $table matches its heap twin");
-	}
-}
-
 compare_nodes('first catch-up');
 like(
 	$standby->safe_psql(
@@ -259,8 +231,8 @@ like(
 		EXPLAIN (COSTS OFF) SELECT id % 10, count(*), sum(i8), count(t) FROM typed GROUP BY 1 ORDER BY 1}),
 	qr/Parallel (Seq Scan|Custom Scan \(OlapScan\)) on typed/,
 	'the standby runs the parallel-scan query with a parallel plan');
-compare_twins($primary, 'primary, first catch-up');
-compare_twins($standby, 'standby, first catch-up');
+compare_twins($primary, 'primary, first catch-up', @tables);
+compare_twins($standby, 'standby, first catch-up', @tables);
 is($standby->safe_psql('postgres', 'SELECT count(*) FROM typed WHERE id > 60000'),
 	'0', 'standby does not see the uncommitted load');
 is($standby->safe_psql('postgres', 'SELECT count(*) FROM typed WHERE id > 800000'),
@@ -283,7 +255,7 @@ $primary->safe_psql('postgres', q{
 	ANALYZE;
 });
 compare_nodes('second catch-up');
-compare_twins($standby, 'standby, second catch-up');
+compare_twins($standby, 'standby, second catch-up', @tables);
 is($standby->safe_psql('postgres', 'SELECT count(*) FROM typed'),
 	'82000', 'standby sees every committed row of typed');
 
@@ -306,21 +278,12 @@ $standby->safe_psql('postgres', q{
 	CREATE TABLE born_on_standby (id int, v text) USING olap;
 	INSERT INTO born_on_standby SELECT g, 'v' || g FROM generate_series(1, 5000) g;
 });
-compare_twins($standby, 'promoted standby');
+compare_twins($standby, 'promoted standby', @tables);
 is($standby->safe_psql('postgres', 'SELECT count(*) FROM typed'),
 	'92000', 'promoted standby has the rows it wrote');
 is($standby->safe_psql('postgres', 'SELECT count(*), sum(id) FROM born_on_standby'),
 	'5000|12502500', 'promoted standby created and loaded a new olap table');
-for my $table (@tables, 'born_on_standby')
-{
-	is( $standby->safe_psql(
-			'postgres', qq{
-		SELECT (SELECT count(DISTINCT ctid) = count(*) FROM $table)
-		   AND (SELECT row_count FROM olap.table_stats WHERE relation = '$table'::regclass)
-			   = (SELECT count(*) FROM $table)}),
-		't',
-		"promoted standby: $table has unique row numbers and consistent statistics");
-}
+check_row_numbers_and_stats($standby, 'promoted standby', @tables, 'born_on_standby');
 
 # the old primary is unaffected
 is($primary->safe_psql('postgres', 'SELECT count(*) FROM typed'),

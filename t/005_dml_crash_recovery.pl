@@ -33,39 +33,13 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest;
 
-my $node = PostgreSQL::Test::Cluster->new('dml_crash');
-$node->init;
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-shared_buffers = 128MB
-checkpoint_timeout = 1h
-max_wal_size = 2GB
-bgwriter_lru_maxpages = 0
-autovacuum = off
-max_prepared_transactions = 5
-});
-$node->start;
+my $node = crash_node('dml_crash');
 
-# The rows of ids $lo..$hi; the same whatever table they go to (as in
-# t/001_crash_recovery.pl).
-sub rows_sql
-{
-	my ($lo, $hi) = @_;
-	return qq{
-		SELECT g::bigint AS id,
-			   (g % 97)::int AS k,
-			   CASE WHEN g % 11 = 0 THEN NULL ELSE ((g % 100003) / 100.0)::numeric(12,2) END AS amount,
-			   CASE WHEN g % 13 = 0 THEN NULL ELSE 'label ' || (g % 1000) END AS label,
-			   '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second' AS at,
-			   (g % 1000) / 8.0::float8 AS f,
-			   (g % 3 = 0) AS flag
-		FROM (SELECT generate_series($lo, $hi) AS g) s};
-}
-
-my $columns =
-  'id bigint PRIMARY KEY, k int, amount numeric(12,2), label text, at timestamptz, f float8, flag bool';
+my $columns = rows_columns(1);
 
 # Creates an olap table and its heap twin, each with a primary key and an
 # index on k; the olap table with small stripes and chunk groups, so that
@@ -73,33 +47,7 @@ my $columns =
 sub create_both
 {
 	my ($table) = @_;
-	$node->safe_psql('postgres', qq{
-		CREATE TABLE $table ($columns) USING olap;
-		CREATE TABLE ${table}_heap ($columns);
-		CREATE INDEX ${table}_k_idx ON $table (k);
-		CREATE INDEX ${table}_heap_k_idx ON ${table}_heap (k);
-		SELECT olap.alter_table_set('$table', stripe_row_limit => 20000,
-									chunk_group_row_limit => 1000);
-	});
-	return;
-}
-
-# Runs each statement of @sql against the olap table and its heap twin ("%T"
-# stands for the table name), all in one transaction.
-sub dml_both
-{
-	my ($table, @sql) = @_;
-	my $script = "BEGIN;\n";
-	for my $stmt (@sql)
-	{
-		for my $t ($table, "${table}_heap")
-		{
-			(my $s = $stmt) =~ s/%T/$t/g;
-			$script .= "$s;\n";
-		}
-	}
-	$script .= "COMMIT;\n";
-	$node->safe_psql('postgres', $script);
+	create_indexed_twins($node, $table, $columns, 20000, 1000);
 	return;
 }
 
@@ -123,12 +71,6 @@ my @scan_queries = (
 	  q{SELECT count(*) || ' ' || md5(string_agg(t::text, ',' ORDER BY id)) FROM %T t WHERE id > 0},
 	  'whole' ],
 );
-
-# (OlapScan, the extension's custom scan, ignores enable_seqscan)
-my $force_index =
-  'SET enable_seqscan = off; SET enable_bitmapscan = off; SET olap.enable_custom_scan = off;';
-my $force_seqscan =
-  'SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;';
 
 # Index scans of $table return what sequential scans return, and what the
 # heap twin returns.  The whole-table index scan (a few seconds) only when
@@ -170,18 +112,7 @@ sub check_table
 	my $expected = $node->safe_psql('postgres', "SELECT count(*) FROM ${table}_heap");
 	is($node->safe_psql('postgres', "SELECT count(*) FROM $table"),
 		$expected, "$label: $table has $expected rows like its heap twin");
-	is( $node->safe_psql(
-			'postgres',
-			"SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM ${table}_heap) d"
-		),
-		'0',
-		"$label: no row of $table is missing from its heap twin");
-	is( $node->safe_psql(
-			'postgres',
-			"SELECT count(*) FROM (SELECT * FROM ${table}_heap EXCEPT ALL SELECT * FROM $table) d"
-		),
-		'0',
-		"$label: no row of the heap twin is missing from $table");
+	check_twin_rows($node, $table, $label);
 	is( $node->safe_psql(
 			'postgres', qq{
 		SELECT s.row_count = (SELECT count(*) FROM $table)
@@ -190,19 +121,8 @@ sub check_table
 		FROM olap.table_stats s WHERE s.relation = '$table'::regclass}),
 		't',
 		"$label: olap.table_stats counts the live and deleted rows of $table");
-	is( $node->safe_psql(
-			'postgres', "SELECT count(DISTINCT ctid) = count(*) FROM $table"),
-		't',
-		"$label: row numbers of $table are unique");
+	check_row_numbers_unique($node, $table, $label);
 	compare_scans($table, $label, $whole);
-	return;
-}
-
-# Ends a background psql whose server went away under it.
-sub end_session
-{
-	my ($session) = @_;
-	eval { $session->{run}->kill_kill(grace => 5); };
 	return;
 }
 
@@ -210,30 +130,30 @@ $node->safe_psql('postgres', 'CREATE EXTENSION olap_ext');
 create_both('items');
 create_both('small');
 create_both('prep');
-dml_both('items', 'INSERT INTO %T ' . rows_sql(1, 300000));
-dml_both('small', 'INSERT INTO %T ' . rows_sql(1, 5000));
-dml_both('prep', 'INSERT INTO %T ' . rows_sql(1, 5000));
+dml_both($node, 'items', 'INSERT INTO %T ' . rows_sql(1, 300000));
+dml_both($node, 'small', 'INSERT INTO %T ' . rows_sql(1, 5000));
+dml_both($node, 'prep', 'INSERT INTO %T ' . rows_sql(1, 5000));
 
 ###########################################################################
 # (a) committed changes of about 10% of the rows, around a checkpoint.
 
 $node->safe_psql('postgres', 'CHECKPOINT');
 
-dml_both('items',
+dml_both($node, 'items',
 	q{UPDATE %T SET amount = amount + 1, label = label || ' u1' WHERE id % 40 = 3});
-dml_both('items', 'DELETE FROM %T WHERE id % 25 = 7');
+dml_both($node, 'items', 'DELETE FROM %T WHERE id % 25 = 7');
 
 $node->safe_psql('postgres', 'CHECKPOINT');
 
 # the indexed column, the key, and upserts (half of them updates, some of
 # keys deleted above)
-dml_both('items', 'UPDATE %T SET k = k + 1000 WHERE id BETWEEN 100001 AND 103000');
-dml_both('items', 'UPDATE %T SET id = id + 1000000 WHERE id % 1000 = 11');
-dml_both('items',
+dml_both($node, 'items', 'UPDATE %T SET k = k + 1000 WHERE id BETWEEN 100001 AND 103000');
+dml_both($node, 'items', 'UPDATE %T SET id = id + 1000000 WHERE id % 1000 = 11');
+dml_both($node, 'items',
 	'INSERT INTO %T AS t ' . rows_sql(299001, 301000)
 	  . q{ ON CONFLICT (id) DO UPDATE SET label = 'upserted', amount = t.amount + EXCLUDED.amount});
 # rows updated twice and then deleted in one transaction
-dml_both('items',
+dml_both($node, 'items',
 	q{UPDATE %T SET label = 'twice' WHERE id BETWEEN 150001 AND 150400},
 	q{UPDATE %T SET amount = 0 WHERE id BETWEEN 150001 AND 150400 AND id % 2 = 0},
 	'DELETE FROM %T WHERE id BETWEEN 150301 AND 150400');
@@ -278,7 +198,7 @@ $writer->query_safe(
 $writer->query_safe('SELECT count(*) FROM items');
 
 # plain INSERTs never wait for the row-change lock: commit some meanwhile
-dml_both('items', 'INSERT INTO %T ' . rows_sql(400001, 401000));
+dml_both($node, 'items', 'INSERT INTO %T ' . rows_sql(400001, 401000));
 
 my $size_before = $node->safe_psql('postgres', "SELECT pg_relation_size('items')");
 
@@ -301,8 +221,8 @@ ok( $node->safe_psql(
 	'the long update is still running when the server is stopped');
 
 # changes to another table committed just before the crash
-dml_both('small', 'DELETE FROM %T WHERE id % 7 = 0');
-dml_both('small', q{UPDATE %T SET label = 'late', k = k + 1000 WHERE id % 11 = 0});
+dml_both($node, 'small', 'DELETE FROM %T WHERE id % 7 = 0');
+dml_both($node, 'small', q{UPDATE %T SET label = 'late', k = k + 1000 WHERE id % 11 = 0});
 
 $node->stop('immediate');
 end_session($writer);
@@ -338,12 +258,12 @@ like($stderr, qr/duplicate key value violates unique constraint "items_pkey"/,
 
 # the tables can be changed after recovery, also the rows the interrupted
 # transaction had changed
-dml_both('items', q{UPDATE %T SET label = 'after crash', amount = amount * 2 WHERE id BETWEEN 239001 AND 242000});
-dml_both('items', 'DELETE FROM %T WHERE id % 10 = 1 AND id > 290000');
-dml_both('items',
+dml_both($node, 'items', q{UPDATE %T SET label = 'after crash', amount = amount * 2 WHERE id BETWEEN 239001 AND 242000});
+dml_both($node, 'items', 'DELETE FROM %T WHERE id % 10 = 1 AND id > 290000');
+dml_both($node, 'items',
 	'INSERT INTO %T AS t ' . rows_sql(300501, 302000)
 	  . q{ ON CONFLICT (id) DO UPDATE SET label = 'upserted after crash'});
-dml_both('small', 'UPDATE %T SET k = k + 1 WHERE id < 1000');
+dml_both($node, 'small', 'UPDATE %T SET k = k + 1 WHERE id < 1000');
 check_table('items', 'changed after crash recovery');
 check_table('small', 'changed after crash recovery', 1);
 
@@ -367,8 +287,8 @@ $node->safe_psql('postgres', q{
 	PREPARE TRANSACTION 'dml_to_roll_back';
 });
 
-dml_both('items', 'DELETE FROM %T WHERE id BETWEEN 170001 AND 172000');
-dml_both('items', q{UPDATE %T SET label = 'last before crash' WHERE id BETWEEN 180001 AND 181000});
+dml_both($node, 'items', 'DELETE FROM %T WHERE id BETWEEN 170001 AND 172000');
+dml_both($node, 'items', q{UPDATE %T SET label = 'last before crash' WHERE id BETWEEN 180001 AND 181000});
 
 $node->stop('immediate');
 $node->start;
@@ -400,9 +320,9 @@ is($node->safe_psql('postgres', q{SELECT count(*) FROM prep WHERE label LIKE 'pr
 	'501', 'the committed prepared transaction changed its rows');
 
 # writable once more, by DML on all tables; then a clean restart keeps it all
-dml_both('prep', 'UPDATE %T SET amount = 1 WHERE id BETWEEN 1001 AND 1100');
-dml_both('small', 'DELETE FROM %T WHERE id BETWEEN 3000 AND 3100');
-dml_both('items', 'UPDATE %T SET k = 7 WHERE id BETWEEN 200001 AND 201000');
+dml_both($node, 'prep', 'UPDATE %T SET amount = 1 WHERE id BETWEEN 1001 AND 1100');
+dml_both($node, 'small', 'DELETE FROM %T WHERE id BETWEEN 3000 AND 3100');
+dml_both($node, 'items', 'UPDATE %T SET k = 7 WHERE id BETWEEN 200001 AND 201000');
 $node->restart;
 check_table('items', 'after a clean restart');
 check_table('small', 'after a clean restart', 1);

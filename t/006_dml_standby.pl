@@ -19,15 +19,13 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+# (not OlapTest's rows_sql: this test has rows of its own)
+use OlapTest qw(streaming_primary start_standby create_indexed_twins dml_both
+  $force_index $force_seqscan compare_twins check_row_numbers_and_stats);
 
-my $primary = PostgreSQL::Test::Cluster->new('primary');
-$primary->init(allows_streaming => 1);
-$primary->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-autovacuum = off
-});
-$primary->start;
+my $primary = streaming_primary('primary');
 
 # Rows for ids $lo..$hi, deterministic, with NULLs.
 sub rows_sql
@@ -45,52 +43,16 @@ sub rows_sql
 
 my $columns = 'id int PRIMARY KEY, k int, amount numeric, label text, ts timestamptz, j jsonb';
 
-sub create_both
-{
-	my ($table, $stripe_rows, $group_rows) = @_;
-	$primary->safe_psql('postgres', qq{
-		CREATE TABLE $table ($columns) USING olap;
-		CREATE TABLE ${table}_heap ($columns);
-		CREATE INDEX ${table}_k_idx ON $table (k);
-		CREATE INDEX ${table}_heap_k_idx ON ${table}_heap (k);
-		SELECT olap.alter_table_set('$table', stripe_row_limit => $stripe_rows,
-									chunk_group_row_limit => $group_rows);
-	});
-	return;
-}
-
-# Runs each statement of @sql against the olap table and its heap twin ("%T"
-# stands for the table name) on $node, all in one transaction.
-sub dml_both
-{
-	my ($node, $table, @sql) = @_;
-	my $script = "BEGIN;\n";
-	for my $stmt (@sql)
-	{
-		for my $t ($table, "${table}_heap")
-		{
-			(my $s = $stmt) =~ s/%T/$t/g;
-			$script .= "$s;\n";
-		}
-	}
-	$script .= "COMMIT;\n";
-	$node->safe_psql('postgres', $script);
-	return;
-}
-
 # Part of the data exists before the base backup, with committed changes.
 $primary->safe_psql('postgres', 'CREATE EXTENSION olap_ext');
-create_both('items', 10000, 1000);
-create_both('small', 1000, 100);
+create_indexed_twins($primary, 'items', $columns, 10000, 1000);
+create_indexed_twins($primary, 'small', $columns, 1000, 100);
 dml_both($primary, 'items', 'INSERT INTO %T ' . rows_sql(1, 100000));
 dml_both($primary, 'small', 'INSERT INTO %T ' . rows_sql(1, 3000));
 dml_both($primary, 'items', 'DELETE FROM %T WHERE id % 100 = 1',
 	q{UPDATE %T SET label = 'before backup' WHERE id % 100 = 2});
 
-$primary->backup('base');
-my $standby = PostgreSQL::Test::Cluster->new('standby');
-$standby->init_from_backup($primary, 'base', has_streaming => 1);
-$standby->start;
+my $standby = start_standby($primary, 'standby');
 
 ###########################################################################
 # Workload on the primary after the backup.
@@ -157,12 +119,6 @@ $open_txn->query_safe('SELECT count(*) FROM small');
 # Comparison.
 
 my @tables = qw(items small);
-
-# (OlapScan, the extension's custom scan, ignores enable_seqscan)
-my $force_index =
-  'SET enable_seqscan = off; SET enable_bitmapscan = off; SET olap.enable_custom_scan = off;';
-my $force_seqscan =
-  'SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;';
 
 # [ name, query, access-path sensitive ]: the access-path sensitive ones run
 # once with index scans forced and once with sequential scans forced
@@ -239,28 +195,9 @@ sub compare_nodes
 	return;
 }
 
-# each olap table matches its heap twin on $node
-sub compare_twins
-{
-	my ($node, $label) = @_;
-	local $Test::Builder::Level = $Test::Builder::Level + 1;
-
-	for my $table (@tables)
-	{
-		is( $node->safe_psql(
-				'postgres', qq{
-			SELECT (SELECT count(*) FROM (SELECT * FROM $table EXCEPT ALL SELECT * FROM ${table}_heap) d1)
-				|| ' ' || (SELECT count(*) FROM (SELECT * FROM ${table}_heap EXCEPT ALL SELECT * FROM $table) d2)
-				|| ' ' || ((SELECT count(*) FROM $table) = (SELECT count(*) FROM ${table}_heap))}),
-			'0 0 true',
-			"$label: $table matches its heap twin");
-	}
-	return;
-}
-
 compare_nodes('first catch-up');
-compare_twins($primary, 'primary, first catch-up');
-compare_twins($standby, 'standby, first catch-up');
+compare_twins($primary, 'primary, first catch-up', @tables);
+compare_twins($standby, 'standby, first catch-up', @tables);
 is( $standby->safe_psql(
 		'postgres',
 		q{SELECT count(*) FROM small WHERE id <= 500 OR label LIKE 'open%'}),
@@ -291,7 +228,7 @@ dml_both($primary, 'small',
 	'INSERT INTO %T ' . rows_sql(1, 600) . ' ON CONFLICT DO NOTHING');
 $primary->safe_psql('postgres', 'ANALYZE');
 compare_nodes('second catch-up');
-compare_twins($standby, 'standby, second catch-up');
+compare_twins($standby, 'standby, second catch-up', @tables);
 is( $standby->safe_psql(
 		'postgres', q{SELECT count(*) FROM small WHERE label = 'open upsert'}),
 	'1', 'standby sees the committed upsert of the formerly open transaction');
@@ -310,18 +247,9 @@ dml_both($standby, 'items',
 	  . q{ ON CONFLICT (id) DO UPDATE SET label = 'promoted upsert'});
 dml_both($standby, 'small', 'DELETE FROM %T WHERE id % 2 = 0',
 	q{UPDATE %T SET label = 'promoted' WHERE id % 3 = 0});
-compare_twins($standby, 'promoted standby');
+compare_twins($standby, 'promoted standby', @tables);
 
-for my $table (@tables)
-{
-	is( $standby->safe_psql(
-			'postgres', qq{
-		SELECT (SELECT count(DISTINCT ctid) = count(*) FROM $table)
-		   AND (SELECT row_count FROM olap.table_stats WHERE relation = '$table'::regclass)
-			   = (SELECT count(*) FROM $table)}),
-		't',
-		"promoted standby: $table has unique row numbers and consistent statistics");
-}
+check_row_numbers_and_stats($standby, 'promoted standby', @tables);
 for my $q (grep { $_->[2] } @queries)
 {
 	my ($name, $sql) = @$q;
@@ -342,7 +270,7 @@ like($stderr, qr/duplicate key value violates unique constraint "items_pkey"/,
 # the old primary is unaffected
 is($primary->safe_psql('postgres', q{SELECT count(*) FROM items WHERE label LIKE 'promoted%'}),
 	'0', 'old primary keeps its own rows');
-compare_twins($primary, 'old primary at the end');
+compare_twins($primary, 'old primary at the end', @tables);
 
 ok(!$primary->log_contains('terminated by signal'), 'no crash on the primary');
 ok(!$standby->log_contains('terminated by signal'), 'no crash on the standby');
