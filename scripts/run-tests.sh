@@ -11,7 +11,8 @@
 #     make installcheck PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 # which runs, each against throwaway clusters of its own: the pg_regress
 # suite (sql/, expected/), the isolation tests (specs/) and the TAP tests
-# (t/*.pl, through prove). On failure it prints regression.diffs,
+# (t/*.pl, through prove), then the benchmark's equality check at small
+# scale (bench/check.sh). On failure it prints regression.diffs,
 # output_iso/regression.diffs and the tail of the logs of the throwaway
 # clusters, and exits non-zero.
 #
@@ -86,12 +87,20 @@ run_extension_suites() {
     # Leftovers of an earlier run would be reported as this run's failures.
     as_user rm -rf "$OLAP_BUILD_DIR/regression.diffs" "$OLAP_BUILD_DIR/regression.out" \
         "$OLAP_BUILD_DIR/results" "$OLAP_BUILD_DIR/output_iso" "$OLAP_BUILD_DIR/log" \
-        "$OLAP_BUILD_DIR/tmp_check" "$OLAP_BUILD_DIR/tmp_check_iso"
+        "$OLAP_BUILD_DIR/tmp_check" "$OLAP_BUILD_DIR/tmp_check_iso" \
+        "$OLAP_BUILD_DIR/tmp_check_regress"
     if ! as_user env PATH="$PG_BINDIR:$PATH" \
         make -C "$OLAP_BUILD_DIR" --no-print-directory "${make_args[@]}"; then
         report_failure
         die "the extension's tests failed"
     fi
+}
+
+# Step: the benchmark at its small scale, checking only that heap and olap
+# return the same rows for every query (bench/check.sh; no timings).
+run_bench_check() {
+    log "benchmark equality check (bench/check.sh, small scale)"
+    "$OLAP_REPO_ROOT/bench/check.sh" --no-build
 }
 
 main() {
@@ -112,6 +121,7 @@ main() {
     ensure_os_user "$TEST_USER"
     build_and_install
     run_extension_suites
+    run_bench_check
 }
 
 main "$@"
