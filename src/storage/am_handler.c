@@ -454,6 +454,23 @@ locate_row_to_change(Relation rel, ItemPointer tid, RowLocation *loc)
 }
 
 /*
+ * Memory for the catalog lookups of one row change, reset at the next: a
+ * DELETE of millions of rows must not keep what each lookup allocated.
+ */
+static MemoryContext
+row_change_context(void)
+{
+	static MemoryContext ctx = NULL;
+
+	if (ctx == NULL)
+		ctx = AllocSetContextCreate(TopMemoryContext, "olap_ext row change",
+									ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(ctx);
+	return ctx;
+}
+
+/*
  * What DELETE and UPDATE do before changing a row: the serializable
  * conflict check, the table's row-change lock, and the row's state.
  */
@@ -462,13 +479,18 @@ begin_row_change(Relation rel, ItemPointer tid, CommandId cid, bool wait,
 				 TM_FailureData *tmfd, RowLocation *loc)
 {
 	uint64		forward_row;
+	MemoryContext old;
+	TM_Result	result;
 
 	CheckForSerializableConflictIn(rel, NULL, InvalidBlockNumber);
 	if (!OlapLockTableRows(rel, LockTupleExclusive,
 						   wait ? LockWaitBlock : LockWaitError))
 		return TM_WouldBlock;
+	old = MemoryContextSwitchTo(row_change_context());
 	locate_row_to_change(rel, tid, loc);
-	return OlapRowState(rel, loc, cid, tmfd, &forward_row);
+	result = OlapRowState(rel, loc, cid, tmfd, &forward_row);
+	MemoryContextSwitchTo(old);
+	return result;
 }
 
 static TM_Result
@@ -534,10 +556,13 @@ olap_am_tuple_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 	{
 		RowLocation loc;
 		uint64		forward_row;
+		MemoryContext old;
 
 		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(row_change_context());
 		locate_row_to_change(rel, tid, &loc);
 		result = OlapRowState(rel, &loc, cid, tmfd, &forward_row);
+		MemoryContextSwitchTo(old);
 		if (result != TM_Updated || !(flags & TUPLE_LOCK_FLAG_FIND_LAST_VERSION))
 			break;
 		if (forward_row == OLAP_ROW_MOVED_PARTITIONS)

@@ -592,16 +592,23 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 	{
 		StripeMeta *stripe;
 		uint32		group_index;
-		MemoryContext old = MemoryContextSwitchTo(reader->stripe_ctx);
+		MemoryContext old;
+		bool		had_group = reader->stripe != NULL;
+		uint64		prev_stripe = had_group ? reader->stripe->stripe_num : 0;
+		uint32		prev_group = reader->group;
+
+		/* the previous group's metadata and mask go; decoded values stay */
+		MemoryContextReset(reader->stripe_ctx);
+		reader->stripe = NULL;
+		old = MemoryContextSwitchTo(reader->stripe_ctx);
 
 		stripe = StripeCatalogFindRow(reader->storage_id, row_number, snapshot,
 									  &group_index);
 		MemoryContextSwitchTo(old);
 		if (stripe == NULL)
 			return false;
-		if (reader->stripe == NULL ||
-			reader->stripe->stripe_num != stripe->stripe_num ||
-			reader->group != group_index)
+		if (!had_group || prev_stripe != stripe->stripe_num ||
+			prev_group != group_index)
 			reader->group_loaded = false;
 		reader->stripe = stripe;
 		reader->group = group_index;
