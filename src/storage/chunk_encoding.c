@@ -639,7 +639,9 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 			if (typlen == -1)
 			{
 				if (VARATT_IS_EXTERNAL(p) || VARATT_IS_COMPRESSED(p))
-					elog(ERROR, "chunk values must not be toasted");
+					ereport(ERROR,
+							(errcode(ERRCODE_INTERNAL_ERROR),
+							 errmsg_internal("chunk values must not be toasted")));
 				enc->refs[i].ptr = VARDATA_ANY(p);
 				len = VARSIZE_ANY_EXHDR(p);
 			}
