@@ -71,6 +71,9 @@ struct StripeReader
 	/* projection: columns not needed read as NULL and are never decoded */
 	bool	   *needed;			/* needed_natts entries, or NULL for all */
 	int			needed_natts;
+	Datum	   *null_values;	/* shared all-NULL column, null_column_rows */
+	bool	   *null_flags;
+	uint32		null_column_rows;
 	ChunkGroupFilter filter;
 	void	   *filter_arg;
 	StripeReaderStats stats;
@@ -88,6 +91,7 @@ struct StripeReader
 
 static void load_group(StripeReader *reader);
 static void set_tuple_desc(StripeReader *reader, TupleDesc desc);
+static void set_null_column(StripeReader *reader, int i, uint32 nrows);
 
 /* Sets up a reader with no stripes listed yet. */
 static StripeReader *
@@ -260,6 +264,26 @@ report_corruption(StripeReader *reader, const ChunkGroupMeta *group,
 							 chunk->byte_length, problem)));
 }
 
+/*
+ * Points column i at the reader's shared all-NULL arrays (grown to nrows in
+ * the reader's own context): nothing is allocated or filled per group.
+ */
+static void
+set_null_column(StripeReader *reader, int i, uint32 nrows)
+{
+	if (nrows > reader->null_column_rows)
+	{
+		uint32		n = Max(nrows, 1);
+
+		reader->null_values = MemoryContextAllocZero(reader->ctx, sizeof(Datum) * n);
+		reader->null_flags = MemoryContextAlloc(reader->ctx, sizeof(bool) * n);
+		memset(reader->null_flags, true, sizeof(bool) * n);
+		reader->null_column_rows = n;
+	}
+	reader->values[i] = reader->null_values;
+	reader->nulls[i] = reader->null_flags;
+}
+
 /* Fills a column of the current group with its missing value or NULLs. */
 static void
 fill_constant(StripeReader *reader, int i, uint32 nrows, bool use_missing)
@@ -297,15 +321,16 @@ load_group(StripeReader *reader)
 
 		CHECK_FOR_INTERRUPTS();
 
-		reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
-		reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
-
+		/* columns not read, and dropped ones, share one all-NULL column */
 		if (attr->attisdropped ||
 			(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
 		{
-			fill_constant(reader, i, group->row_count, false);
+			set_null_column(reader, i, group->row_count);
 			continue;
 		}
+
+		reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
+		reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
 		if (i >= (int) reader->stripe->column_count)
 		{
 			fill_constant(reader, i, group->row_count, true);
