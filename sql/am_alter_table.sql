@@ -78,6 +78,14 @@ ALTER TABLE conv ALTER COLUMN label TYPE varchar(50);
 SELECT count(*) FROM conv WHERE id = 6000;
 ROLLBACK;
 
+-- CLUSTER rewrites in index order; VACUUM FULL keeps the rows
+CREATE INDEX conv_at_desc ON conv (at DESC);
+CLUSTER conv USING conv_at_desc;
+SELECT olap_test_helpers.diff_count('conv', 'conv_ref');
+SELECT (SELECT array_agg(at ORDER BY ctid) FROM conv)
+	 = (SELECT array_agg(at ORDER BY at DESC NULLS FIRST) FROM conv) AS clustered_order;
+DROP INDEX conv_at_desc;
+
 -- partition attach and detach
 CREATE TABLE p (k int, v text) PARTITION BY LIST (k);
 CREATE TABLE p1 (k int, v text) USING olap;

@@ -46,6 +46,7 @@
 #include "storage/procarray.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/tuplesort.h"
 
 #include "storage/am_handler.h"
 #include "storage/delete_state.h"
@@ -670,7 +671,10 @@ olap_am_relation_copy_data(Relation rel, const RelFileNode *newrnode)
 	smgrclose(dstrel);
 }
 
-/* VACUUM FULL and CLUSTER: rewrites every visible row into NewTable. */
+/*
+ * VACUUM FULL and CLUSTER: rewrites every visible row into NewTable; with
+ * an index (CLUSTER), in the order of its keys, through a tuplesort.
+ */
 static void
 olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
 								  Relation OldIndex, bool use_sort,
@@ -680,30 +684,61 @@ olap_am_relation_copy_for_cluster(Relation OldTable, Relation NewTable,
 								  double *num_tuples, double *tups_vacuumed,
 								  double *tups_recently_dead)
 {
+	TupleDesc	desc = RelationGetDescr(NewTable);
 	TupleTableSlot *slot;
 	StripeReader *reader;
+	Tuplesortstate *sort = NULL;
 	uint64		row_number;
-
-	if (OldIndex != NULL)
-		refuse("CLUSTER", "Use VACUUM FULL to rewrite the table.");
+	CommandId	cid = GetCurrentCommandId(true);
 
 	WriteStateFlushForRead(OldTable);
-	slot = MakeSingleTupleTableSlot(RelationGetDescr(NewTable), &TTSOpsVirtual);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	if (OldIndex != NULL)
+		sort = tuplesort_begin_cluster(RelationGetDescr(OldTable), OldIndex,
+									   maintenance_work_mem, NULL,
+									   TUPLESORT_NONE);
+
 	reader = StripeReaderBegin(OldTable, GetLatestSnapshot(), NULL);
 	*num_tuples = 0;
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
 		ExecClearTuple(slot);
-		if (!StripeReaderNext(reader, slot->tts_tupleDescriptor,
-							  slot->tts_values, slot->tts_isnull,
+		if (!StripeReaderNext(reader, desc, slot->tts_values, slot->tts_isnull,
 							  &row_number))
 			break;
-		ExecStoreVirtualTuple(slot);
-		WriteStateInsert(NewTable, slot, GetCurrentCommandId(true));
+		if (sort != NULL)
+		{
+			HeapTuple	tuple = heap_form_tuple(desc, slot->tts_values,
+												slot->tts_isnull);
+
+			tuplesort_putheaptuple(sort, tuple);
+			heap_freetuple(tuple);
+		}
+		else
+		{
+			ExecStoreVirtualTuple(slot);
+			WriteStateInsert(NewTable, slot, cid);
+		}
 		*num_tuples += 1;
 	}
 	StripeReaderEnd(reader);
+
+	if (sort != NULL)
+	{
+		HeapTuple	tuple;
+
+		tuplesort_performsort(sort);
+		while ((tuple = tuplesort_getheaptuple(sort, true)) != NULL)
+		{
+			CHECK_FOR_INTERRUPTS();
+			ExecClearTuple(slot);
+			heap_deform_tuple(tuple, desc, slot->tts_values, slot->tts_isnull);
+			ExecStoreVirtualTuple(slot);
+			WriteStateInsert(NewTable, slot, cid);
+		}
+		tuplesort_end(sort);
+	}
 	ExecDropSingleTupleTableSlot(slot);
 	WriteStateFlushRelation(NewTable);
 
