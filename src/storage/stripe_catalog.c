@@ -400,8 +400,78 @@ StripeCatalogLoadGroups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot
 }
 
 /*
+ * Looks up, in catalog `catalog` through its index `index` on (storage_id,
+ * first_row_number) -- storage_id being column 1 and first_row_number
+ * column row_attno of the catalog -- the last entry visible to snapshot
+ * that starts at or before row_number, and passes it to `found` (which
+ * says whether the entry covers the row).  Returns false when there is no
+ * such entry.  The callback runs while the scan is open, so the tuple is
+ * valid there.
+ */
+static bool
+lookup_row_range(const char *catalog, const char *index, AttrNumber row_attno,
+				 uint64 storage_id, uint64 row_number, Snapshot snapshot,
+				 bool (*found) (HeapTuple tup, TupleDesc desc, void *arg),
+				 void *arg)
+{
+	Relation	rel = table_open(OlapCatalogRelid(catalog), AccessShareLock);
+	Relation	idx = index_open(get_relname_relid(index, RelationGetNamespace(rel)),
+								 AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		result = false;
+
+	ScanKeyInit(&key[0], 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum((int64) storage_id));
+	ScanKeyInit(&key[1], row_attno, BTLessEqualStrategyNumber, F_INT8LE,
+				Int64GetDatum((int64) row_number));
+	scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
+	if ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
+		result = found(tup, RelationGetDescr(rel), arg);
+	systable_endscan_ordered(scan);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+typedef struct LocateRowResult
+{
+	uint64		row_number;
+	uint64	   *stripe_num;
+	uint32	   *group_num;
+	uint64	   *first_row_number;
+	uint32	   *row_count;
+	CommandId  *my_insert_cid;
+} LocateRowResult;
+
+static bool
+group_holds_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	LocateRowResult *r = (LocateRowResult *) arg;
+	ChunkGroupMeta group;
+	bool		isnull;
+
+	group_from_tuple(tup, desc, &group);
+	if (r->row_number >= group.first_row_number + group.row_count)
+		return false;
+	*r->stripe_num = DatumGetInt64(heap_getattr(tup, Anum_chunk_group_stripe_num,
+												desc, &isnull));
+	*r->group_num = group.group_num;
+	*r->first_row_number = group.first_row_number;
+	*r->row_count = group.row_count;
+	if (r->my_insert_cid != NULL)
+		*r->my_insert_cid =
+			TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data)) ?
+			HeapTupleHeaderGetCmin(tup->t_data) : InvalidCommandId;
+	return true;
+}
+
+/*
  * Finds the chunk group holding row_number among the chunk groups visible
- * to snapshot.  Returns false when there is none.
+ * to snapshot.  Returns false when there is none.  my_insert_cid (if not
+ * NULL) is set to the command of this transaction that wrote the group,
+ * or InvalidCommandId.
  */
 bool
 StripeCatalogLocateRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
@@ -409,44 +479,12 @@ StripeCatalogLocateRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 					   uint64 *first_row_number, uint32 *row_count,
 					   CommandId *my_insert_cid)
 {
-	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), AccessShareLock);
-	Relation	row_idx = index_open(get_relname_relid("chunk_group_row_idx", RelationGetNamespace(group_rel)), AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	bool		found = false;
+	LocateRowResult r = {row_number, stripe_num, group_num, first_row_number,
+	row_count, my_insert_cid};
 
-	ScanKeyInit(&key[0], Anum_chunk_group_storage_id, BTEqualStrategyNumber,
-				F_INT8EQ, Int64GetDatum((int64) storage_id));
-	ScanKeyInit(&key[1], Anum_chunk_group_first_row_number,
-				BTLessEqualStrategyNumber, F_INT8LE,
-				Int64GetDatum((int64) row_number));
-	scan = systable_beginscan_ordered(group_rel, row_idx, snapshot, 2, key);
-	/* The last visible group starting at or before the row may hold it. */
-	if ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
-	{
-		ChunkGroupMeta group;
-		bool		isnull;
-
-		group_from_tuple(tup, RelationGetDescr(group_rel), &group);
-		if (row_number < group.first_row_number + group.row_count)
-		{
-			*stripe_num = DatumGetInt64(heap_getattr(tup, Anum_chunk_group_stripe_num,
-													 RelationGetDescr(group_rel), &isnull));
-			*group_num = group.group_num;
-			*first_row_number = group.first_row_number;
-			*row_count = group.row_count;
-			if (my_insert_cid != NULL)
-				*my_insert_cid =
-					TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data)) ?
-					HeapTupleHeaderGetCmin(tup->t_data) : InvalidCommandId;
-			found = true;
-		}
-	}
-	systable_endscan_ordered(scan);
-	index_close(row_idx, AccessShareLock);
-	table_close(group_rel, AccessShareLock);
-	return found;
+	return lookup_row_range("chunk_group", "chunk_group_row_idx",
+							Anum_chunk_group_first_row_number, storage_id,
+							row_number, snapshot, group_holds_row, &r);
 }
 
 /*
@@ -567,40 +605,26 @@ ReservationDelete(const ItemPointerData *tids, int ntids)
  * side effect of the catalog scan, sets snapshot->xmin to the transaction
  * to wait for.
  */
+static bool
+reservation_holds_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	uint64		row_number = *(uint64 *) arg;
+	bool		isnull;
+	uint64		first = DatumGetInt64(heap_getattr(tup, Anum_row_reservation_first_row_number,
+												   desc, &isnull));
+	uint64		count = DatumGetInt64(heap_getattr(tup, Anum_row_reservation_row_count,
+												   desc, &isnull));
+
+	return row_number < first + count;
+}
+
 bool
 ReservationFind(uint64 storage_id, uint64 row_number, Snapshot snapshot)
 {
-	Relation	rel = table_open(OlapCatalogRelid("row_reservation"), AccessShareLock);
-	Relation	idx = index_open(get_relname_relid("row_reservation_pkey", RelationGetNamespace(rel)),
-								 AccessShareLock);
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	bool		found = false;
-
-	ScanKeyInit(&key[0], Anum_row_reservation_storage_id, BTEqualStrategyNumber,
-				F_INT8EQ, Int64GetDatum((int64) storage_id));
-	ScanKeyInit(&key[1], Anum_row_reservation_first_row_number,
-				BTLessEqualStrategyNumber, F_INT8LE,
-				Int64GetDatum((int64) row_number));
-	scan = systable_beginscan_ordered(rel, idx, snapshot, 2, key);
-	while ((tup = systable_getnext_ordered(scan, BackwardScanDirection)) != NULL)
-	{
-		Datum		values[Natts_row_reservation];
-		bool		nulls[Natts_row_reservation];
-		uint64		first;
-		uint64		count;
-
-		heap_deform_tuple(tup, RelationGetDescr(rel), values, nulls);
-		first = DatumGetInt64(values[Anum_row_reservation_first_row_number - 1]);
-		count = DatumGetInt64(values[Anum_row_reservation_row_count - 1]);
-		found = row_number < first + count;
-		break;
-	}
-	systable_endscan_ordered(scan);
-	index_close(idx, AccessShareLock);
-	table_close(rel, AccessShareLock);
-	return found;
+	return lookup_row_range("row_reservation", "row_reservation_pkey",
+							Anum_row_reservation_first_row_number, storage_id,
+							row_number, snapshot, reservation_holds_row,
+							&row_number);
 }
 
 /* Deletes every metadata row of a storage id (transactionally). */
