@@ -11,10 +11,12 @@ OBJS = \
 	src/scan/scan_planner.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \
+	src/storage/compaction.o \
 	src/storage/chunk_format.o \
 	src/storage/compression.o \
 	src/storage/data_pages.o \
 	src/storage/delete_state.o \
+	src/storage/free_space.o \
 	src/storage/index_access.o \
 	src/storage/metapage.o \
 	src/storage/minmax.o \
@@ -32,10 +34,10 @@ EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values am_dml olap_scan
+	am_alter_table am_table_stats am_large_values am_dml am_vacuum olap_scan
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
-	olap_unique_concurrent
+	olap_unique_concurrent olap_vacuum_concurrent
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
 TAP_TESTS = 1
 

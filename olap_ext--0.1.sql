@@ -42,6 +42,7 @@ CREATE TABLE olap.chunk_group (
 	row_count integer NOT NULL,
 	first_block bigint NOT NULL,
 	byte_length bigint NOT NULL,
+	dead_rows integer NOT NULL DEFAULT 0,
 	PRIMARY KEY (storage_id, stripe_num, group_num)
 );
 CREATE UNIQUE INDEX chunk_group_row_idx ON olap.chunk_group (storage_id, first_row_number);
@@ -85,6 +86,17 @@ CREATE TABLE olap.row_reservation (
 	first_row_number bigint NOT NULL,
 	row_count bigint NOT NULL,
 	PRIMARY KEY (storage_id, first_row_number)
+);
+
+-- Block ranges of the main fork that VACUUM compaction retired (the chunk
+-- groups that were stored there were rewritten).  A range may be written
+-- again, or truncated away, once no snapshot can still see the metadata
+-- that pointed into it: when the row's xmin precedes every snapshot.
+CREATE TABLE olap.free_range (
+	storage_id bigint NOT NULL,
+	first_block bigint NOT NULL,
+	block_count bigint NOT NULL,
+	PRIMARY KEY (storage_id, first_block)
 );
 
 -- Per-table options; NULL means "use the olap.* setting".
@@ -135,14 +147,16 @@ COMMENT ON FUNCTION olap.storage_id(regclass)
 CREATE VIEW olap.table_stats AS
 SELECT c.oid::regclass AS relation,
 	   (coalesce(s.row_count, 0) - coalesce(d.deleted_rows, 0))::bigint AS row_count,
-	   coalesce(d.deleted_rows, 0)::bigint AS deleted_rows,
+	   (coalesce(d.deleted_rows, 0) - coalesce(s.dead_rows, 0))::bigint AS deleted_rows,
 	   coalesce(s.stripe_count, 0)::bigint AS stripe_count,
 	   coalesce(s.chunk_group_count, 0)::bigint AS chunk_group_count,
 	   coalesce(s.raw_bytes, 0)::bigint AS raw_bytes,
 	   coalesce(s.stored_bytes, 0)::bigint AS compressed_bytes,
 	   round(coalesce(s.raw_bytes, 0)::numeric / nullif(s.stored_bytes, 0), 2)
 		   AS compression_ratio,
-	   pg_catalog.pg_relation_size(c.oid) AS on_disk_bytes
+	   pg_catalog.pg_relation_size(c.oid) AS on_disk_bytes,
+	   coalesce(f.free_blocks, 0)::bigint
+		   * pg_catalog.current_setting('block_size')::bigint AS free_bytes
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_am am ON am.oid = c.relam AND am.amname = 'olap'
 LEFT JOIN LATERAL (
@@ -150,10 +164,17 @@ LEFT JOIN LATERAL (
 		   count(*) AS stripe_count,
 		   sum(st.chunk_group_count) AS chunk_group_count,
 		   sum(st.raw_bytes) AS raw_bytes,
-		   sum(st.stored_bytes) AS stored_bytes
+		   sum(st.stored_bytes) AS stored_bytes,
+		   (SELECT sum(cg.dead_rows) FROM olap.chunk_group cg
+			WHERE cg.storage_id = olap.storage_id(c.oid)) AS dead_rows
 	FROM olap.stripe st
 	WHERE st.storage_id = olap.storage_id(c.oid)
 ) s ON true
+LEFT JOIN LATERAL (
+	SELECT sum(fr.block_count) AS free_blocks
+	FROM olap.free_range fr
+	WHERE fr.storage_id = olap.storage_id(c.oid)
+) f ON true
 LEFT JOIN LATERAL (
 	SELECT sum(m.deleted_count) AS deleted_rows
 	FROM olap.row_mask m

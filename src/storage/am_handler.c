@@ -49,6 +49,7 @@
 #include "utils/tuplesort.h"
 
 #include "storage/am_handler.h"
+#include "storage/compaction.h"
 #include "storage/delete_state.h"
 #include "storage/index_access.h"
 #include "storage/predicate.h"
@@ -766,17 +767,38 @@ visible_row_count(Relation rel, Snapshot snapshot)
 	return rows - RowMaskDeletedCount(storage_id, snapshot);
 }
 
+/*
+ * VACUUM (not FULL) and autovacuum: one compaction pass (compaction.c),
+ * then the relation's statistics.  Olap data carries no transaction ids, so
+ * there is nothing to freeze: relfrozenxid stays invalid, and the catalog
+ * rows in olap.* are frozen by the VACUUMs of those heap tables.
+ */
 static void
 olap_am_relation_vacuum(Relation rel, struct VacuumParams *params,
 						BufferAccessStrategy bstrategy)
 {
-	BlockNumber nblocks = RelationGetNumberOfBlocks(rel);
-	double		rows = visible_row_count(rel, metadata_snapshot(NULL));
+	CompactionResult result;
+	BlockNumber nblocks;
+	double		rows;
+	int			elevel = (params->options & VACOPT_VERBOSE) ? INFO : DEBUG2;
 
+	OlapCompact(rel, &result);
+	CompactionReport(rel, &result, elevel);
+
+	nblocks = RelationGetNumberOfBlocks(rel);
+	rows = visible_row_count(rel, GetLatestSnapshot());
 	vac_update_relstats(rel, nblocks, rows, 0,
 						rel->rd_rel->relhasindex,
 						InvalidTransactionId, InvalidMultiXactId,
 						NULL, NULL, false);
+
+	/*
+	 * Resets the counters that trigger autovacuum, unless compaction had to
+	 * be skipped (then autovacuum comes back for it).
+	 */
+	if (!result.skipped)
+		pgstat_report_vacuum(RelationGetRelid(rel), rel->rd_rel->relisshared,
+							 (PgStat_Counter) rows, 0);
 }
 
 /*

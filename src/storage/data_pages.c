@@ -14,9 +14,11 @@
  * blocks even with concurrent writers, and is addressed by its first block
  * plus a byte offset.  Every page is WAL-logged as a full-page image
  * (log_newpage_buffer) inside a critical section when the relation needs
- * WAL.  Pages are never modified after they are written; they only become
- * reachable when the metadata pointing at them commits, so pages of an
- * aborted load are unreferenced garbage, never wrong data.
+ * WAL.  Pages are never modified while metadata visible to any snapshot
+ * points at them; they only become reachable when the metadata pointing at
+ * them commits, so pages of an aborted load are unreferenced garbage, never
+ * wrong data.  VACUUM compaction may write again into pages it freed earlier
+ * (DataPagesWriteAt), once no snapshot can see the metadata that used them.
  *
  *-------------------------------------------------------------------------
  */
@@ -39,6 +41,25 @@ DataPagesNeeded(uint64 len)
  * Appends len bytes (len > 0) to rel in new pages and returns the first
  * block.  The metapage must already exist.
  */
+/*
+ * Fills the locked buffer's page with n bytes of payload and WAL-logs it
+ * as a full-page image.
+ */
+static void
+fill_page(Buffer buffer, const char *data, uint64 n, bool needs_wal)
+{
+	Page		page = BufferGetPage(buffer);
+
+	START_CRIT_SECTION();
+	PageInit(page, BLCKSZ, 0);
+	memcpy((char *) page + SizeOfPageHeaderData, data, n);
+	((PageHeader) page)->pd_lower = SizeOfPageHeaderData + n;
+	MarkBufferDirty(buffer);
+	if (needs_wal)
+		log_newpage_buffer(buffer, true);
+	END_CRIT_SECTION();
+}
+
 BlockNumber
 DataPagesWrite(Relation rel, const char *data, uint64 len)
 {
@@ -52,7 +73,6 @@ DataPagesWrite(Relation rel, const char *data, uint64 len)
 	while (written < len)
 	{
 		Buffer		buffer;
-		Page		page;
 		uint64		n = Min(len - written, (uint64) OLAP_PAGE_PAYLOAD);
 
 		CHECK_FOR_INTERRUPTS();
@@ -64,23 +84,47 @@ DataPagesWrite(Relation rel, const char *data, uint64 len)
 		Assert(BufferGetBlockNumber(buffer) ==
 			   first_block + written / OLAP_PAGE_PAYLOAD);
 
-		page = BufferGetPage(buffer);
-
-		START_CRIT_SECTION();
-		PageInit(page, BLCKSZ, 0);
-		memcpy((char *) page + SizeOfPageHeaderData, data + written, n);
-		((PageHeader) page)->pd_lower = SizeOfPageHeaderData + n;
-		MarkBufferDirty(buffer);
-		if (needs_wal)
-			log_newpage_buffer(buffer, true);
-		END_CRIT_SECTION();
-
+		fill_page(buffer, data + written, n, needs_wal);
 		UnlockReleaseBuffer(buffer);
 		written += n;
 	}
 	UnlockRelationForExtension(rel, ExclusiveLock);
 
 	return first_block;
+}
+
+/*
+ * Writes len bytes to the existing blocks first_block, first_block + 1, ...
+ * of rel, which nothing visible to any snapshot refers to (free pages that
+ * VACUUM compaction hands out), replacing their contents.
+ */
+void
+DataPagesWriteAt(Relation rel, BlockNumber first_block, const char *data,
+				 uint64 len)
+{
+	uint64		written = 0;
+	bool		needs_wal = RelationNeedsWAL(rel);
+	BlockNumber block = first_block;
+
+	Assert(len > 0 && first_block > 0);
+	if (block + DataPagesNeeded(len) > RelationGetNumberOfBlocks(rel))
+		elog(ERROR, "free pages %u..%u of olap table \"%s\" lie beyond its end",
+			 first_block, first_block + DataPagesNeeded(len) - 1,
+			 RelationGetRelationName(rel));
+
+	while (written < len)
+	{
+		Buffer		buffer;
+		uint64		n = Min(len - written, (uint64) OLAP_PAGE_PAYLOAD);
+
+		CHECK_FOR_INTERRUPTS();
+		buffer = ReadBufferExtended(rel, MAIN_FORKNUM, block, RBM_ZERO_AND_LOCK,
+									NULL);
+		fill_page(buffer, data + written, n, needs_wal);
+		UnlockReleaseBuffer(buffer);
+		written += n;
+		block++;
+	}
 }
 
 /*

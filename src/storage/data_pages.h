@@ -16,6 +16,8 @@
 #define OLAP_PAGE_PAYLOAD (BLCKSZ - SizeOfPageHeaderData)
 
 extern BlockNumber DataPagesWrite(Relation rel, const char *data, uint64 len);
+extern void DataPagesWriteAt(Relation rel, BlockNumber first_block,
+							 const char *data, uint64 len);
 extern void DataPagesRead(Relation rel, BlockNumber first_block,
 						  uint64 offset, char *dst, uint64 len,
 						  BufferAccessStrategy strategy);

@@ -11,7 +11,10 @@
  * then there is nothing to clean.
  *
  * ProcessUtility_hook: CREATE INDEX CONCURRENTLY on an olap table is
- * refused before it creates anything.
+ * refused before it creates anything.  After a manual VACUUM (not FULL) of
+ * named olap tables, further compaction passes run in transactions of their
+ * own while they make progress (compaction.c), so the space the first pass
+ * freed is reused and truncated by the same command.
  *
  * ExecutorEnd_hook: the rows a statement deleted or updated are written to
  * olap.row_mask when it ends (delete_state.c).
@@ -27,7 +30,10 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "commands/defrem.h"
+#include "utils/snapmgr.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "executor/executor.h"
@@ -35,9 +41,11 @@
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 #include "storage/am_handler.h"
+#include "storage/compaction.h"
 #include "storage/delete_state.h"
 #include "storage/metapage.h"
 #include "storage/relation_hooks.h"
@@ -54,6 +62,7 @@ static void olap_object_access_hook(ObjectAccessType access, Oid classId,
 									Oid objectId, int subId, void *arg);
 static void olap_ExecutorStart(QueryDesc *queryDesc, int eflags);
 static void olap_ExecutorEnd(QueryDesc *queryDesc);
+static void compact_after_vacuum(VacuumStmt *stmt);
 static void olap_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 								bool readOnlyTree, ProcessUtilityContext context,
 								ParamListInfo params, QueryEnvironment *queryEnv,
@@ -189,4 +198,86 @@ olap_ProcessUtility(PlannedStmt *pstmt, const char *queryString,
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
 								params, queryEnv, dest, qc);
+
+	if (IsA(parsetree, VacuumStmt) && context == PROCESS_UTILITY_TOPLEVEL)
+		compact_after_vacuum((VacuumStmt *) parsetree);
+}
+
+/* Most extra compaction passes a manual VACUUM runs per table. */
+#define OLAP_VACUUM_EXTRA_PASSES 4
+
+/*
+ * Runs further compaction passes over the olap tables a plain VACUUM named,
+ * each in a transaction of its own, until one makes no progress.  VACUUM
+ * has just committed its own work and left a fresh transaction open, which
+ * is committed here and replaced at the end, as VACUUM itself does.
+ */
+static void
+compact_after_vacuum(VacuumStmt *stmt)
+{
+	List	   *relids = NIL;
+	bool		verbose = false;
+	ListCell   *lc;
+	MemoryContext old;
+
+	if (!stmt->is_vacuumcmd || !IsTransactionState() || IsTransactionBlock())
+		return;
+	foreach(lc, stmt->options)
+	{
+		DefElem    *opt = (DefElem *) lfirst(lc);
+
+		if (strcmp(opt->defname, "full") == 0 && defGetBoolean(opt))
+			return;
+		if (strcmp(opt->defname, "verbose") == 0)
+			verbose = defGetBoolean(opt);
+	}
+	/* the list must outlive the transactions below */
+	old = MemoryContextSwitchTo(PortalContext);
+	foreach(lc, stmt->rels)
+	{
+		VacuumRelation *vrel = (VacuumRelation *) lfirst(lc);
+		Oid			relid = vrel->relation != NULL ?
+			RangeVarGetRelid(vrel->relation, NoLock, true) : vrel->oid;
+
+		if (OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_RELATION)
+			relids = lappend_oid(relids, relid);
+	}
+	MemoryContextSwitchTo(old);
+	if (relids == NIL)
+		return;
+
+	CommitTransactionCommand();
+	foreach(lc, relids)
+	{
+		Oid			relid = lfirst_oid(lc);
+		int			pass;
+
+		for (pass = 0; pass < OLAP_VACUUM_EXTRA_PASSES; pass++)
+		{
+			Relation	rel;
+			CompactionResult result;
+			bool		progress = false;
+
+			StartTransactionCommand();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			rel = try_relation_open(relid, ShareUpdateExclusiveLock);
+			if (rel != NULL)
+			{
+				if (IsOlapRelation(rel))
+				{
+					OlapCompact(rel, &result);
+					if (CompactionMadeProgress(&result))
+						CompactionReport(rel, &result, verbose ? INFO : DEBUG2);
+					progress = CompactionMadeProgress(&result);
+				}
+				relation_close(rel, ShareUpdateExclusiveLock);
+			}
+			PopActiveSnapshot();
+			CommitTransactionCommand();
+			if (!progress)
+				break;
+		}
+	}
+	StartTransactionCommand();
+	list_free(relids);
 }

@@ -10,7 +10,9 @@
  * UPDATE, ShareLock for FOR [KEY] SHARE.  So changes to existing rows of one
  * table are serialized (shared locks still run together); plain INSERTs
  * never take this lock and never wait for it.  Deadlocks with other locks
- * are found by the ordinary deadlock detector.
+ * are found by the ordinary deadlock detector.  VACUUM compaction takes the
+ * same lock in RowExclusiveLock mode (conflicting with both), without
+ * waiting for it.
  *
  * After the lock is granted, the row is checked against the latest state of
  * the table (committed, plus this transaction's own changes), as heap
@@ -62,7 +64,8 @@ OlapRowChangerXid(Relation rel)
 	VirtualTransactionId *vxids;
 
 	set_row_change_tag(&tag, rel);
-	vxids = GetLockConflicts(&tag, ShareLock, NULL);
+	/* RowShareLock conflicts with ExclusiveLock only, not with compaction */
+	vxids = GetLockConflicts(&tag, RowShareLock, NULL);
 	for (; VirtualTransactionIdIsValid(*vxids); vxids++)
 	{
 		TransactionId xid;
@@ -108,6 +111,23 @@ OlapLockTableRows(Relation rel, LockTupleMode mode, LockWaitPolicy wait_policy)
 						RelationGetRelationName(rel))));
 	}
 	return true;
+}
+
+/*
+ * Takes the table's row-change lock for VACUUM compaction, without
+ * waiting: RowExclusiveLock conflicts with both the exclusive and the
+ * shared mode of row changers, so no transaction that changes or locks
+ * rows runs while stripes are rewritten, and those that come later wait.
+ * Unique checks do not wait for it (OlapRowChangerXid).  Returns false
+ * when row changers hold the lock.
+ */
+bool
+OlapTryLockRowsForCompaction(Relation rel)
+{
+	LOCKTAG		tag;
+
+	set_row_change_tag(&tag, rel);
+	return LockAcquire(&tag, RowExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
 }
 
 /*

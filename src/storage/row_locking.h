@@ -18,6 +18,7 @@
 extern bool OlapLockTableRows(Relation rel, LockTupleMode mode,
 							  LockWaitPolicy wait_policy);
 extern TransactionId OlapRowChangerXid(Relation rel);
+extern bool OlapTryLockRowsForCompaction(Relation rel);
 extern bool OlapLocateRow(Relation rel, uint64 row_number, RowLocation *loc);
 extern TM_Result OlapRowState(Relation rel, const RowLocation *loc,
 							  CommandId cid, TM_FailureData *tmfd,

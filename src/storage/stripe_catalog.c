@@ -46,7 +46,7 @@
 #define Anum_stripe_raw_bytes 7
 
 /* olap.chunk_group */
-#define Natts_chunk_group 7
+#define Natts_chunk_group 8
 #define Anum_chunk_group_storage_id 1
 #define Anum_chunk_group_stripe_num 2
 #define Anum_chunk_group_group_num 3
@@ -54,6 +54,7 @@
 #define Anum_chunk_group_row_count 5
 #define Anum_chunk_group_first_block 6
 #define Anum_chunk_group_byte_length 7
+#define Anum_chunk_group_dead_rows 8
 
 /* olap.chunk */
 #define Natts_chunk 14
@@ -182,6 +183,7 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 		values[Anum_chunk_group_row_count - 1] = Int32GetDatum(group->row_count);
 		values[Anum_chunk_group_first_block - 1] = Int64GetDatum(group->first_block);
 		values[Anum_chunk_group_byte_length - 1] = Int64GetDatum(group->byte_length);
+		values[Anum_chunk_group_dead_rows - 1] = Int32GetDatum(group->dead_rows);
 		tup = heap_form_tuple(RelationGetDescr(group_rel), values, nulls);
 		OlapCatalogInsert(group_rel, group_ind, tup, cid);
 		heap_freetuple(tup);
@@ -289,6 +291,7 @@ group_from_tuple(HeapTuple tup, TupleDesc desc, ChunkGroupMeta *group)
 	group->row_count = DatumGetInt32(values[Anum_chunk_group_row_count - 1]);
 	group->first_block = (BlockNumber) DatumGetInt64(values[Anum_chunk_group_first_block - 1]);
 	group->byte_length = DatumGetInt64(values[Anum_chunk_group_byte_length - 1]);
+	group->dead_rows = DatumGetInt32(values[Anum_chunk_group_dead_rows - 1]);
 }
 
 /*
@@ -632,7 +635,7 @@ void
 StripeCatalogDeleteStorage(uint64 storage_id)
 {
 	const char *catalogs[] = {"chunk", "chunk_group", "stripe", "row_mask",
-	"row_reservation"};
+	"row_reservation", "free_range"};
 	int			i;
 
 	for (i = 0; i < lengthof(catalogs); i++)
@@ -647,6 +650,36 @@ StripeCatalogDeleteStorage(uint64 storage_id)
 		OlapInitInt8Keys(key, 1, keyvals);
 		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
 								  true, NULL, 1, key);
+		while ((tup = systable_getnext(scan)) != NULL)
+			simple_heap_delete(rel, &tup->t_self);
+		systable_endscan(scan);
+		table_close(rel, RowExclusiveLock);
+	}
+}
+
+/*
+ * Deletes the metadata of one stripe (its row in olap.stripe, its chunk
+ * groups, chunks and row masks), as this transaction's change: snapshots
+ * that do not see the change keep reading the stripe.
+ */
+void
+StripeCatalogDeleteStripe(uint64 storage_id, uint64 stripe_num)
+{
+	const char *catalogs[] = {"chunk", "chunk_group", "stripe", "row_mask"};
+	int			i;
+
+	for (i = 0; i < lengthof(catalogs); i++)
+	{
+		Relation	rel = table_open(OlapCatalogRelid(catalogs[i]), RowExclusiveLock);
+		ScanKeyData key[2];
+		int64		keyvals[2] = {(int64) storage_id, (int64) stripe_num};
+		SysScanDesc scan;
+		HeapTuple	tup;
+		char	   *pkey = psprintf("%s_pkey", catalogs[i]);
+
+		OlapInitInt8Keys(key, 2, keyvals);
+		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
+								  true, NULL, 2, key);
 		while ((tup = systable_getnext(scan)) != NULL)
 			simple_heap_delete(rel, &tup->t_self);
 		systable_endscan(scan);

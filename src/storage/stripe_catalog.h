@@ -39,6 +39,8 @@ typedef struct ChunkGroupMeta
 	uint32		row_count;
 	BlockNumber first_block;
 	uint64		byte_length;
+	uint32		dead_rows;		/* rows stored as NULLs because they were
+								 * deleted when the group was written */
 	ChunkMeta  *chunks;			/* column_count entries, by attnum - 1 */
 } ChunkGroupMeta;
 
@@ -65,6 +67,7 @@ extern bool StripeCatalogLocateRow(uint64 storage_id, uint64 row_number,
 								   uint32 *group_num, uint64 *first_row_number,
 								   uint32 *row_count, CommandId *my_insert_cid);
 extern void StripeCatalogDeleteStorage(uint64 storage_id);
+extern void StripeCatalogDeleteStripe(uint64 storage_id, uint64 stripe_num);
 extern ItemPointerData ReservationInsert(uint64 storage_id, uint64 first,
 										 uint64 count);
 extern void ReservationDelete(const ItemPointerData *tids, int ntids);

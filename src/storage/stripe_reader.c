@@ -85,6 +85,9 @@ struct StripeReader
 	/* single-row fetches: what the cached chunk group was looked up for */
 	Snapshot	fetch_snapshot;
 	CommandId	fetch_curcid;
+	TransactionId fetch_xmin;	/* with xmax and xcnt: the snapshot's */
+	TransactionId fetch_xmax;	/* contents, as a snapshot's address can */
+	uint32		fetch_xcnt;		/* be reused by the next one */
 	bool		fetch_check_deleted;
 	RowMask    *fetch_mask;
 };
@@ -588,6 +591,8 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 	ChunkGroupMeta *group;
 	uint64		row;
 	bool		cached;
+	bool		any;
+	Snapshot	lookup;
 
 	if (reader->storage_id == 0)
 	{
@@ -598,13 +603,29 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 	}
 
 	/*
-	 * The group found last time serves again for the same MVCC snapshot (and
-	 * command), and for SnapshotAny, which has no visibility to check.
+	 * SnapshotAny asks for the row version the caller saw, whatever its
+	 * visibility now: the row is looked up where the active snapshot (the
+	 * statement's) sees it, whose pages no compaction can reuse while that
+	 * snapshot exists; a compacted copy may hold a deleted row only as
+	 * NULLs.  Rows that snapshot does not see (this command's own) are
+	 * looked up where they are now (SnapshotSelf).
 	 */
-	cached = reader->stripe != NULL && reader->fetch_snapshot == snapshot &&
-		snapshot != NULL &&
-		((IsMVCCSnapshot(snapshot) && reader->fetch_curcid == snapshot->curcid) ||
-		 snapshot->snapshot_type == SNAPSHOT_ANY) &&
+	any = snapshot != NULL && snapshot->snapshot_type == SNAPSHOT_ANY;
+	lookup = snapshot;
+	if (any)
+		lookup = ActiveSnapshotSet() ? GetActiveSnapshot() : SnapshotSelf;
+
+	/*
+	 * The group found last time serves again for the same MVCC snapshot:
+	 * same address, command and contents (an address can be reused by the
+	 * next statement's snapshot).
+	 */
+	cached = reader->stripe != NULL && lookup != NULL &&
+		IsMVCCSnapshot(lookup) && reader->fetch_snapshot == lookup &&
+		reader->fetch_curcid == lookup->curcid &&
+		reader->fetch_xmin == lookup->xmin &&
+		reader->fetch_xmax == lookup->xmax &&
+		reader->fetch_xcnt == lookup->xcnt &&
 		reader->fetch_check_deleted == check_deleted;
 	if (cached)
 	{
@@ -627,8 +648,14 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 		reader->stripe = NULL;
 		old = MemoryContextSwitchTo(reader->stripe_ctx);
 
-		stripe = StripeCatalogFindRow(reader->storage_id, row_number, snapshot,
+		stripe = StripeCatalogFindRow(reader->storage_id, row_number, lookup,
 									  &group_index);
+		if (stripe == NULL && any && lookup != SnapshotSelf)
+		{
+			lookup = SnapshotSelf;
+			stripe = StripeCatalogFindRow(reader->storage_id, row_number, lookup,
+										  &group_index);
+		}
 		MemoryContextSwitchTo(old);
 		if (stripe == NULL)
 			return false;
@@ -637,8 +664,11 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 			reader->group_loaded = false;
 		reader->stripe = stripe;
 		reader->group = group_index;
-		reader->fetch_snapshot = snapshot;
-		reader->fetch_curcid = snapshot ? snapshot->curcid : InvalidCommandId;
+		reader->fetch_snapshot = IsMVCCSnapshot(lookup) ? lookup : NULL;
+		reader->fetch_curcid = lookup->curcid;
+		reader->fetch_xmin = lookup->xmin;
+		reader->fetch_xmax = lookup->xmax;
+		reader->fetch_xcnt = lookup->xcnt;
 		reader->fetch_check_deleted = check_deleted;
 		group = &stripe->groups[group_index];
 		if (check_deleted)

@@ -97,6 +97,15 @@ struct StripeWriter
 	Size		arena_left;
 
 	CommandId	max_cid;
+
+	/*
+	 * Rewrites (VACUUM compaction) give every row its existing row number
+	 * and may place the chunk groups in reused pages.
+	 */
+	bool		rewrite;
+	uint32		group_dead;		/* rows of the group stored as dead */
+	DataPlacementFn place;
+	void	   *place_arg;
 };
 
 #define ARENA_BLOCK_SIZE ((Size) 1024 * 1024)
@@ -107,6 +116,9 @@ static uint32 current_group_limit(StripeWriter *writer);
 static void write_group(StripeWriter *writer, Relation rel);
 static void reserve_rows(StripeWriter *writer, Relation rel);
 static void remember_reservation(StripeWriter *writer, ItemPointerData tid);
+static void open_stripe(StripeWriter *writer);
+static void buffer_row(StripeWriter *writer, const Datum *values,
+					   const bool *nulls);
 
 /*
  * Creates a writer for rel, with the relation's options read now.  All its
@@ -288,22 +300,27 @@ reserve_rows(StripeWriter *writer, Relation rel)
 	}
 
 	if (new_stripe)
-	{
-		MemoryContextReset(writer->stripe_ctx);
-		writer->nreservations = 0;
-		writer->reservations_cap = 0;
-		writer->reservation_tids = NULL;
-		writer->stripe_open = true;
-		writer->stripe_rows = 0;
-		writer->stored_bytes = 0;
-		writer->raw_bytes = 0;
-		writer->ngroups = 0;
-		writer->groups_cap = 8;
-		writer->groups = MemoryContextAlloc(writer->stripe_ctx,
-											sizeof(ChunkGroupMeta) * writer->groups_cap);
-	}
+		open_stripe(writer);
 	if (writer->group_rows == 0)
 		start_group(writer);
+}
+
+/* Resets the state of the stripe being written for a new stripe. */
+static void
+open_stripe(StripeWriter *writer)
+{
+	MemoryContextReset(writer->stripe_ctx);
+	writer->nreservations = 0;
+	writer->reservations_cap = 0;
+	writer->reservation_tids = NULL;
+	writer->stripe_open = true;
+	writer->stripe_rows = 0;
+	writer->stored_bytes = 0;
+	writer->raw_bytes = 0;
+	writer->ngroups = 0;
+	writer->groups_cap = 8;
+	writer->groups = MemoryContextAlloc(writer->stripe_ctx,
+										sizeof(ChunkGroupMeta) * writer->groups_cap);
 }
 
 /* Keeps the TID of a reservation record of the open stripe. */
@@ -330,21 +347,43 @@ bool
 StripeWriterInsert(StripeWriter *writer, Relation rel, TupleTableSlot *slot,
 				   CommandId cid)
 {
+	reserve_rows(writer, rel);
+
+	slot_getallattrs(slot);
+	buffer_row(writer, slot->tts_values, slot->tts_isnull);
+
+	slot->tts_tid = RowNumberToTid(writer->next_row);
+	slot->tts_tableOid = RelationGetRelid(rel);
+	writer->next_row++;
+	writer->group_rows++;
+	writer->max_cid = Max(writer->max_cid, cid);
+
+	if (writer->group_rows >= current_group_limit(writer) ||
+		writer->group_bytes >= OLAP_CHUNK_GROUP_MAX_BYTES)
+		write_group(writer, rel);
+
+	return writer->stripe_rows >= (uint64) writer->options.stripe_row_limit;
+}
+
+/*
+ * Copies one row's values into the arrays of the chunk group being filled,
+ * at position group_rows (which the caller then advances).
+ */
+static void
+buffer_row(StripeWriter *writer, const Datum *values, const bool *nulls)
+{
 	MemoryContext old;
 	uint32		row;
 	int			i;
 
-	reserve_rows(writer, rel);
-
-	slot_getallattrs(slot);
 	old = MemoryContextSwitchTo(writer->group_ctx);
 	row = writer->group_rows;
 	for (i = 0; i < writer->natts; i++)
 	{
 		Form_pg_attribute attr = TupleDescAttr(writer->tupdesc, i);
-		Datum		value = slot->tts_values[i];
+		Datum		value = values[i];
 
-		if (slot->tts_isnull[i] || attr->attisdropped)
+		if (nulls[i] || attr->attisdropped)
 		{
 			writer->nulls[i][row] = true;
 			writer->values[i][row] = (Datum) 0;
@@ -375,12 +414,80 @@ StripeWriterInsert(StripeWriter *writer, Relation rel, TupleTableSlot *slot,
 		}
 	}
 	MemoryContextSwitchTo(old);
+}
 
-	slot->tts_tid = RowNumberToTid(writer->next_row);
-	slot->tts_tableOid = RelationGetRelid(rel);
-	writer->next_row++;
+/*
+ * Creates a writer that rewrites existing rows (VACUUM compaction): rows
+ * keep the row numbers given to StripeWriterInsertAt, nothing is reserved,
+ * and place (when not NULL) decides where each chunk group's bytes go.
+ */
+StripeWriter *
+StripeWriterCreateRewrite(Relation rel, MemoryContext parent,
+						  DataPlacementFn place, void *place_arg)
+{
+	StripeWriter *writer = StripeWriterCreate(rel, parent);
+
+	writer->rewrite = true;
+	writer->record_reservations = false;
+	writer->place = place;
+	writer->place_arg = place_arg;
+	return writer;
+}
+
+/*
+ * Rows the chunk group being filled can still take (0 when none is open).
+ */
+uint32
+StripeWriterGroupRoom(StripeWriter *writer)
+{
+	if (!writer->stripe_open || writer->group_rows == 0)
+		return 0;
+	return current_group_limit(writer) - writer->group_rows;
+}
+
+/*
+ * Buffers a row of a rewrite under its existing row number; a dead row (a
+ * deleted one, kept only so that row numbers stay contiguous) is stored as
+ * all NULLs.  Rows must come in increasing row number order; a row that does
+ * not follow the previous one starts a new chunk group.  Returns true when
+ * the stripe is full; the caller then finishes it.
+ */
+bool
+StripeWriterInsertAt(StripeWriter *writer, Relation rel, const Datum *values,
+					 const bool *nulls, uint64 row_number, bool dead)
+{
+	Assert(writer->rewrite);
+
+	if (!writer->stripe_open)
+	{
+		(void) MetapageReserve(rel, 0, true, &writer->stripe_num,
+							   &writer->storage_id);
+		open_stripe(writer);
+	}
+	if (writer->group_rows > 0 &&
+		row_number != writer->group_first_row + writer->group_rows)
+		write_group(writer, rel);
+	if (writer->group_rows == 0)
+	{
+		writer->next_row = row_number;
+		start_group(writer);
+	}
+
+	if (dead)
+	{
+		int			i;
+
+		for (i = 0; i < writer->natts; i++)
+		{
+			writer->nulls[i][writer->group_rows] = true;
+			writer->values[i][writer->group_rows] = (Datum) 0;
+		}
+		writer->group_dead++;
+	}
+	else
+		buffer_row(writer, values, nulls);
+	writer->next_row = row_number + 1;
 	writer->group_rows++;
-	writer->max_cid = Max(writer->max_cid, cid);
 
 	if (writer->group_rows >= current_group_limit(writer) ||
 		writer->group_bytes >= OLAP_CHUNK_GROUP_MAX_BYTES)
@@ -429,6 +536,7 @@ write_group(StripeWriter *writer, Relation rel)
 	group->first_row_number = writer->group_first_row;
 	group->row_count = writer->group_rows;
 	group->byte_length = total;
+	group->dead_rows = writer->group_dead;
 	group->chunks = MemoryContextAllocZero(writer->stripe_ctx,
 										   sizeof(ChunkMeta) * Max(writer->natts, 1));
 
@@ -463,7 +571,12 @@ write_group(StripeWriter *writer, Relation rel)
 		pfree(built[i].data);
 	}
 
-	group->first_block = total > 0 ? DataPagesWrite(rel, blob, total) : 0;
+	if (total == 0)
+		group->first_block = 0;
+	else if (writer->place != NULL)
+		group->first_block = writer->place(writer->place_arg, rel, blob, total);
+	else
+		group->first_block = DataPagesWrite(rel, blob, total);
 	writer->stored_bytes += total;
 	writer->stripe_rows += writer->group_rows;
 	writer->ngroups++;
@@ -472,6 +585,7 @@ write_group(StripeWriter *writer, Relation rel)
 	MemoryContextReset(writer->group_ctx);
 	writer->group_rows = 0;
 	writer->group_bytes = 0;
+	writer->group_dead = 0;
 }
 
 /*
