@@ -34,7 +34,7 @@ EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values am_dml am_vacuum olap_scan
+	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata olap_scan
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
 	olap_unique_concurrent olap_vacuum_concurrent

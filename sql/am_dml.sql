@@ -206,6 +206,11 @@ COMMIT;
 CREATE TABLE twice_olap (id int PRIMARY KEY, v text) USING olap;
 INSERT INTO twice_olap VALUES (1, 'a'), (1, 'b') ON CONFLICT DO NOTHING;
 SELECT * FROM twice_olap;
+-- ON CONFLICT DO UPDATE with a key twice in one command fails as on heap
+CREATE TABLE twice_heap (id int PRIMARY KEY, v text);
+INSERT INTO twice_heap VALUES (2, 'a'), (2, 'b') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v;
+INSERT INTO twice_olap VALUES (2, 'a'), (2, 'b') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v;
+SELECT * FROM twice_olap ORDER BY id;
 
 -- min/max of an older type are not used for skipping after ALTER TYPE
 CREATE TABLE retype_olap (a int4) USING olap;

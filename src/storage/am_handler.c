@@ -576,6 +576,18 @@ olap_am_tuple_lock(Relation rel, ItemPointer tid, Snapshot snapshot,
 	}
 	tmfd->traversed = traversed;
 
+	/*
+	 * Only INSERT ... ON CONFLICT DO UPDATE locks a row its own command
+	 * inserted.  The executor tells that case apart by the row's xmin, which
+	 * olap rows (virtual slots) do not have, so the error it would raise is
+	 * raised here.
+	 */
+	if (result == TM_Invisible)
+		ereport(ERROR,
+				(errcode(ERRCODE_CARDINALITY_VIOLATION),
+				 errmsg("ON CONFLICT DO UPDATE command cannot affect row a second time"),
+				 errhint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")));
+
 	if (result == TM_Ok && !OlapFetchRowVersion(rel, tid, SnapshotSelf, slot))
 		elog(ERROR, "could not fetch locked row (%u,%u) of \"%s\"",
 			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),

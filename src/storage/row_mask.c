@@ -51,7 +51,30 @@ bitmap_bytes(uint32 row_count)
 	return (row_count + 7) / 8;
 }
 
-/* Fills mask from a catalog tuple, allocating in CurrentMemoryContext. */
+/*
+ * Reports a row-mask catalog row that does not fit its chunk group.  fmt
+ * takes up to two unsigned numbers.
+ */
+static void
+pg_attribute_noreturn()
+mask_corrupted(const Datum *values, const char *fmt, uint32 a, uint32 b)
+{
+	char	   *what = psprintf(fmt, a, b);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg_internal("olap storage " INT64_FORMAT " stripe " INT64_FORMAT " chunk group %d: damaged row mask in olap.row_mask: %s",
+							 DatumGetInt64(values[Anum_row_mask_storage_id - 1]),
+							 DatumGetInt64(values[Anum_row_mask_stripe_num - 1]),
+							 DatumGetInt32(values[Anum_row_mask_group_num - 1]),
+							 what)));
+}
+
+/*
+ * Fills mask from a catalog tuple, allocating in CurrentMemoryContext; a
+ * row that does not fit a group of row_count rows is reported as
+ * corruption.
+ */
 static void
 mask_from_tuple(HeapTuple tup, TupleDesc desc, uint32 row_count, RowMask *mask)
 {
@@ -65,9 +88,15 @@ mask_from_tuple(HeapTuple tup, TupleDesc desc, uint32 row_count, RowMask *mask)
 	mask->exists = true;
 	mask->row_count = row_count;
 	mask->deleted_count = DatumGetInt32(values[Anum_row_mask_deleted_count - 1]);
+	if (VARSIZE_ANY_EXHDR(bits) != bitmap_bytes(row_count))
+		mask_corrupted(values, "its bitmap has %u bytes for %u rows",
+					   (uint32) VARSIZE_ANY_EXHDR(bits), row_count);
 	mask->bits = palloc0(bitmap_bytes(row_count));
-	memcpy(mask->bits, VARDATA_ANY(bits),
-		   Min(VARSIZE_ANY_EXHDR(bits), bitmap_bytes(row_count)));
+	memcpy(mask->bits, VARDATA_ANY(bits), bitmap_bytes(row_count));
+	if (pg_popcount((const char *) mask->bits, bitmap_bytes(row_count)) !=
+		(uint64) mask->deleted_count)
+		mask_corrupted(values, "its bitmap does not hold deleted_count = %u set bits",
+					   mask->deleted_count, 0);
 	mask->nforward = 0;
 	mask->forward = NULL;
 	if (!nulls[Anum_row_mask_forward - 1])
@@ -76,6 +105,9 @@ mask_from_tuple(HeapTuple tup, TupleDesc desc, uint32 row_count, RowMask *mask)
 		const char *p = VARDATA_ANY(fw);
 		uint32		i;
 
+		if (VARSIZE_ANY_EXHDR(fw) % FORWARD_RECORD_SIZE != 0)
+			mask_corrupted(values, "its forward pointers take %u bytes",
+						   (uint32) VARSIZE_ANY_EXHDR(fw), 0);
 		mask->nforward = VARSIZE_ANY_EXHDR(fw) / FORWARD_RECORD_SIZE;
 		mask->forward = palloc(sizeof(RowForward) * Max(mask->nforward, 1));
 		for (i = 0; i < mask->nforward; i++)
@@ -83,6 +115,10 @@ mask_from_tuple(HeapTuple tup, TupleDesc desc, uint32 row_count, RowMask *mask)
 			memcpy(&mask->forward[i].offset, p, sizeof(uint32));
 			memcpy(&mask->forward[i].new_row, p + sizeof(uint32), sizeof(uint64));
 			p += FORWARD_RECORD_SIZE;
+			if (mask->forward[i].offset >= row_count ||
+				!RowMaskIsDeleted(mask, mask->forward[i].offset))
+				mask_corrupted(values, "a forward pointer names row %u, which is not a deleted row of the group",
+							   mask->forward[i].offset, 0);
 		}
 	}
 	mask->xmin = HeapTupleHeaderGetXmin(tup->t_data);

@@ -295,6 +295,40 @@ group_from_tuple(HeapTuple tup, TupleDesc desc, ChunkGroupMeta *group)
 }
 
 /*
+ * Reports as corruption a chunk group whose chunks do not tile its byte
+ * stream (the writer stores them back to back, so the last one ends where
+ * the stream ends) or whose row counts make no sense.  Compaction frees
+ * pages by these lengths, so they must be right.
+ */
+static void
+check_group_layout(uint64 storage_id, const StripeMeta *stripe,
+				   const ChunkGroupMeta *group)
+{
+	uint64		end = 0;
+	uint32		a;
+
+	for (a = 0; a < stripe->column_count; a++)
+	{
+		const ChunkMeta *chunk = &group->chunks[a];
+
+		if (!chunk->present)
+			continue;
+		if (chunk->byte_offset + chunk->byte_length > group->byte_length)
+			end = PG_UINT64_MAX;
+		else
+			end = Max(end, chunk->byte_offset + chunk->byte_length);
+	}
+	if (end != group->byte_length || group->row_count == 0 ||
+		group->dead_rows > group->row_count)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg_internal("olap storage " UINT64_FORMAT " stripe " UINT64_FORMAT " chunk group %u: metadata is inconsistent (byte length " UINT64_FORMAT ", rows %u, dead rows %u)",
+								 storage_id, stripe->stripe_num, group->group_num,
+								 group->byte_length, group->row_count,
+								 group->dead_rows)));
+}
+
+/*
  * Fills stripe->groups (and each group's chunks) from the catalogs; only
  * group only_group when it is >= 0 (the other entries stay zeroed).
  * Inconsistent metadata (a missing group, a chunk of an unknown group) is
@@ -389,6 +423,10 @@ load_groups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot,
 		chunk->minmax_collation = DatumGetObjectId(values[Anum_chunk_minmax_collation - 1]);
 	}
 	systable_endscan_ordered(scan);
+
+	for (g = 0; g < ngroups; g++)
+		if (stripe->groups[g].chunks != NULL)
+			check_group_layout(storage_id, stripe, &stripe->groups[g]);
 
 	index_close(chunk_idx, AccessShareLock);
 	index_close(group_idx, AccessShareLock);
