@@ -315,34 +315,18 @@ FreeSpaceTruncateTail(Relation rel, List *ranges)
 void
 FreeSpaceSave(uint64 storage_id, List *ranges)
 {
-	Relation	rel = NULL;
-	Oid			pkey = InvalidOid;
 	ListCell   *lc;
 
 	foreach(lc, ranges)
 	{
 		FreeRange  *range = (FreeRange *) lfirst(lc);
-		ScanKeyData key[2];
 		int64		keyvals[2] = {(int64) storage_id, (int64) range->orig_first};
-		SysScanDesc scan;
-		HeapTuple	tup;
 
 		if (range->first_block == range->orig_first &&
 			range->block_count == range->orig_count)
 			continue;
-		if (rel == NULL)
-		{
-			rel = table_open(OlapCatalogRelid("free_range"), RowExclusiveLock);
-			pkey = free_range_pkey(rel);
-		}
-		OlapInitInt8Keys(key, 2, keyvals);
-		scan = systable_beginscan(rel, pkey, true, NULL, 2, key);
-		while ((tup = systable_getnext(scan)) != NULL)
-			simple_heap_delete(rel, &tup->t_self);
-		systable_endscan(scan);
+		OlapCatalogDeleteByKey("free_range", 2, keyvals);
 		if (range->block_count > 0)
 			FreeSpaceRetire(storage_id, range->first_block, range->block_count);
 	}
-	if (rel != NULL)
-		table_close(rel, RowExclusiveLock);
 }

@@ -674,25 +674,11 @@ StripeCatalogDeleteStorage(uint64 storage_id)
 {
 	const char *catalogs[] = {"chunk", "chunk_group", "stripe", "row_mask",
 	"row_reservation", "free_range"};
+	int64		keyvals[1] = {(int64) storage_id};
 	int			i;
 
 	for (i = 0; i < lengthof(catalogs); i++)
-	{
-		Relation	rel = table_open(OlapCatalogRelid(catalogs[i]), RowExclusiveLock);
-		ScanKeyData key[1];
-		int64		keyvals[1] = {(int64) storage_id};
-		SysScanDesc scan;
-		HeapTuple	tup;
-		char	   *pkey = psprintf("%s_pkey", catalogs[i]);
-
-		OlapInitInt8Keys(key, 1, keyvals);
-		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
-								  true, NULL, 1, key);
-		while ((tup = systable_getnext(scan)) != NULL)
-			simple_heap_delete(rel, &tup->t_self);
-		systable_endscan(scan);
-		table_close(rel, RowExclusiveLock);
-	}
+		OlapCatalogDeleteByKey(catalogs[i], 1, keyvals);
 }
 
 /*
@@ -704,25 +690,35 @@ void
 StripeCatalogDeleteStripe(uint64 storage_id, uint64 stripe_num)
 {
 	const char *catalogs[] = {"chunk", "chunk_group", "stripe", "row_mask"};
+	int64		keyvals[2] = {(int64) storage_id, (int64) stripe_num};
 	int			i;
 
 	for (i = 0; i < lengthof(catalogs); i++)
-	{
-		Relation	rel = table_open(OlapCatalogRelid(catalogs[i]), RowExclusiveLock);
-		ScanKeyData key[2];
-		int64		keyvals[2] = {(int64) storage_id, (int64) stripe_num};
-		SysScanDesc scan;
-		HeapTuple	tup;
-		char	   *pkey = psprintf("%s_pkey", catalogs[i]);
+		OlapCatalogDeleteByKey(catalogs[i], 2, keyvals);
+}
 
-		OlapInitInt8Keys(key, 2, keyvals);
-		scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
-								  true, NULL, 2, key);
-		while ((tup = systable_getnext(scan)) != NULL)
-			simple_heap_delete(rel, &tup->t_self);
-		systable_endscan(scan);
-		table_close(rel, RowExclusiveLock);
-	}
+/*
+ * Deletes the rows of olap.<catalog> whose leading primary key columns
+ * (int8) equal keyvals[0..nkeys-1], as this transaction's change.
+ */
+void
+OlapCatalogDeleteByKey(const char *catalog, int nkeys, const int64 *keyvals)
+{
+	Relation	rel = table_open(OlapCatalogRelid(catalog), RowExclusiveLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	char	   *pkey = psprintf("%s_pkey", catalog);
+
+	Assert(nkeys >= 1 && nkeys <= lengthof(key));
+	OlapInitInt8Keys(key, nkeys, keyvals);
+	scan = systable_beginscan(rel, get_relname_relid(pkey, RelationGetNamespace(rel)),
+							  true, NULL, nkeys, key);
+	while ((tup = systable_getnext(scan)) != NULL)
+		simple_heap_delete(rel, &tup->t_self);
+	systable_endscan(scan);
+	table_close(rel, RowExclusiveLock);
+	pfree(pkey);
 }
 
 /* Deep-copies a stripe's metadata into CurrentMemoryContext. */

@@ -82,6 +82,8 @@ extern void OlapCatalogInsert(Relation rel, CatalogIndexState indstate,
 extern void OlapCatalogIndexEntries(Relation rel, CatalogIndexState indstate,
 									HeapTuple tup);
 extern void OlapInitInt8Keys(ScanKeyData *key, int nkeys, const int64 *vals);
+extern void OlapCatalogDeleteByKey(const char *catalog, int nkeys,
+								   const int64 *keyvals);
 extern bool OlapCatalogsExist(void);
 
 #endif							/* OLAP_STRIPE_CATALOG_H */
