@@ -4,13 +4,24 @@
  *	  Executing OlapScan: projection, chunk group skipping, parallel
  *	  stripe hand-out and EXPLAIN counters.
  *
- * The node reads rows through the storage's StripeReader, restricted to the
- * columns the plan needs (the others read as NULL and are never
- * decompressed) and filtered by chunk_skip.c, then evaluates the plan's
- * quals and projection through ExecScan like any scan node (which also
- * gives EvalPlanQual rechecks).  A parallel OlapScan shares one stripe
- * counter in the DSM segment; every participant lists the same stripes from
- * the query's snapshot and claims the next unread one.
+ * The node reads the table a chunk group at a time through the storage's
+ * StripeReader, restricted to the columns the plan needs (the others read
+ * as NULL and are never decompressed) and filtered by chunk_skip.c.  Each
+ * chunk group becomes a batch (scan/batch.h): a selection vector starts
+ * with the rows not deleted; the columns of the vectorized quals are
+ * decoded and the quals (vector_quals.c) narrow the selection; only when
+ * some row is left are the other columns decoded (so a selective filter
+ * never decompresses the columns it does not test).  Rows are then handed
+ * out one at a time from the selection vector into a virtual slot, filling
+ * only the columns the target list and the row quals use, and ExecScan
+ * evaluates the row quals and the projection like in any scan node.
+ * OlapAgg can instead take whole batches (OlapScanNextBatch).
+ *
+ * EvalPlanQual rechecks evaluate the vectorized quals as ordinary
+ * expressions on the test tuple (ExecScan evaluates the row quals).  A
+ * parallel OlapScan shares one stripe counter in the DSM segment; every
+ * participant lists the same stripes from the query's snapshot and claims
+ * the next unread one.
  *
  * Backward scans are not supported (the path does not say it can), so the
  * planner puts a Material node under scrollable cursors.
@@ -20,17 +31,24 @@
 #include "postgres.h"
 
 #include "access/parallel.h"
+#include "access/sysattr.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "port/atomics.h"
 #include "storage/predicate.h"
 #include "utils/builtins.h"
+#include "utils/ruleutils.h"
 #include "utils/rel.h"
 
+#include "scan/batch.h"
 #include "scan/chunk_skip.h"
 #include "scan/olap_scan.h"
+#include "scan/vector_quals.h"
+#include "storage/chunk_format.h"
 #include "storage/row_number.h"
 #include "storage/stripe_reader.h"
 #include "storage/write_state.h"
@@ -39,11 +57,28 @@ typedef struct OlapScanState
 {
 	CustomScanState css;
 	List	   *columns;		/* attnums read */
+	List	   *vector_quals;	/* quals run on batches (custom_exprs) */
 	bool	   *needed;			/* by attnum - 1 */
+	bool	   *qual_columns;	/* columns of the vectorized quals */
+	int		   *slot_columns;	/* attnum - 1 of the columns put in slots */
+	int			nslot_columns;
 	StripeReader *reader;		/* created at the first row */
 	ChunkSkipState *skip;
+	VectorQuals *vquals;		/* NULL when none */
+	ExprState  *vquals_recheck; /* the same, per tuple, for EvalPlanQual */
 	pg_atomic_uint64 *shared_next_stripe;	/* parallel scans */
 	StripeReaderStats stats;	/* of finished readers (rescans) */
+
+	/* the current batch */
+	OlapBatch	batch;
+	OlapVector *vectors;		/* by attnum - 1 */
+	const Datum **col_values;	/* scratch for StripeReaderLoadColumns */
+	const bool **col_nulls;
+	uint32	   *selection;
+	uint32		selection_size;
+	uint32		next;			/* next entry of the selection to hand out */
+	bool		have_batch;
+	uint64		batches;		/* handed on (with rows selected) */
 } OlapScanState;
 
 static void olap_scan_begin(CustomScanState *node, EState *estate, int eflags);
@@ -83,7 +118,46 @@ OlapScanCreateState(CustomScan *cscan)
 	Assert(list_length(cscan->custom_private) == OLAP_SCAN_PRIVATE_COUNT);
 	state->columns = (List *) list_nth(cscan->custom_private,
 									   OLAP_SCAN_PRIVATE_COLUMNS);
+	state->vector_quals = cscan->custom_exprs;
 	return (Node *) state;
+}
+
+bool
+IsOlapScanState(PlanState *ps)
+{
+	return ps != NULL && IsA(ps, CustomScanState) &&
+		((CustomScanState *) ps)->methods == &olap_scan_exec_methods;
+}
+
+bool
+OlapScanHasRowQuals(PlanState *ps)
+{
+	Assert(IsOlapScanState(ps));
+	return ps->plan->qual != NIL;
+}
+
+/*
+ * Works out which columns go into the scan slot: those of the target list
+ * and of the row quals (all read columns for a whole-row reference).
+ */
+static void
+set_slot_columns(OlapScanState *state, int natts)
+{
+	Plan	   *plan = state->css.ss.ps.plan;
+	Index		scanrelid = ((Scan *) plan)->scanrelid;
+	Bitmapset  *attrs = NULL;
+	bool		whole_row;
+	int			i;
+
+	pull_varattnos((Node *) plan->targetlist, scanrelid, &attrs);
+	pull_varattnos((Node *) plan->qual, scanrelid, &attrs);
+	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+	state->slot_columns = palloc(sizeof(int) * Max(natts, 1));
+	state->nslot_columns = 0;
+	for (i = 0; i < natts; i++)
+		if (state->needed[i] &&
+			(whole_row || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, attrs)))
+			state->slot_columns[state->nslot_columns++] = i;
 }
 
 static void
@@ -91,8 +165,11 @@ olap_scan_begin(CustomScanState *node, EState *estate, int eflags)
 {
 	OlapScanState *state = (OlapScanState *) node;
 	Relation	rel = node->ss.ss_currentRelation;
+	Index		scanrelid = ((Scan *) node->ss.ps.plan)->scanrelid;
 	int			natts = RelationGetDescr(rel)->natts;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 	ListCell   *lc;
+	int			i;
 
 	state->needed = palloc0(sizeof(bool) * Max(natts, 1));
 	foreach(lc, state->columns)
@@ -102,9 +179,28 @@ olap_scan_begin(CustomScanState *node, EState *estate, int eflags)
 		if (attnum >= 1 && attnum <= natts)
 			state->needed[attnum - 1] = true;
 	}
-	state->skip = ChunkSkipInit(node->ss.ps.plan->qual,
-								((Scan *) node->ss.ps.plan)->scanrelid,
-								rel, &node->ss.ps);
+	state->skip = ChunkSkipInit(list_concat_copy(state->vector_quals,
+												 node->ss.ps.plan->qual),
+								scanrelid, rel, &node->ss.ps);
+	state->vquals = VectorQualsInit(state->vector_quals, scanrelid, &node->ss.ps);
+	state->qual_columns = palloc0(sizeof(bool) * Max(natts, 1));
+	VectorQualsColumns(state->vquals, state->qual_columns);
+	if (state->vector_quals != NIL)
+		state->vquals_recheck = ExecInitQual(state->vector_quals, &node->ss.ps);
+	set_slot_columns(state, natts);
+
+	state->vectors = palloc0(sizeof(OlapVector) * Max(natts, 1));
+	state->col_values = palloc0(sizeof(Datum *) * Max(natts, 1));
+	state->col_nulls = palloc0(sizeof(bool *) * Max(natts, 1));
+	state->batch.natts = natts;
+	state->batch.columns = state->vectors;
+
+	/* columns never filled read as NULL */
+	for (i = 0; i < slot->tts_tupleDescriptor->natts; i++)
+	{
+		slot->tts_values[i] = (Datum) 0;
+		slot->tts_isnull[i] = true;
+	}
 }
 
 static void
@@ -138,31 +234,153 @@ start_reader(OlapScanState *state)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
 }
 
+/* Points the batch's vectors at the decoded columns marked in columns. */
+static void
+load_columns(OlapScanState *state, const bool *columns)
+{
+	int			natts = state->batch.natts;
+	int			i;
+
+	StripeReaderLoadColumns(state->reader, columns, state->col_values,
+							state->col_nulls);
+	for (i = 0; i < natts; i++)
+	{
+		int			encoding;
+
+		if (!columns[i] || state->vectors[i].values != NULL)
+			continue;
+		encoding = StripeReaderColumnEncoding(state->reader, i + 1);
+		state->vectors[i].values = state->col_values[i];
+		state->vectors[i].nulls = state->col_nulls[i];
+		state->vectors[i].shared_values = encoding == OLAP_ENCODING_DICT ||
+			encoding == OLAP_ENCODING_RLE;
+	}
+}
+
+/*
+ * Moves to the next chunk group with rows that are visible and pass the
+ * vectorized quals, and makes it the current batch; false at the end.
+ */
+static bool
+next_batch(OlapScanState *state)
+{
+	OlapBatch  *batch = &state->batch;
+	StripeReaderGroup group;
+
+	if (state->reader == NULL)
+		start_reader(state);
+	state->have_batch = false;
+	for (;;)
+	{
+		uint32		n = 0;
+		uint32		r;
+
+		if (!StripeReaderNextGroup(state->reader, &group))
+			return false;
+		if (state->selection_size < group.row_count)
+		{
+			if (state->selection)
+				pfree(state->selection);
+			state->selection = MemoryContextAlloc(state->css.ss.ps.state->es_query_cxt,
+												  sizeof(uint32) * Max(group.row_count, 1));
+			state->selection_size = group.row_count;
+		}
+		if (group.mask == NULL)
+		{
+			for (r = 0; r < group.row_count; r++)
+				state->selection[r] = r;
+			n = group.row_count;
+		}
+		else
+		{
+			for (r = 0; r < group.row_count; r++)
+			{
+				state->selection[n] = r;
+				n += !RowMaskIsDeleted(group.mask, r);
+			}
+		}
+
+		memset(state->vectors, 0, sizeof(OlapVector) * batch->natts);
+		batch->nrows = group.row_count;
+		batch->first_row_number = group.first_row_number;
+		batch->selection = state->selection;
+		if (state->vquals != NULL && n > 0)
+		{
+			uint32		before = n;
+
+			load_columns(state, state->qual_columns);
+			n = VectorQualsFilter(state->vquals, batch, state->selection, n);
+			if (state->css.ss.ps.instrument && before > n)
+				InstrCountFiltered2(&state->css.ss.ps, before - n);
+		}
+		if (n == 0)
+			continue;
+		load_columns(state, state->needed);
+		batch->nselected = n;
+		state->next = 0;
+		state->have_batch = true;
+		state->batches++;
+		return true;
+	}
+}
+
 static TupleTableSlot *
 olap_scan_next(ScanState *ss)
 {
 	OlapScanState *state = (OlapScanState *) ss;
 	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
-	uint64		row_number;
-
-	if (state->reader == NULL)
-		start_reader(state);
+	Datum	   *values = slot->tts_values;
+	bool	   *isnull = slot->tts_isnull;
+	uint32		row;
+	int			k;
 
 	ExecClearTuple(slot);
-	if (!StripeReaderNext(state->reader, slot->tts_tupleDescriptor,
-						  slot->tts_values, slot->tts_isnull, &row_number))
-		return slot;
+	if (!state->have_batch || state->next >= state->batch.nselected)
+	{
+		if (!next_batch(state))
+			return slot;
+	}
+	row = state->selection[state->next++];
+	for (k = 0; k < state->nslot_columns; k++)
+	{
+		int			i = state->slot_columns[k];
+
+		values[i] = state->vectors[i].values[row];
+		isnull[i] = state->vectors[i].nulls[row];
+	}
 	ExecStoreVirtualTuple(slot);
-	slot->tts_tid = RowNumberToTid(row_number);
+	slot->tts_tid = RowNumberToTid(state->batch.first_row_number + row);
 	slot->tts_tableOid = RelationGetRelid(ss->ss_currentRelation);
 	return slot;
 }
 
-/* EvalPlanQual rechecks: ExecScan re-evaluates the quals itself. */
+const OlapBatch *
+OlapScanNextBatch(PlanState *ps)
+{
+	OlapScanState *state = (OlapScanState *) ps;
+
+	Assert(IsOlapScanState(ps));
+	if (!next_batch(state))
+		return NULL;
+	state->next = state->batch.nselected;
+	return &state->batch;
+}
+
+/*
+ * EvalPlanQual rechecks: the vectorized quals, as expressions; ExecScan
+ * evaluates the row quals itself.
+ */
 static bool
 olap_scan_recheck(ScanState *ss, TupleTableSlot *slot)
 {
-	return true;
+	OlapScanState *state = (OlapScanState *) ss;
+	ExprContext *econtext = ss->ps.ps_ExprContext;
+
+	if (state->vquals_recheck == NULL)
+		return true;
+	ResetExprContext(econtext);
+	econtext->ecxt_scantuple = slot;
+	return ExecQual(state->vquals_recheck, econtext);
 }
 
 static TupleTableSlot *
@@ -195,7 +413,9 @@ olap_scan_rescan(CustomScanState *node)
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
 	state->reader = NULL;
+	state->have_batch = false;
 	ChunkSkipReset(state->skip);
+	VectorQualsReset(state->vquals);
 	ExecScanReScan(&node->ss);
 }
 
@@ -249,6 +469,29 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 	}
 	ExplainPropertyText("Columns Read", buf.len > 0 ? buf.data : "none", es);
 
+	if (state->vector_quals != NIL)
+	{
+		List	   *context;
+		bool		useprefix = list_length(es->rtable) > 1 || es->verbose;
+		Node	   *expr = (Node *) make_ands_explicit(state->vector_quals);
+
+		context = set_deparse_context_plan(es->deparse_cxt,
+										   node->ss.ps.plan, ancestors);
+		ExplainPropertyText("Vectorized Filter",
+							deparse_expression(expr, context, useprefix, false),
+							es);
+		if (es->analyze && node->ss.ps.instrument)
+		{
+			Instrumentation *instr = node->ss.ps.instrument;
+			double		removed = instr->nloops > 0 ?
+			instr->nfiltered2 / instr->nloops : 0;
+
+			if (removed > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+				ExplainPropertyFloat("Rows Removed by Vectorized Filter", NULL,
+									 removed, 0, es);
+		}
+	}
+
 	skip_columns = ChunkSkipDescribe(state->skip, rel);
 	if (skip_columns != NIL)
 	{
@@ -275,6 +518,7 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			total.bytes_read += s->bytes_read;
 			total.bytes_decoded += s->bytes_decoded;
 		}
+		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
 		ExplainPropertyUInteger("Chunk Groups Read", NULL, total.chunk_groups_read, es);
 		ExplainPropertyUInteger("Chunk Groups Skipped", NULL, total.chunk_groups_skipped, es);
 		ExplainPropertyUInteger("Bytes Read", "bytes", total.bytes_read, es);
