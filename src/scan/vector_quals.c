@@ -981,14 +981,11 @@ VectorQualsFilter(VectorQuals *vq, const OlapBatch *batch, uint32 *selection,
 		return nselected;
 	if (!vq->evaluated)
 	{
-		ExprContext *econtext = vq->ps->ps_ExprContext;
-
 		MemoryContextReset(vq->values_ctx);
 		old = MemoryContextSwitchTo(vq->values_ctx);
 		foreach(lc, vq->quals)
 			evaluate_all(vq, lfirst(lc));
 		MemoryContextSwitchTo(old);
-		ResetExprContext(econtext);
 		vq->evaluated = true;
 	}
 	if (vq->result_size < batch->nrows)
