@@ -203,6 +203,12 @@ EXPLAIN (COSTS OFF)
 SELECT count(*), sum(i8) FROM vq_olap WHERE low IN ('apple', 'date') AND f8 > 10;
 SELECT (SELECT row(count(*), sum(i8)) FROM vq_olap WHERE low IN ('apple', 'date') AND f8 > 10) =
 	   (SELECT row(count(*), sum(i8)) FROM vq_heap WHERE low IN ('apple', 'date') AND f8 > 10) AS same;
+-- a table big enough for a parallel scan is never read in full by every
+-- process of a parallel plan (here: the grouped inner side of a join)
+EXPLAIN (COSTS OFF)
+SELECT g.low, count(*) FROM vq_olap o
+JOIN (SELECT i2, min(low) AS low FROM vq_olap GROUP BY i2) g ON g.i2 = o.i2
+GROUP BY g.low;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

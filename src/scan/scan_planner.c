@@ -230,6 +230,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	int			natts;
 	List	   *columns;
 	double		fraction;
+	CustomPath *serial;
 
 	if (prev_set_rel_pathlist_hook)
 		prev_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -248,7 +249,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 
 	columns = needed_columns(rel, natts);
 	fraction = column_fraction(rel, columns, natts);
-	add_path(rel, (Path *) make_path(root, rel, columns, fraction, 0));
+	serial = make_path(root, rel, columns, fraction, 0);
 
 	if (rel->consider_parallel && rel->lateral_relids == NULL)
 	{
@@ -256,9 +257,22 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 													  max_parallel_workers_per_gather);
 
 		if (workers > 0)
+		{
 			add_partial_path(rel, (Path *) make_path(root, rel, columns,
 													 fraction, workers));
+
+			/*
+			 * A table big enough for a parallel scan is not read in full by
+			 * every process of a parallel plan: the planner does not charge
+			 * for the repetition (the inner side of a parallel join, say,
+			 * would be read and aggregated once per worker), so the serial
+			 * path is kept out of parallel plans and the partial one serves
+			 * them.
+			 */
+			serial->path.parallel_safe = false;
+		}
 	}
+	add_path(rel, (Path *) serial);
 }
 
 static Plan *
