@@ -21,7 +21,8 @@
  * expressions on the test tuple (ExecScan evaluates the row quals).  A
  * parallel OlapScan shares one stripe counter in the DSM segment; every
  * participant lists the same stripes from the query's snapshot and claims
- * the next unread one.
+ * the next unread one.  Workers add their EXPLAIN counters to the same
+ * area when they end, and the leader collects them at shutdown.
  *
  * Backward scans are not supported (the path does not say it can), so the
  * planner puts a Material node under scrollable cursors.
@@ -53,6 +54,21 @@
 #include "storage/stripe_reader.h"
 #include "storage/write_state.h"
 
+/*
+ * The DSM area of a parallel OlapScan: the stripe counter, and the EXPLAIN
+ * counters the workers add when they end, which the leader collects at
+ * shutdown (before the area goes away).
+ */
+typedef struct OlapScanShared
+{
+	pg_atomic_uint64 next_stripe;
+	pg_atomic_uint64 batches;
+	pg_atomic_uint64 chunk_groups_read;
+	pg_atomic_uint64 chunk_groups_skipped;
+	pg_atomic_uint64 bytes_read;
+	pg_atomic_uint64 bytes_decoded;
+} OlapScanShared;
+
 typedef struct OlapScanState
 {
 	CustomScanState css;
@@ -66,8 +82,10 @@ typedef struct OlapScanState
 	ChunkSkipState *skip;
 	VectorQuals *vquals;		/* NULL when none */
 	ExprState  *vquals_recheck; /* the same, per tuple, for EvalPlanQual */
-	pg_atomic_uint64 *shared_next_stripe;	/* parallel scans */
+	OlapScanShared *shared;		/* parallel scans */
 	StripeReaderStats stats;	/* of finished readers (rescans) */
+	StripeReaderStats worker_stats; /* of the workers, collected */
+	uint64		worker_batches;
 
 	/* the current batch */
 	OlapBatch	batch;
@@ -92,6 +110,7 @@ static void olap_scan_reinitialize_dsm(CustomScanState *node,
 									   ParallelContext *pcxt, void *coordinate);
 static void olap_scan_initialize_worker(CustomScanState *node, shm_toc *toc,
 										void *coordinate);
+static void olap_scan_shutdown(CustomScanState *node);
 static void olap_scan_explain(CustomScanState *node, List *ancestors,
 							  ExplainState *es);
 
@@ -105,6 +124,7 @@ static const CustomExecMethods olap_scan_exec_methods = {
 	.InitializeDSMCustomScan = olap_scan_initialize_dsm,
 	.ReInitializeDSMCustomScan = olap_scan_reinitialize_dsm,
 	.InitializeWorkerCustomScan = olap_scan_initialize_worker,
+	.ShutdownCustomScan = olap_scan_shutdown,
 	.ExplainCustomScan = olap_scan_explain,
 };
 
@@ -228,7 +248,7 @@ start_reader(OlapScanState *state)
 	if (IsMVCCSnapshot(estate->es_snapshot))
 		PredicateLockRelation(rel, estate->es_snapshot);
 	state->reader = StripeReaderBegin(rel, estate->es_snapshot,
-									  state->shared_next_stripe);
+									  state->shared ? &state->shared->next_stripe : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
 	if (state->skip != NULL)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
@@ -395,6 +415,19 @@ olap_scan_end(CustomScanState *node)
 {
 	OlapScanState *state = (OlapScanState *) node;
 
+	/* a worker leaves its counters for the leader's EXPLAIN */
+	if (IsParallelWorker() && state->shared != NULL)
+	{
+		accumulate_stats(state);
+		pg_atomic_fetch_add_u64(&state->shared->batches, state->batches);
+		pg_atomic_fetch_add_u64(&state->shared->chunk_groups_read,
+								state->stats.chunk_groups_read);
+		pg_atomic_fetch_add_u64(&state->shared->chunk_groups_skipped,
+								state->stats.chunk_groups_skipped);
+		pg_atomic_fetch_add_u64(&state->shared->bytes_read, state->stats.bytes_read);
+		pg_atomic_fetch_add_u64(&state->shared->bytes_decoded,
+								state->stats.bytes_decoded);
+	}
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
 	state->reader = NULL;
@@ -419,10 +452,31 @@ olap_scan_rescan(CustomScanState *node)
 	ExecScanReScan(&node->ss);
 }
 
+/*
+ * Leader: takes the counters the finished workers left in the DSM area
+ * (once: they are zeroed).
+ */
+static void
+collect_worker_stats(OlapScanState *state)
+{
+	OlapScanShared *shared = state->shared;
+
+	if (shared == NULL || IsParallelWorker())
+		return;
+	state->worker_batches += pg_atomic_exchange_u64(&shared->batches, 0);
+	state->worker_stats.chunk_groups_read +=
+		pg_atomic_exchange_u64(&shared->chunk_groups_read, 0);
+	state->worker_stats.chunk_groups_skipped +=
+		pg_atomic_exchange_u64(&shared->chunk_groups_skipped, 0);
+	state->worker_stats.bytes_read += pg_atomic_exchange_u64(&shared->bytes_read, 0);
+	state->worker_stats.bytes_decoded +=
+		pg_atomic_exchange_u64(&shared->bytes_decoded, 0);
+}
+
 static Size
 olap_scan_estimate_dsm(CustomScanState *node, ParallelContext *pcxt)
 {
-	return sizeof(pg_atomic_uint64);
+	return sizeof(OlapScanShared);
 }
 
 static void
@@ -430,23 +484,48 @@ olap_scan_initialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 						 void *coordinate)
 {
 	OlapScanState *state = (OlapScanState *) node;
+	OlapScanShared *shared = (OlapScanShared *) coordinate;
 
-	state->shared_next_stripe = (pg_atomic_uint64 *) coordinate;
-	pg_atomic_init_u64(state->shared_next_stripe, 0);
+	pg_atomic_init_u64(&shared->next_stripe, 0);
+	pg_atomic_init_u64(&shared->batches, 0);
+	pg_atomic_init_u64(&shared->chunk_groups_read, 0);
+	pg_atomic_init_u64(&shared->chunk_groups_skipped, 0);
+	pg_atomic_init_u64(&shared->bytes_read, 0);
+	pg_atomic_init_u64(&shared->bytes_decoded, 0);
+	state->shared = shared;
 }
 
+/* A rescan of the Gather above: the previous workers have finished. */
 static void
 olap_scan_reinitialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 						   void *coordinate)
 {
-	pg_atomic_write_u64((pg_atomic_uint64 *) coordinate, 0);
+	OlapScanState *state = (OlapScanState *) node;
+
+	state->shared = (OlapScanShared *) coordinate;
+	collect_worker_stats(state);
+	pg_atomic_write_u64(&state->shared->next_stripe, 0);
 }
 
 static void
 olap_scan_initialize_worker(CustomScanState *node, shm_toc *toc,
 							void *coordinate)
 {
-	((OlapScanState *) node)->shared_next_stripe = (pg_atomic_uint64 *) coordinate;
+	((OlapScanState *) node)->shared = (OlapScanShared *) coordinate;
+}
+
+/*
+ * Called before the Gather above destroys the DSM area: the leader collects
+ * the workers' counters and forgets the area.
+ */
+static void
+olap_scan_shutdown(CustomScanState *node)
+{
+	OlapScanState *state = (OlapScanState *) node;
+
+	collect_worker_stats(state);
+	if (!IsParallelWorker())
+		state->shared = NULL;
 }
 
 static void
@@ -518,7 +597,12 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			total.bytes_read += s->bytes_read;
 			total.bytes_decoded += s->bytes_decoded;
 		}
-		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
+		total.chunk_groups_read += state->worker_stats.chunk_groups_read;
+		total.chunk_groups_skipped += state->worker_stats.chunk_groups_skipped;
+		total.bytes_read += state->worker_stats.bytes_read;
+		total.bytes_decoded += state->worker_stats.bytes_decoded;
+		ExplainPropertyUInteger("Batches", NULL,
+								state->batches + state->worker_batches, es);
 		ExplainPropertyUInteger("Chunk Groups Read", NULL, total.chunk_groups_read, es);
 		ExplainPropertyUInteger("Chunk Groups Skipped", NULL, total.chunk_groups_skipped, es);
 		ExplainPropertyUInteger("Bytes Read", "bytes", total.bytes_read, es);
