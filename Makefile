@@ -37,7 +37,7 @@ REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	olap_vector_quals
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
-	olap_unique_concurrent
+	olap_unique_concurrent olap_scan_recheck
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
 TAP_TESTS = 1
 
