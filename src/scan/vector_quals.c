@@ -812,6 +812,70 @@ compare_value(VqNode *node, Datum d)
 	return node->use_or ? VQ_FALSE : VQ_TRUE;
 }
 
+/* One tight loop: TEST on v, the value of row sel[i], for every i. */
+#define VQ_INT_LOOP(GET, TEST) \
+	for (i = 0; i < n; i++) \
+	{ \
+		uint32		row = sel[i]; \
+		int64		v = GET(values[row]); \
+\
+		out[i] = nulls[row] ? VQ_NULL : (TEST) ? VQ_TRUE : VQ_FALSE; \
+	}
+
+#define VQ_INT_STRATEGY_LOOPS(GET) \
+	switch (node->strategy) \
+	{ \
+		case BTLessStrategyNumber: \
+			VQ_INT_LOOP(GET, v < c); \
+			break; \
+		case BTLessEqualStrategyNumber: \
+			VQ_INT_LOOP(GET, v <= c); \
+			break; \
+		case BTEqualStrategyNumber: \
+			VQ_INT_LOOP(GET, v == c); \
+			break; \
+		case BTGreaterEqualStrategyNumber: \
+			VQ_INT_LOOP(GET, v >= c); \
+			break; \
+		case BTGreaterStrategyNumber: \
+			VQ_INT_LOOP(GET, v > c); \
+			break; \
+		default: \
+			VQ_INT_LOOP(GET, v != c); \
+			break; \
+	}
+
+/*
+ * The common case of an integer-like column against one non-NULL value,
+ * as one loop per type and operator without calls per row.
+ */
+static void
+eval_int_scalar(VqNode *node, const OlapVector *col, const uint32 *sel,
+				uint32 n, uint8 *out)
+{
+	const Datum *values = col->values;
+	const bool *nulls = col->nulls;
+	int64		c = node->ints[0];
+	uint32		i;
+
+	switch (node->coltype)
+	{
+		case INT2OID:
+			VQ_INT_STRATEGY_LOOPS(DatumGetInt16);
+			break;
+		case INT4OID:
+		case DATEOID:
+			VQ_INT_STRATEGY_LOOPS(DatumGetInt32);
+			break;
+		case BOOLOID:
+			VQ_INT_STRATEGY_LOOPS(DatumGetBool);
+			break;
+		default:
+			VQ_INT_STRATEGY_LOOPS(DatumGetInt64);
+			break;
+	}
+}
+
 static void
 eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 			 const uint32 *sel, uint32 n, uint8 *out)
@@ -828,6 +892,12 @@ eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 	if (node->arg_isnull)
 	{
 		memset(out, VQ_NULL, n);
+		return;
+	}
+
+	if (node->method == VQ_METHOD_INT && !node->is_array)
+	{
+		eval_int_scalar(node, col, sel, n, out);
 		return;
 	}
 
