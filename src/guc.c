@@ -4,7 +4,8 @@
  *	  Definitions of every olap.* configuration parameter.
  *
  * olap.enable_custom_scan is the escape hatch of the OlapScan planner
- * hook (src/scan/scan_planner.c).
+ * hook (src/scan/scan_planner.c); olap.enable_vectorization that of its
+ * vectorized quals (src/scan/vector_quals.c), read when a plan is made.
  *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
@@ -25,6 +26,7 @@ int			olap_compression_level = OLAP_DEFAULT_COMPRESSION_LEVEL;
 int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
 int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
 bool		olap_enable_custom_scan = true;
+bool		olap_enable_vectorization = true;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -87,6 +89,15 @@ OlapGucInit(void)
 							 "Scans olap tables with OlapScan.",
 							 "OlapScan reads only the columns a query uses and skips chunk groups by their min/max; off falls back to PostgreSQL's sequential scan.",
 							 &olap_enable_custom_scan,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_vectorization",
+							 "Evaluates the quals of OlapScan on whole batches where possible.",
+							 "Comparisons, IN lists, LIKE, null and boolean tests on columns run on batches of decoded column values; off evaluates every qual one row at a time. Affects plans made after the change.",
+							 &olap_enable_vectorization,
 							 true,
 							 PGC_USERSET,
 							 0,

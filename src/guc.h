@@ -21,6 +21,7 @@ extern int	olap_compression_level;
 extern int	olap_stripe_row_limit;
 extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
+extern bool olap_enable_vectorization;
 
 extern bool olap_preloaded;
 

@@ -4,13 +4,25 @@
  *	  Executing OlapScan: projection, chunk group skipping, parallel
  *	  stripe hand-out and EXPLAIN counters.
  *
- * The node reads rows through the storage's StripeReader, restricted to the
- * columns the plan needs (the others read as NULL and are never
- * decompressed) and filtered by chunk_skip.c, then evaluates the plan's
- * quals and projection through ExecScan like any scan node (which also
- * gives EvalPlanQual rechecks).  A parallel OlapScan shares one stripe
- * counter in the DSM segment; every participant lists the same stripes from
- * the query's snapshot and claims the next unread one.
+ * The node reads the table a chunk group at a time through the storage's
+ * StripeReader, restricted to the columns the plan needs (the others read
+ * as NULL and are never decompressed) and filtered by chunk_skip.c.  Each
+ * chunk group becomes a batch (scan/batch.h): a selection vector starts
+ * with the rows not deleted; the columns of the vectorized quals are
+ * decoded and the quals (vector_quals.c) narrow the selection; only when
+ * some row is left are the other columns decoded (so a selective filter
+ * never decompresses the columns it does not test).  Rows are then handed
+ * out one at a time from the selection vector into a virtual slot, filling
+ * only the columns the target list and the row quals use, and ExecScan
+ * evaluates the row quals and the projection like in any scan node.
+ * OlapAgg can instead take whole batches (OlapScanNextBatch).
+ *
+ * EvalPlanQual rechecks evaluate the vectorized quals as ordinary
+ * expressions on the test tuple (ExecScan evaluates the row quals).  A
+ * parallel OlapScan shares one stripe counter in the DSM segment; every
+ * participant lists the same stripes from the query's snapshot and claims
+ * the next unread one.  Workers add their EXPLAIN counters to the same
+ * area when they end, and the leader collects them at shutdown.
  *
  * Backward scans are not supported (the path does not say it can), so the
  * planner puts a Material node under scrollable cursors.
@@ -20,30 +32,71 @@
 #include "postgres.h"
 
 #include "access/parallel.h"
+#include "access/sysattr.h"
 #include "commands/explain.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
 #include "port/atomics.h"
 #include "storage/predicate.h"
 #include "utils/builtins.h"
+#include "utils/ruleutils.h"
 #include "utils/rel.h"
 
+#include "scan/batch.h"
 #include "scan/chunk_skip.h"
 #include "scan/olap_scan.h"
+#include "scan/vector_quals.h"
+#include "storage/chunk_format.h"
 #include "storage/row_number.h"
 #include "storage/stripe_reader.h"
 #include "storage/write_state.h"
+
+/*
+ * The DSM area of a parallel OlapScan: the stripe counter, and the EXPLAIN
+ * counters the workers add when they end, which the leader collects at
+ * shutdown (before the area goes away).
+ */
+typedef struct OlapScanShared
+{
+	pg_atomic_uint64 next_stripe;
+	pg_atomic_uint64 batches;
+	pg_atomic_uint64 chunk_groups_read;
+	pg_atomic_uint64 chunk_groups_skipped;
+	pg_atomic_uint64 bytes_read;
+	pg_atomic_uint64 bytes_decoded;
+} OlapScanShared;
 
 typedef struct OlapScanState
 {
 	CustomScanState css;
 	List	   *columns;		/* attnums read */
+	List	   *vector_quals;	/* quals run on batches (custom_exprs) */
 	bool	   *needed;			/* by attnum - 1 */
+	bool	   *qual_columns;	/* columns of the vectorized quals */
+	int		   *slot_columns;	/* attnum - 1 of the columns put in slots */
+	int			nslot_columns;
 	StripeReader *reader;		/* created at the first row */
 	ChunkSkipState *skip;
-	pg_atomic_uint64 *shared_next_stripe;	/* parallel scans */
+	VectorQuals *vquals;		/* NULL when none */
+	ExprState  *vquals_recheck; /* the same, per tuple, for EvalPlanQual */
+	OlapScanShared *shared;		/* parallel scans */
 	StripeReaderStats stats;	/* of finished readers (rescans) */
+	StripeReaderStats worker_stats; /* of the workers, collected */
+	uint64		worker_batches;
+
+	/* the current batch */
+	OlapBatch	batch;
+	OlapVector *vectors;		/* by attnum - 1 */
+	const Datum **col_values;	/* scratch for StripeReaderLoadColumns */
+	const bool **col_nulls;
+	uint32	   *selection;
+	uint32		selection_size;
+	uint32		next;			/* next entry of the selection to hand out */
+	bool		have_batch;
+	uint64		batches;		/* handed on (with rows selected) */
 } OlapScanState;
 
 static void olap_scan_begin(CustomScanState *node, EState *estate, int eflags);
@@ -57,6 +110,7 @@ static void olap_scan_reinitialize_dsm(CustomScanState *node,
 									   ParallelContext *pcxt, void *coordinate);
 static void olap_scan_initialize_worker(CustomScanState *node, shm_toc *toc,
 										void *coordinate);
+static void olap_scan_shutdown(CustomScanState *node);
 static void olap_scan_explain(CustomScanState *node, List *ancestors,
 							  ExplainState *es);
 
@@ -70,6 +124,7 @@ static const CustomExecMethods olap_scan_exec_methods = {
 	.InitializeDSMCustomScan = olap_scan_initialize_dsm,
 	.ReInitializeDSMCustomScan = olap_scan_reinitialize_dsm,
 	.InitializeWorkerCustomScan = olap_scan_initialize_worker,
+	.ShutdownCustomScan = olap_scan_shutdown,
 	.ExplainCustomScan = olap_scan_explain,
 };
 
@@ -83,7 +138,46 @@ OlapScanCreateState(CustomScan *cscan)
 	Assert(list_length(cscan->custom_private) == OLAP_SCAN_PRIVATE_COUNT);
 	state->columns = (List *) list_nth(cscan->custom_private,
 									   OLAP_SCAN_PRIVATE_COLUMNS);
+	state->vector_quals = cscan->custom_exprs;
 	return (Node *) state;
+}
+
+bool
+IsOlapScanState(PlanState *ps)
+{
+	return ps != NULL && IsA(ps, CustomScanState) &&
+		((CustomScanState *) ps)->methods == &olap_scan_exec_methods;
+}
+
+bool
+OlapScanHasRowQuals(PlanState *ps)
+{
+	Assert(IsOlapScanState(ps));
+	return ps->plan->qual != NIL;
+}
+
+/*
+ * Works out which columns go into the scan slot: those of the target list
+ * and of the row quals (all read columns for a whole-row reference).
+ */
+static void
+set_slot_columns(OlapScanState *state, int natts)
+{
+	Plan	   *plan = state->css.ss.ps.plan;
+	Index		scanrelid = ((Scan *) plan)->scanrelid;
+	Bitmapset  *attrs = NULL;
+	bool		whole_row;
+	int			i;
+
+	pull_varattnos((Node *) plan->targetlist, scanrelid, &attrs);
+	pull_varattnos((Node *) plan->qual, scanrelid, &attrs);
+	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+	state->slot_columns = palloc(sizeof(int) * Max(natts, 1));
+	state->nslot_columns = 0;
+	for (i = 0; i < natts; i++)
+		if (state->needed[i] &&
+			(whole_row || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, attrs)))
+			state->slot_columns[state->nslot_columns++] = i;
 }
 
 static void
@@ -91,8 +185,11 @@ olap_scan_begin(CustomScanState *node, EState *estate, int eflags)
 {
 	OlapScanState *state = (OlapScanState *) node;
 	Relation	rel = node->ss.ss_currentRelation;
+	Index		scanrelid = ((Scan *) node->ss.ps.plan)->scanrelid;
 	int			natts = RelationGetDescr(rel)->natts;
+	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
 	ListCell   *lc;
+	int			i;
 
 	state->needed = palloc0(sizeof(bool) * Max(natts, 1));
 	foreach(lc, state->columns)
@@ -102,9 +199,28 @@ olap_scan_begin(CustomScanState *node, EState *estate, int eflags)
 		if (attnum >= 1 && attnum <= natts)
 			state->needed[attnum - 1] = true;
 	}
-	state->skip = ChunkSkipInit(node->ss.ps.plan->qual,
-								((Scan *) node->ss.ps.plan)->scanrelid,
-								rel, &node->ss.ps);
+	state->skip = ChunkSkipInit(list_concat_copy(state->vector_quals,
+												 node->ss.ps.plan->qual),
+								scanrelid, rel, &node->ss.ps);
+	state->vquals = VectorQualsInit(state->vector_quals, scanrelid, &node->ss.ps);
+	state->qual_columns = palloc0(sizeof(bool) * Max(natts, 1));
+	VectorQualsColumns(state->vquals, state->qual_columns);
+	if (state->vector_quals != NIL)
+		state->vquals_recheck = ExecInitQual(state->vector_quals, &node->ss.ps);
+	set_slot_columns(state, natts);
+
+	state->vectors = palloc0(sizeof(OlapVector) * Max(natts, 1));
+	state->col_values = palloc0(sizeof(Datum *) * Max(natts, 1));
+	state->col_nulls = palloc0(sizeof(bool *) * Max(natts, 1));
+	state->batch.natts = natts;
+	state->batch.columns = state->vectors;
+
+	/* columns never filled read as NULL */
+	for (i = 0; i < slot->tts_tupleDescriptor->natts; i++)
+	{
+		slot->tts_values[i] = (Datum) 0;
+		slot->tts_isnull[i] = true;
+	}
 }
 
 static void
@@ -132,10 +248,100 @@ start_reader(OlapScanState *state)
 	if (IsMVCCSnapshot(estate->es_snapshot))
 		PredicateLockRelation(rel, estate->es_snapshot);
 	state->reader = StripeReaderBegin(rel, estate->es_snapshot,
-									  state->shared_next_stripe);
+									  state->shared ? &state->shared->next_stripe : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
 	if (state->skip != NULL)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
+}
+
+/* Points the batch's vectors at the decoded columns marked in columns. */
+static void
+load_columns(OlapScanState *state, const bool *columns)
+{
+	int			natts = state->batch.natts;
+	int			i;
+
+	StripeReaderLoadColumns(state->reader, columns, state->col_values,
+							state->col_nulls);
+	for (i = 0; i < natts; i++)
+	{
+		int			encoding;
+
+		if (!columns[i] || state->vectors[i].values != NULL)
+			continue;
+		encoding = StripeReaderColumnEncoding(state->reader, i + 1);
+		state->vectors[i].values = state->col_values[i];
+		state->vectors[i].nulls = state->col_nulls[i];
+		state->vectors[i].shared_values = encoding == OLAP_ENCODING_DICT ||
+			encoding == OLAP_ENCODING_RLE;
+	}
+}
+
+/*
+ * Moves to the next chunk group with rows that are visible and pass the
+ * vectorized quals, and makes it the current batch; false at the end.
+ */
+static bool
+next_batch(OlapScanState *state)
+{
+	OlapBatch  *batch = &state->batch;
+	StripeReaderGroup group;
+
+	if (state->reader == NULL)
+		start_reader(state);
+	state->have_batch = false;
+	for (;;)
+	{
+		uint32		n = 0;
+		uint32		r;
+
+		if (!StripeReaderNextGroup(state->reader, &group))
+			return false;
+		if (state->selection_size < group.row_count)
+		{
+			if (state->selection)
+				pfree(state->selection);
+			state->selection = MemoryContextAlloc(state->css.ss.ps.state->es_query_cxt,
+												  sizeof(uint32) * Max(group.row_count, 1));
+			state->selection_size = group.row_count;
+		}
+		if (group.mask == NULL)
+		{
+			for (r = 0; r < group.row_count; r++)
+				state->selection[r] = r;
+			n = group.row_count;
+		}
+		else
+		{
+			for (r = 0; r < group.row_count; r++)
+			{
+				state->selection[n] = r;
+				n += !RowMaskIsDeleted(group.mask, r);
+			}
+		}
+
+		memset(state->vectors, 0, sizeof(OlapVector) * batch->natts);
+		batch->nrows = group.row_count;
+		batch->first_row_number = group.first_row_number;
+		batch->selection = state->selection;
+		if (state->vquals != NULL && n > 0)
+		{
+			uint32		before = n;
+
+			load_columns(state, state->qual_columns);
+			n = VectorQualsFilter(state->vquals, batch, state->selection, n);
+			if (state->css.ss.ps.instrument && before > n)
+				InstrCountFiltered2(&state->css.ss.ps, before - n);
+		}
+		if (n == 0)
+			continue;
+		load_columns(state, state->needed);
+		batch->nselected = n;
+		state->next = 0;
+		state->have_batch = true;
+		state->batches++;
+		return true;
+	}
 }
 
 static TupleTableSlot *
@@ -143,26 +349,58 @@ olap_scan_next(ScanState *ss)
 {
 	OlapScanState *state = (OlapScanState *) ss;
 	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
-	uint64		row_number;
-
-	if (state->reader == NULL)
-		start_reader(state);
+	Datum	   *values = slot->tts_values;
+	bool	   *isnull = slot->tts_isnull;
+	uint32		row;
+	int			k;
 
 	ExecClearTuple(slot);
-	if (!StripeReaderNext(state->reader, slot->tts_tupleDescriptor,
-						  slot->tts_values, slot->tts_isnull, &row_number))
-		return slot;
+	if (!state->have_batch || state->next >= state->batch.nselected)
+	{
+		if (!next_batch(state))
+			return slot;
+	}
+	row = state->selection[state->next++];
+	for (k = 0; k < state->nslot_columns; k++)
+	{
+		int			i = state->slot_columns[k];
+
+		values[i] = state->vectors[i].values[row];
+		isnull[i] = state->vectors[i].nulls[row];
+	}
 	ExecStoreVirtualTuple(slot);
-	slot->tts_tid = RowNumberToTid(row_number);
+	slot->tts_tid = RowNumberToTid(state->batch.first_row_number + row);
 	slot->tts_tableOid = RelationGetRelid(ss->ss_currentRelation);
 	return slot;
 }
 
-/* EvalPlanQual rechecks: ExecScan re-evaluates the quals itself. */
+const OlapBatch *
+OlapScanNextBatch(PlanState *ps)
+{
+	OlapScanState *state = (OlapScanState *) ps;
+
+	Assert(IsOlapScanState(ps));
+	if (!next_batch(state))
+		return NULL;
+	state->next = state->batch.nselected;
+	return &state->batch;
+}
+
+/*
+ * EvalPlanQual rechecks: the vectorized quals, as expressions; ExecScan
+ * evaluates the row quals itself.
+ */
 static bool
 olap_scan_recheck(ScanState *ss, TupleTableSlot *slot)
 {
-	return true;
+	OlapScanState *state = (OlapScanState *) ss;
+	ExprContext *econtext = ss->ps.ps_ExprContext;
+
+	if (state->vquals_recheck == NULL)
+		return true;
+	ResetExprContext(econtext);
+	econtext->ecxt_scantuple = slot;
+	return ExecQual(state->vquals_recheck, econtext);
 }
 
 static TupleTableSlot *
@@ -177,6 +415,19 @@ olap_scan_end(CustomScanState *node)
 {
 	OlapScanState *state = (OlapScanState *) node;
 
+	/* a worker leaves its counters for the leader's EXPLAIN */
+	if (IsParallelWorker() && state->shared != NULL)
+	{
+		accumulate_stats(state);
+		pg_atomic_fetch_add_u64(&state->shared->batches, state->batches);
+		pg_atomic_fetch_add_u64(&state->shared->chunk_groups_read,
+								state->stats.chunk_groups_read);
+		pg_atomic_fetch_add_u64(&state->shared->chunk_groups_skipped,
+								state->stats.chunk_groups_skipped);
+		pg_atomic_fetch_add_u64(&state->shared->bytes_read, state->stats.bytes_read);
+		pg_atomic_fetch_add_u64(&state->shared->bytes_decoded,
+								state->stats.bytes_decoded);
+	}
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
 	state->reader = NULL;
@@ -195,14 +446,37 @@ olap_scan_rescan(CustomScanState *node)
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
 	state->reader = NULL;
+	state->have_batch = false;
 	ChunkSkipReset(state->skip);
+	VectorQualsReset(state->vquals);
 	ExecScanReScan(&node->ss);
+}
+
+/*
+ * Leader: takes the counters the finished workers left in the DSM area
+ * (once: they are zeroed).
+ */
+static void
+collect_worker_stats(OlapScanState *state)
+{
+	OlapScanShared *shared = state->shared;
+
+	if (shared == NULL || IsParallelWorker())
+		return;
+	state->worker_batches += pg_atomic_exchange_u64(&shared->batches, 0);
+	state->worker_stats.chunk_groups_read +=
+		pg_atomic_exchange_u64(&shared->chunk_groups_read, 0);
+	state->worker_stats.chunk_groups_skipped +=
+		pg_atomic_exchange_u64(&shared->chunk_groups_skipped, 0);
+	state->worker_stats.bytes_read += pg_atomic_exchange_u64(&shared->bytes_read, 0);
+	state->worker_stats.bytes_decoded +=
+		pg_atomic_exchange_u64(&shared->bytes_decoded, 0);
 }
 
 static Size
 olap_scan_estimate_dsm(CustomScanState *node, ParallelContext *pcxt)
 {
-	return sizeof(pg_atomic_uint64);
+	return sizeof(OlapScanShared);
 }
 
 static void
@@ -210,23 +484,48 @@ olap_scan_initialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 						 void *coordinate)
 {
 	OlapScanState *state = (OlapScanState *) node;
+	OlapScanShared *shared = (OlapScanShared *) coordinate;
 
-	state->shared_next_stripe = (pg_atomic_uint64 *) coordinate;
-	pg_atomic_init_u64(state->shared_next_stripe, 0);
+	pg_atomic_init_u64(&shared->next_stripe, 0);
+	pg_atomic_init_u64(&shared->batches, 0);
+	pg_atomic_init_u64(&shared->chunk_groups_read, 0);
+	pg_atomic_init_u64(&shared->chunk_groups_skipped, 0);
+	pg_atomic_init_u64(&shared->bytes_read, 0);
+	pg_atomic_init_u64(&shared->bytes_decoded, 0);
+	state->shared = shared;
 }
 
+/* A rescan of the Gather above: the previous workers have finished. */
 static void
 olap_scan_reinitialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 						   void *coordinate)
 {
-	pg_atomic_write_u64((pg_atomic_uint64 *) coordinate, 0);
+	OlapScanState *state = (OlapScanState *) node;
+
+	state->shared = (OlapScanShared *) coordinate;
+	collect_worker_stats(state);
+	pg_atomic_write_u64(&state->shared->next_stripe, 0);
 }
 
 static void
 olap_scan_initialize_worker(CustomScanState *node, shm_toc *toc,
 							void *coordinate)
 {
-	((OlapScanState *) node)->shared_next_stripe = (pg_atomic_uint64 *) coordinate;
+	((OlapScanState *) node)->shared = (OlapScanShared *) coordinate;
+}
+
+/*
+ * Called before the Gather above destroys the DSM area: the leader collects
+ * the workers' counters and forgets the area.
+ */
+static void
+olap_scan_shutdown(CustomScanState *node)
+{
+	OlapScanState *state = (OlapScanState *) node;
+
+	collect_worker_stats(state);
+	if (!IsParallelWorker())
+		state->shared = NULL;
 }
 
 static void
@@ -248,6 +547,29 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		appendStringInfoString(&buf, quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname)));
 	}
 	ExplainPropertyText("Columns Read", buf.len > 0 ? buf.data : "none", es);
+
+	if (state->vector_quals != NIL)
+	{
+		List	   *context;
+		bool		useprefix = list_length(es->rtable) > 1 || es->verbose;
+		Node	   *expr = (Node *) make_ands_explicit(state->vector_quals);
+
+		context = set_deparse_context_plan(es->deparse_cxt,
+										   node->ss.ps.plan, ancestors);
+		ExplainPropertyText("Vectorized Filter",
+							deparse_expression(expr, context, useprefix, false),
+							es);
+		if (es->analyze && node->ss.ps.instrument)
+		{
+			Instrumentation *instr = node->ss.ps.instrument;
+			double		removed = instr->nloops > 0 ?
+			instr->nfiltered2 / instr->nloops : 0;
+
+			if (removed > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+				ExplainPropertyFloat("Rows Removed by Vectorized Filter", NULL,
+									 removed, 0, es);
+		}
+	}
 
 	skip_columns = ChunkSkipDescribe(state->skip, rel);
 	if (skip_columns != NIL)
@@ -275,6 +597,12 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			total.bytes_read += s->bytes_read;
 			total.bytes_decoded += s->bytes_decoded;
 		}
+		total.chunk_groups_read += state->worker_stats.chunk_groups_read;
+		total.chunk_groups_skipped += state->worker_stats.chunk_groups_skipped;
+		total.bytes_read += state->worker_stats.bytes_read;
+		total.bytes_decoded += state->worker_stats.bytes_decoded;
+		ExplainPropertyUInteger("Batches", NULL,
+								state->batches + state->worker_batches, es);
 		ExplainPropertyUInteger("Chunk Groups Read", NULL, total.chunk_groups_read, es);
 		ExplainPropertyUInteger("Chunk Groups Skipped", NULL, total.chunk_groups_skipped, es);
 		ExplainPropertyUInteger("Bytes Read", "bytes", total.bytes_read, es);

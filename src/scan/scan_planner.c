@@ -13,7 +13,13 @@
  *
  * The plan keeps the relation's own tuple descriptor as scan tuple (so
  * quals, projections and system columns work unchanged) and records the
- * columns to read in custom_private.
+ * columns to read in custom_private.  Quals that vector_quals.c can run on
+ * whole batches go to custom_exprs ("Vectorized Filter" in EXPLAIN), the
+ * others stay in the plan's qual and run per row afterwards.  With
+ * olap.enable_vectorization = off every qual stays a row qual.  A qual is
+ * only vectorized when every qual of a lower security level (row-level
+ * security, security barrier views) is vectorized too, because vectorized
+ * quals run first.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,6 +39,7 @@
 
 #include "guc.h"
 #include "scan/olap_scan.h"
+#include "scan/vector_quals.h"
 #include "storage/am_handler.h"
 
 static set_rel_pathlist_hook_type prev_set_rel_pathlist_hook = NULL;
@@ -119,6 +126,57 @@ parallel_divisor(int workers)
 	return divisor;
 }
 
+/*
+ * Splits the scan's clauses (RestrictInfos in execution order) into the
+ * quals that run on batches and those that run per row.
+ */
+static void
+split_quals(List *clauses, Index relid, List **vector_quals, List **row_quals)
+{
+	Index		min_row_level = PG_UINT32_MAX;
+	ListCell   *lc;
+
+	*vector_quals = NIL;
+	*row_quals = NIL;
+	foreach(lc, clauses)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+
+		if (rinfo->pseudoconstant)
+			continue;
+		if (olap_enable_vectorization &&
+			rinfo->security_level <= min_row_level &&
+			VectorQualSupported(rinfo->clause, relid))
+			*vector_quals = lappend(*vector_quals, rinfo->clause);
+		else
+		{
+			*row_quals = lappend(*row_quals, rinfo->clause);
+			min_row_level = Min(min_row_level, rinfo->security_level);
+		}
+	}
+}
+
+/*
+ * Per-row cost of the relation's quals: a vectorized qual costs a fraction
+ * of its expression cost (no executor dispatch per row, raw comparisons).
+ */
+static QualCost
+scan_qual_cost(PlannerInfo *root, RelOptInfo *rel)
+{
+	List	   *vector_quals;
+	List	   *row_quals;
+	QualCost	vector_cost;
+	QualCost	row_cost;
+	QualCost	result;
+
+	split_quals(rel->baserestrictinfo, rel->relid, &vector_quals, &row_quals);
+	cost_qual_eval(&vector_cost, vector_quals, root);
+	cost_qual_eval(&row_cost, row_quals, root);
+	result.startup = vector_cost.startup + row_cost.startup;
+	result.per_tuple = vector_cost.per_tuple * 0.2 + row_cost.per_tuple;
+	return result;
+}
+
 static CustomPath *
 make_path(PlannerInfo *root, RelOptInfo *rel, List *columns, double fraction,
 		  int parallel_workers)
@@ -148,7 +206,7 @@ make_path(PlannerInfo *root, RelOptInfo *rel, List *columns, double fraction,
 	 * scan, which has to go through the same decoding one row at a time.
 	 */
 	disk_cost = seq_page_cost * rel->pages * fraction * 0.9;
-	cost_qual_eval(&qual_cost, rel->baserestrictinfo, root);
+	qual_cost = scan_qual_cost(root, rel);
 	cpu_per_tuple = cpu_tuple_cost * (0.2 + 0.7 * fraction) + qual_cost.per_tuple;
 	if (parallel_workers > 0)
 	{
@@ -172,6 +230,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	int			natts;
 	List	   *columns;
 	double		fraction;
+	CustomPath *serial;
 
 	if (prev_set_rel_pathlist_hook)
 		prev_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -190,7 +249,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 
 	columns = needed_columns(rel, natts);
 	fraction = column_fraction(rel, columns, natts);
-	add_path(rel, (Path *) make_path(root, rel, columns, fraction, 0));
+	serial = make_path(root, rel, columns, fraction, 0);
 
 	if (rel->consider_parallel && rel->lateral_relids == NULL)
 	{
@@ -198,9 +257,22 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 													  max_parallel_workers_per_gather);
 
 		if (workers > 0)
+		{
 			add_partial_path(rel, (Path *) make_path(root, rel, columns,
 													 fraction, workers));
+
+			/*
+			 * A table big enough for a parallel scan is not read in full by
+			 * every process of a parallel plan: the planner does not charge
+			 * for the repetition (the inner side of a parallel join, say,
+			 * would be read and aggregated once per worker), so the serial
+			 * path is kept out of parallel plans and the partial one serves
+			 * them.
+			 */
+			serial->path.parallel_safe = false;
+		}
 	}
+	add_path(rel, (Path *) serial);
 }
 
 static Plan *
@@ -208,9 +280,13 @@ olap_scan_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 					List *tlist, List *clauses, List *custom_plans)
 {
 	CustomScan *cscan = makeNode(CustomScan);
+	List	   *vector_quals;
+	List	   *row_quals;
 
+	split_quals(clauses, rel->relid, &vector_quals, &row_quals);
 	cscan->scan.plan.targetlist = tlist;
-	cscan->scan.plan.qual = extract_actual_clauses(clauses, false);
+	cscan->scan.plan.qual = row_quals;
+	cscan->custom_exprs = vector_quals;
 	cscan->scan.scanrelid = rel->relid;
 	cscan->flags = best_path->flags;
 	cscan->custom_private = best_path->custom_private;

@@ -67,6 +67,7 @@ struct StripeReader
 	uint32		row;			/* next row within the group */
 	Datum	  **values;
 	bool	  **nulls;
+	bool	   *loaded;			/* column decoded for the current group */
 
 	/* projection: columns not needed read as NULL and are never decoded */
 	bool	   *needed;			/* needed_natts entries, or NULL for all */
@@ -147,6 +148,7 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
 	}
 	reader->values = palloc0(sizeof(Datum *) * Max(reader->natts, 1));
 	reader->nulls = palloc0(sizeof(bool *) * Max(reader->natts, 1));
+	reader->loaded = palloc0(sizeof(bool) * Max(reader->natts, 1));
 }
 
 /*
@@ -304,69 +306,87 @@ fill_constant(StripeReader *reader, int i, uint32 nrows, bool use_missing)
 	}
 }
 
+/*
+ * Decodes column i of the current chunk group into group_ctx, unless it is
+ * decoded already.  Columns not read, and dropped ones, share one all-NULL
+ * column.
+ */
+static void
+load_column(StripeReader *reader, int i)
+{
+	ChunkGroupMeta *group = &reader->stripe->groups[reader->group];
+	Form_pg_attribute attr = TupleDescAttr(reader->tupdesc, i);
+	MemoryContext old;
+	ChunkMeta  *chunk;
+	char	   *buf;
+	char	   *problem;
+
+	if (reader->loaded[i])
+		return;
+	reader->loaded[i] = true;
+	if (attr->attisdropped ||
+		(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
+	{
+		set_null_column(reader, i, group->row_count);
+		return;
+	}
+
+	CHECK_FOR_INTERRUPTS();
+	old = MemoryContextSwitchTo(reader->group_ctx);
+	reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
+	reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
+	if (i >= (int) reader->stripe->column_count)
+	{
+		fill_constant(reader, i, group->row_count, true);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	chunk = &group->chunks[i];
+	if (!chunk->present)
+	{
+		fill_constant(reader, i, group->row_count, false);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	if (chunk->byte_offset + chunk->byte_length > group->byte_length ||
+		chunk->byte_length > MaxAllocHugeSize)
+		report_corruption(reader, group, i + 1, chunk,
+						  "chunk lies outside its chunk group");
+
+	buf = MemoryContextAllocHuge(reader->group_ctx, Max(chunk->byte_length, 1));
+	DataPagesRead(reader->rel, group->first_block, chunk->byte_offset,
+				  buf, chunk->byte_length, reader->strategy);
+	problem = ChunkRead(buf, chunk->byte_length, group->row_count,
+						&reader->types[i], reader->values[i],
+						reader->nulls[i]);
+	if (problem != NULL)
+		report_corruption(reader, group, i + 1, chunk, problem);
+	pfree(buf);
+	reader->stats.bytes_read += chunk->byte_length;
+	reader->stats.bytes_decoded += chunk->raw_bytes;
+	MemoryContextSwitchTo(old);
+}
+
+/* Forgets the decoded columns of the previous chunk group. */
+static void
+begin_group(StripeReader *reader)
+{
+	MemoryContextReset(reader->group_ctx);
+	memset(reader->loaded, 0, sizeof(bool) * Max(reader->natts, 1));
+	reader->group_loaded = true;
+	reader->row = 0;
+	reader->stats.chunk_groups_read++;
+}
+
 /* Decodes every column of the current chunk group into group_ctx. */
 static void
 load_group(StripeReader *reader)
 {
-	ChunkGroupMeta *group = &reader->stripe->groups[reader->group];
-	MemoryContext old;
-	char	   *buf = NULL;
 	int			i;
 
-	MemoryContextReset(reader->group_ctx);
-	old = MemoryContextSwitchTo(reader->group_ctx);
-
+	begin_group(reader);
 	for (i = 0; i < reader->natts; i++)
-	{
-		Form_pg_attribute attr = TupleDescAttr(reader->tupdesc, i);
-		ChunkMeta  *chunk;
-		char	   *problem;
-
-		CHECK_FOR_INTERRUPTS();
-
-		/* columns not read, and dropped ones, share one all-NULL column */
-		if (attr->attisdropped ||
-			(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
-		{
-			set_null_column(reader, i, group->row_count);
-			continue;
-		}
-
-		reader->values[i] = palloc(sizeof(Datum) * Max(group->row_count, 1));
-		reader->nulls[i] = palloc(sizeof(bool) * Max(group->row_count, 1));
-		if (i >= (int) reader->stripe->column_count)
-		{
-			fill_constant(reader, i, group->row_count, true);
-			continue;
-		}
-		chunk = &group->chunks[i];
-		if (!chunk->present)
-		{
-			fill_constant(reader, i, group->row_count, false);
-			continue;
-		}
-		if (chunk->byte_offset + chunk->byte_length > group->byte_length ||
-			chunk->byte_length > MaxAllocHugeSize)
-			report_corruption(reader, group, i + 1, chunk,
-							  "chunk lies outside its chunk group");
-
-		buf = MemoryContextAllocHuge(reader->group_ctx, Max(chunk->byte_length, 1));
-		DataPagesRead(reader->rel, group->first_block, chunk->byte_offset,
-					  buf, chunk->byte_length, reader->strategy);
-		problem = ChunkRead(buf, chunk->byte_length, group->row_count,
-							&reader->types[i], reader->values[i],
-							reader->nulls[i]);
-		if (problem != NULL)
-			report_corruption(reader, group, i + 1, chunk, problem);
-		pfree(buf);
-		reader->stats.bytes_read += chunk->byte_length;
-		reader->stats.bytes_decoded += chunk->raw_bytes;
-	}
-
-	MemoryContextSwitchTo(old);
-	reader->group_loaded = true;
-	reader->row = 0;
-	reader->stats.chunk_groups_read++;
+		load_column(reader, i);
 }
 
 /*
@@ -448,6 +468,91 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 	*row_number = group->first_row_number + reader->row;
 	reader->row++;
 	return true;
+}
+
+/*
+ * Moves to the next chunk group that the filter does not reject, decoding
+ * nothing yet: StripeReaderLoadColumns decodes the columns the caller asks
+ * for, when it asks.  Describes the group in *group; false at the end.
+ * Deleted rows are not removed: group->mask (NULL when the group has no
+ * deletions) tells which they are.  Do not mix with StripeReaderNext.
+ */
+bool
+StripeReaderNextGroup(StripeReader *reader, StripeReaderGroup *group)
+{
+	for (;;)
+	{
+		ChunkGroupMeta *meta;
+
+		CHECK_FOR_INTERRUPTS();
+		if (reader->stripe == NULL)
+		{
+			if (!next_stripe(reader))
+				return false;
+		}
+		else if (reader->group_loaded)
+		{
+			reader->group++;
+			reader->group_loaded = false;
+		}
+		if (reader->group >= reader->stripe->chunk_group_count)
+		{
+			reader->stripe = NULL;
+			continue;
+		}
+		meta = &reader->stripe->groups[reader->group];
+		if (reader->filter != NULL &&
+			!reader->filter(reader->filter_arg, reader->stripe, meta))
+		{
+			reader->stats.chunk_groups_skipped++;
+			reader->group++;
+			continue;
+		}
+		begin_group(reader);
+		group->row_count = meta->row_count;
+		group->first_row_number = meta->first_row_number;
+		group->mask = NULL;
+		if (reader->masks != NULL && reader->masks[reader->group].bits != NULL)
+			group->mask = &reader->masks[reader->group];
+		return true;
+	}
+}
+
+/*
+ * Decodes the columns of the current group (StripeReaderNextGroup) whose
+ * columns[attnum - 1] is true and are not decoded yet, and sets the
+ * caller's arrays (natts entries each, by attnum - 1) to the decoded
+ * values and null flags of every decoded column.  Columns outside the
+ * reader's projection read as NULL.  The arrays stay valid until the next
+ * StripeReaderNextGroup.
+ */
+void
+StripeReaderLoadColumns(StripeReader *reader, const bool *columns,
+						const Datum **values, const bool **nulls)
+{
+	int			i;
+
+	for (i = 0; i < reader->natts; i++)
+	{
+		if (columns[i])
+		{
+			load_column(reader, i);
+			values[i] = reader->values[i];
+			nulls[i] = reader->nulls[i];
+		}
+	}
+}
+
+/* The encoding of column attnum's chunk in the current group, or -1. */
+int
+StripeReaderColumnEncoding(StripeReader *reader, AttrNumber attnum)
+{
+	const ChunkGroupMeta *group = &reader->stripe->groups[reader->group];
+
+	if (attnum < 1 || attnum > (AttrNumber) reader->stripe->column_count ||
+		!group->chunks[attnum - 1].present)
+		return -1;
+	return group->chunks[attnum - 1].encoding;
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 
+#include "storage/row_mask.h"
 #include "storage/stripe_catalog.h"
 
 typedef struct StripeReader StripeReader;
@@ -34,6 +35,14 @@ typedef struct StripeReaderStats
 	uint64		bytes_decoded;		/* plain-form bytes of decoded chunks */
 } StripeReaderStats;
 
+/* A chunk group handed out by StripeReaderNextGroup. */
+typedef struct StripeReaderGroup
+{
+	uint32		row_count;
+	uint64		first_row_number;
+	const RowMask *mask;		/* deleted rows, NULL when none */
+} StripeReaderGroup;
+
 /*
  * shared_next_stripe, when not NULL, is a counter in shared memory through
  * which the processes of a parallel scan claim stripes.
@@ -42,6 +51,11 @@ extern StripeReader *StripeReaderBegin(Relation rel, Snapshot snapshot,
 									   pg_atomic_uint64 *shared_next_stripe);
 extern bool StripeReaderNext(StripeReader *reader, TupleDesc desc,
 							 Datum *values, bool *nulls, uint64 *row_number);
+extern bool StripeReaderNextGroup(StripeReader *reader,
+								  StripeReaderGroup *group);
+extern void StripeReaderLoadColumns(StripeReader *reader, const bool *columns,
+									const Datum **values, const bool **nulls);
+extern int	StripeReaderColumnEncoding(StripeReader *reader, AttrNumber attnum);
 extern void StripeReaderRescan(StripeReader *reader);
 extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);

@@ -1,0 +1,64 @@
+/*-------------------------------------------------------------------------
+ *
+ * batch.h
+ *	  Batches of decoded column vectors produced by OlapScan: the interface
+ *	  through which other nodes (OlapAgg) read an olap table without a
+ *	  tuple slot per row.
+ *
+ * A batch is one chunk group.  Each column the scan reads is a vector of
+ * nrows Datums and nrows null flags, exactly as the storage decoded them;
+ * columns the scan does not read are not valid (values == NULL).  One
+ * selection vector lists, in increasing order, the rows of the batch that
+ * are visible (not deleted) and pass the scan's vectorized quals; rows not
+ * in it must be ignored.  Quals that could not be vectorized ("row quals")
+ * are not applied to a batch: a consumer that reads batches must evaluate
+ * them itself, or use batches only when OlapScanHasRowQuals is false.
+ *
+ * By-reference values point into memory of the scan that stays valid until
+ * the next batch is requested.  In a chunk stored with a dictionary or
+ * run-length encoding, equal by-reference values share one copy
+ * (shared_values), so a consumer can evaluate something once per distinct
+ * pointer instead of once per row.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_BATCH_H
+#define OLAP_BATCH_H
+
+#include "nodes/execnodes.h"
+
+/* One column of a batch. */
+typedef struct OlapVector
+{
+	const Datum *values;		/* nrows entries; NULL: column not read */
+	const bool *nulls;			/* nrows entries, true = NULL */
+	bool		shared_values;	/* equal by-reference values share storage */
+} OlapVector;
+
+/* One batch: the rows of one chunk group. */
+typedef struct OlapBatch
+{
+	uint32		nrows;			/* rows in the batch */
+	uint64		first_row_number;	/* row number of row 0 */
+	uint32		nselected;		/* entries of selection */
+	const uint32 *selection;	/* selected rows, increasing */
+	int			natts;			/* entries of columns */
+	const OlapVector *columns;	/* by attnum - 1 */
+} OlapBatch;
+
+/* True when ps is the executor state of an OlapScan. */
+extern bool IsOlapScanState(PlanState *ps);
+
+/*
+ * Returns the next batch of an OlapScan, with the visibility of rows and the
+ * vectorized quals applied (batches in which no row is selected are never
+ * returned), or NULL at the end of the scan.  The columns read are those of
+ * the plan (its target list and quals).  Do not mix with ExecProcNode on the
+ * same node between rescans.
+ */
+extern const OlapBatch *OlapScanNextBatch(PlanState *ps);
+
+/* True when the scan has quals that batches do not have applied. */
+extern bool OlapScanHasRowQuals(PlanState *ps);
+
+#endif							/* OLAP_BATCH_H */
