@@ -101,6 +101,22 @@ SELECT reltuples FROM pg_class WHERE relname = 'events';
 ANALYZE events;
 SELECT reltuples FROM pg_class WHERE relname = 'events';
 SELECT attname, n_distinct FROM pg_stats WHERE tablename = 'events' AND attname IN ('id', 'kind') ORDER BY attname;
+-- the same statistics as the heap twin (all rows are in the sample)
+ANALYZE events_heap;
+SELECT o.attname, round(o.correlation::numeric, 1) AS olap_correlation,
+	   round(h.correlation::numeric, 1) AS heap_correlation,
+	   o.n_distinct = h.n_distinct AS same_n_distinct,
+	   o.most_common_vals::text IS NOT DISTINCT FROM h.most_common_vals::text AS same_mcv
+FROM pg_stats o JOIN pg_stats h ON h.attname = o.attname AND h.tablename = 'events_heap'
+WHERE o.tablename = 'events' ORDER BY o.attname;
+-- a sample smaller than the table is put back in table order before the
+-- correlation is computed: columns in insertion order correlate fully
+SET default_statistics_target = 10;
+ANALYZE events;
+SELECT attname, round(correlation::numeric, 2) AS correlation
+FROM pg_stats WHERE tablename = 'events' AND attname IN ('id', 'at') ORDER BY attname;
+RESET default_statistics_target;
+ANALYZE events;
 EXPLAIN (COSTS OFF) SELECT * FROM events WHERE kind = 'buy';
 SELECT count(*) FROM events WHERE kind = 'buy';
 

@@ -827,6 +827,39 @@ olap_am_scan_analyze_next_block(TableScanDesc sscan, BlockNumber blockno,
 		scan->analyze_next < scan->analyze_end;
 }
 
+/*
+ * ANALYZE copies each sampled row with ExecCopySlotHeapTuple and, when it
+ * has replaced rows of its reservoir, sorts the copies by t_self to restore
+ * table order (the "correlation" statistic is computed from that order).  A
+ * virtual slot's copy has no t_self, so the sample slot gets these slot
+ * callbacks: those of a virtual slot, whose copy keeps the row's TID.
+ */
+static TupleTableSlotOps analyze_slot_ops;
+
+static HeapTuple
+analyze_copy_heap_tuple(TupleTableSlot *slot)
+{
+	HeapTuple	tuple = heap_form_tuple(slot->tts_tupleDescriptor,
+										slot->tts_values, slot->tts_isnull);
+
+	tuple->t_self = slot->tts_tid;
+	return tuple;
+}
+
+static void
+use_analyze_slot_ops(TupleTableSlot *slot)
+{
+	if (slot->tts_ops != &TTSOpsVirtual)
+		return;
+	if (analyze_slot_ops.copy_heap_tuple == NULL)
+	{
+		analyze_slot_ops = TTSOpsVirtual;
+		analyze_slot_ops.copy_heap_tuple = analyze_copy_heap_tuple;
+	}
+	/* same slot layout and behaviour; only the copy differs */
+	*((const TupleTableSlotOps **) &slot->tts_ops) = &analyze_slot_ops;
+}
+
 static bool
 olap_am_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 								double *liverows, double *deadrows,
@@ -834,6 +867,8 @@ olap_am_scan_analyze_next_tuple(TableScanDesc sscan, TransactionId OldestXmin,
 {
 	OlapScanDesc scan = (OlapScanDesc) sscan;
 	uint64		row_number;
+
+	use_analyze_slot_ops(slot);
 
 	for (;;)
 	{
