@@ -446,10 +446,10 @@ locate_row_to_change(Relation rel, ItemPointer tid, RowLocation *loc)
 {
 	uint64		row_number = TidToRowNumber(tid);
 
-	if (OlapLocateRow(rel, row_number, loc))
+	if (OlapLocateRowLocked(rel, row_number, loc))
 		return;
 	WriteStateFlushRelation(rel);
-	if (!OlapLocateRow(rel, row_number, loc))
+	if (!OlapLocateRowLocked(rel, row_number, loc))
 		elog(ERROR, "attempted to change invisible row (%u,%u) of \"%s\"",
 			 ItemPointerGetBlockNumber(tid), ItemPointerGetOffsetNumber(tid),
 			 RelationGetRelationName(rel));

@@ -34,7 +34,9 @@
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "storage/sinvaladt.h"
+#include "utils/memutils.h"
 #include "access/xact.h"
 #include "utils/snapmgr.h"
 
@@ -151,6 +153,106 @@ OlapLocateRow(Relation rel, uint64 row_number, RowLocation *loc)
 }
 
 /*
+ * Caches for the row changes of one (sub)transaction.  While a transaction
+ * holds the table's row-change lock, no other transaction changes the
+ * table's row masks and no compaction moves its rows, so the chunk group
+ * found for the last row and the mask loaded for it serve the next row of
+ * the same group (a DELETE of millions of rows otherwise does two catalog
+ * lookups per row).  This transaction's own mask writes bump
+ * olap_row_mask_epoch; entries of another (sub)transaction are not used.
+ */
+typedef struct RowChangeCache
+{
+	bool		valid;
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	RelFileNode node;
+	uint64		row_mask_epoch; /* mask entry only */
+	RowLocation loc;			/* offset is the last row's */
+	RowMask		mask;			/* mask entry only */
+} RowChangeCache;
+
+static RowChangeCache location_cache;
+static RowChangeCache mask_cache;
+static MemoryContext mask_cache_context = NULL;
+
+static bool
+cache_is_current(const RowChangeCache *cache, Relation rel)
+{
+	return cache->valid && cache->lxid == MyProc->lxid &&
+		cache->subxid == GetCurrentSubTransactionId() &&
+		RelFileNodeEquals(cache->node, rel->rd_node);
+}
+
+static void
+cache_set_key(RowChangeCache *cache, Relation rel)
+{
+	cache->valid = true;
+	cache->lxid = MyProc->lxid;
+	cache->subxid = GetCurrentSubTransactionId();
+	cache->node = rel->rd_node;
+}
+
+/*
+ * OlapLocateRow for a caller that holds the table's row-change lock: the
+ * chunk group of the previous row serves again when it holds this row.
+ */
+bool
+OlapLocateRowLocked(Relation rel, uint64 row_number, RowLocation *loc)
+{
+	RowLocation *cached = &location_cache.loc;
+
+	if (cache_is_current(&location_cache, rel) &&
+		row_number >= cached->first_row_number &&
+		row_number < cached->first_row_number + cached->group_rows)
+	{
+		*loc = *cached;
+		loc->offset = (uint32) (row_number - cached->first_row_number);
+		return true;
+	}
+	if (!OlapLocateRow(rel, row_number, loc))
+		return false;
+	cache_set_key(&location_cache, rel);
+	location_cache.loc = *loc;
+	return true;
+}
+
+/*
+ * Loads into *mask the latest mask of loc's chunk group (SnapshotSelf), or
+ * the cached copy while it is still current.  The result stays valid until
+ * the next call.
+ */
+static void
+load_latest_mask(Relation rel, const RowLocation *loc, RowMask *mask)
+{
+	MemoryContext old;
+
+	if (cache_is_current(&mask_cache, rel) &&
+		mask_cache.row_mask_epoch == olap_row_mask_epoch &&
+		mask_cache.loc.storage_id == loc->storage_id &&
+		mask_cache.loc.stripe_num == loc->stripe_num &&
+		mask_cache.loc.group_num == loc->group_num)
+	{
+		*mask = mask_cache.mask;
+		return;
+	}
+	if (mask_cache_context == NULL)
+		mask_cache_context = AllocSetContextCreate(TopMemoryContext,
+												   "olap_ext row mask cache",
+												   ALLOCSET_DEFAULT_SIZES);
+	mask_cache.valid = false;
+	MemoryContextReset(mask_cache_context);
+	old = MemoryContextSwitchTo(mask_cache_context);
+	RowMaskLoadGroup(loc->storage_id, loc->stripe_num, loc->group_num,
+					 loc->group_rows, SnapshotSelf, &mask_cache.mask);
+	MemoryContextSwitchTo(old);
+	cache_set_key(&mask_cache, rel);
+	mask_cache.row_mask_epoch = olap_row_mask_epoch;
+	mask_cache.loc = *loc;
+	*mask = mask_cache.mask;
+}
+
+/*
  * The state of the row at loc for a change by command cid; the caller holds
  * the row-change lock.  Fills tmfd for anything but TM_Ok, and
  * *forward_row with the row number of the new version for TM_Updated.
@@ -177,8 +279,7 @@ OlapRowState(Relation rel, const RowLocation *loc, CommandId cid,
 		return TM_SelfModified;
 	}
 
-	RowMaskLoadGroup(loc->storage_id, loc->stripe_num, loc->group_num,
-					 loc->group_rows, SnapshotSelf, &mask);
+	load_latest_mask(rel, loc, &mask);
 	if (!RowMaskIsDeleted(&mask, loc->offset))
 		return TM_Ok;
 

@@ -20,6 +20,8 @@ extern bool OlapLockTableRows(Relation rel, LockTupleMode mode,
 extern TransactionId OlapRowChangerXid(Relation rel);
 extern bool OlapTryLockRowsForCompaction(Relation rel);
 extern bool OlapLocateRow(Relation rel, uint64 row_number, RowLocation *loc);
+extern bool OlapLocateRowLocked(Relation rel, uint64 row_number,
+								RowLocation *loc);
 extern TM_Result OlapRowState(Relation rel, const RowLocation *loc,
 							  CommandId cid, TM_FailureData *tmfd,
 							  uint64 *forward_row);

@@ -238,6 +238,8 @@ forward_cmp(const void *a, const void *b)
  * command: nothing is written, false is returned, and the caller retries
  * once the command counter has moved on.
  */
+uint64		olap_row_mask_epoch = 0;
+
 bool
 RowMaskApply(uint64 storage_id, uint64 stripe_num, uint32 group_num,
 			 uint32 row_count, const uint8 *bits, uint32 nforward,
@@ -257,6 +259,7 @@ RowMaskApply(uint64 storage_id, uint64 stripe_num, uint32 group_num,
 	HeapTuple	tup;
 	uint32		i;
 
+	olap_row_mask_epoch++;
 	RowMaskLoadGroup(storage_id, stripe_num, group_num, row_count,
 					 SnapshotSelf, &old);
 	if (old.exists && TransactionIdIsCurrentTransactionId(old.xmin))

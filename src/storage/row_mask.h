@@ -44,6 +44,9 @@ RowMaskIsDeleted(const RowMask *mask, uint32 offset)
 	return mask->bits != NULL && (mask->bits[offset / 8] & (1 << (offset % 8))) != 0;
 }
 
+/* Bumped by every row-mask write of this backend (caches check it). */
+extern uint64 olap_row_mask_epoch;
+
 extern RowMask *RowMaskLoadStripe(uint64 storage_id, const StripeMeta *stripe,
 								  Snapshot snapshot);
 extern void RowMaskLoadGroup(uint64 storage_id, uint64 stripe_num,
