@@ -20,6 +20,7 @@
 #include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
+#include "worker/worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -37,4 +38,5 @@ _PG_init(void)
 	WriteStateInit();
 	RelationHooksInit();
 	OlapScanInit();
+	OlapWorkerInit();
 }
