@@ -116,6 +116,7 @@ extension_installed(void)
 {
 	bool		installed;
 
+	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	installed = OidIsValid(get_extension_oid("olap_ext", true));
 	CommitTransactionCommand();
@@ -133,6 +134,7 @@ run_duty(OlapDuty *duty, bool first_call, MemoryContext loop_context)
 
 	PG_TRY();
 	{
+		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		pgstat_report_activity(STATE_RUNNING, duty->name);

@@ -92,6 +92,7 @@ connectable_databases(void)
 	TableScanDesc scan;
 	HeapTuple	tup;
 
+	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	rel = table_open(DatabaseRelationId, AccessShareLock);

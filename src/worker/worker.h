@@ -11,7 +11,9 @@
  *
  *	- inside a transaction it started, with a snapshot pushed; the duty may
  *	  commit and start transactions of its own, as long as it returns inside
- *	  an open transaction (the loop commits it);
+ *	  an open transaction (the loop commits it).  A duty that starts one
+ *	  calls SetCurrentStatementStartTimestamp() first, or now() inside it is
+ *	  the time of an earlier statement;
  *	- an error escaping a duty is logged, its transaction aborted, and the
  *	  loop goes on with the next duty;
  *	- first_call is true on the first call after the worker started, so a
