@@ -14,7 +14,8 @@
  * The worker settings (src/worker/) are read by the launcher and the
  * maintenance workers: olap.enable_workers and olap.max_database_workers
  * size shared memory and the set of registered workers, so they need a
- * restart; olap.worker_naptime is reread on SIGHUP.
+ * restart; olap.worker_naptime and olap.job_history_size (the scheduler
+ * in src/rollup/) are reread on SIGHUP.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,6 +34,7 @@ bool		olap_enable_custom_scan = true;
 bool		olap_enable_workers = true;
 int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
+int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -129,6 +131,17 @@ OlapGucInit(void)
 							OLAP_MAX_WORKER_NAPTIME_MS,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.job_history_size",
+							"Runs of each job kept in olap.job_runs.",
+							"The scheduler deletes older runs.",
+							&olap_job_history_size,
+							OLAP_DEFAULT_JOB_HISTORY_SIZE,
+							1,
+							OLAP_MAX_JOB_HISTORY_SIZE,
+							PGC_SIGHUP,
+							0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");

@@ -17,6 +17,7 @@
 #include "miscadmin.h"
 
 #include "guc.h"
+#include "rollup/rollup.h"
 #include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
@@ -39,4 +40,5 @@ _PG_init(void)
 	RelationHooksInit();
 	OlapScanInit();
 	OlapWorkerInit();
+	RollupInit();
 }
