@@ -614,13 +614,13 @@ BEGIN
 	LOOP
 		PERFORM pg_catalog.set_config('DateStyle', 'ISO, YMD', true);
 		IF first AND NOT wait THEN
-			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR UPDATE SKIP LOCKED;
+			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR NO KEY UPDATE SKIP LOCKED;
 			IF NOT FOUND AND EXISTS (SELECT 1 FROM olap.rollup x WHERE x.name = refresh_rollup.name) THEN
 				RAISE NOTICE 'rollup "%" is being refreshed by another session, skipped', name;
 				RETURN;
 			END IF;
 		ELSE
-			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR UPDATE;
+			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR NO KEY UPDATE;
 		END IF;
 		IF NOT FOUND THEN
 			RAISE EXCEPTION 'rollup "%" does not exist', name USING ERRCODE = 'undefined_object';
@@ -739,7 +739,7 @@ DECLARE
 	will_retry boolean;
 BEGIN
 	SELECT * INTO jr FROM olap.job_runs WHERE run_id = run;
-	SELECT * INTO j FROM olap.jobs WHERE job_id = jr.job_id FOR UPDATE;
+	SELECT * INTO j FROM olap.jobs WHERE job_id = jr.job_id FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
 		RETURN;
 	END IF;
