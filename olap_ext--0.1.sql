@@ -295,7 +295,7 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'olap_rollup_bounded_query'
 LANGUAGE C;
 COMMENT ON FUNCTION olap.rollup_bounded_query(text, name, text, text)
-	IS 'the query restricted to time_column >= lower (and < upper when not NULL)';
+	IS 'the query restricted to time_column >= lower (and < upper when not NULL), or to time_column IS NULL when lower is NULL';
 
 -- SQL text computing the bucket of a time value given as text expression x
 -- (infinities map to themselves).
@@ -320,9 +320,6 @@ AS $$
 DECLARE
 	r olap.rollup;
 	tab text;
-	lo text;
-	hi text;
-	has_null boolean;
 BEGIN
 	SELECT * INTO r FROM olap.rollup WHERE rollup_id = TG_ARGV[0]::integer;
 	IF NOT FOUND THEN
@@ -333,19 +330,17 @@ BEGIN
 		VALUES (r.rollup_id, '-infinity', 'infinity'), (r.rollup_id, NULL, NULL);
 		RETURN NULL;
 	END IF;
+	-- one range per bucket touched (computed in this session's TimeZone; a
+	-- range stays a valid cover of its rows in any zone), one NULL entry for
+	-- NULL times
 	FOREACH tab IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['olap_new_rows']
 		WHEN 'DELETE' THEN ARRAY['olap_old_rows']
 		ELSE ARRAY['olap_old_rows', 'olap_new_rows'] END
 	LOOP
-		EXECUTE format('SELECT min(%1$I)::text, max(%1$I)::text, bool_or(%1$I IS NULL) FROM %2$I',
-					   r.time_column, tab)
-			INTO lo, hi, has_null;
-		IF lo IS NOT NULL THEN
-			INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi) VALUES (r.rollup_id, lo, hi);
-		END IF;
-		IF has_null THEN
-			INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi) VALUES (r.rollup_id, NULL, NULL);
-		END IF;
+		EXECUTE format('INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)'
+					   ' SELECT $1, min(%1$I)::text, max(%1$I)::text FROM %2$I GROUP BY %3$s',
+					   r.time_column, tab, r.bucket_expr)
+			USING r.rollup_id;
 	END LOOP;
 	RETURN NULL;
 END
@@ -387,7 +382,7 @@ BEGIN
 		format(pending_range, 'r.' || quote_ident(r.bucket_column)), r.bucket_column, null_pending,
 		olap.rollup_bounded_query(r.query, r.time_column, lower_sql, NULL),
 		format(pending_range, 'q.' || quote_ident(r.bucket_column)),
-		r.query, r.bucket_column, null_pending);
+		olap.rollup_bounded_query(r.query, r.time_column, NULL, NULL), r.bucket_column, null_pending);
 	RETURN to_regclass(quote_ident(view_name));
 END
 $$;
@@ -610,6 +605,8 @@ DECLARE
 	upper_excl text;
 	bq text;
 	more boolean;
+	cmin text;
+	cmax text;
 BEGIN
 	LOOP
 		PERFORM pg_catalog.set_config('DateStyle', 'ISO, YMD', true);
@@ -638,8 +635,8 @@ BEGIN
 		WHERE rollup_id = r.rollup_id AND lo IS NULL;
 		IF ids IS NOT NULL THEN
 			EXECUTE format('DELETE FROM %s WHERE %I IS NULL', r.rollup_table, r.bucket_column);
-			EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I IS NULL',
-						   r.rollup_table, r.query, r.bucket_column);
+			EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I IS NULL', r.rollup_table,
+						   olap.rollup_bounded_query(r.query, r.time_column, NULL, NULL), r.bucket_column);
 			GET DIAGNOSTICS n = ROW_COUNT;
 			total := total + n;
 			DELETE FROM olap.rollup_invalidation WHERE inval_id = ANY (ids);
@@ -647,31 +644,38 @@ BEGIN
 			CONTINUE;
 		END IF;
 
-		-- the lowest group of overlapping pending ranges
+		-- the lowest group of pending ranges whose buckets overlap or touch
 		EXECUTE format(
-			'WITH inv AS (SELECT inval_id, lo::%1$s AS lo, hi::%1$s AS hi FROM olap.rollup_invalidation'
-			'             WHERE rollup_id = $1 AND lo IS NOT NULL),'
-			' o AS (SELECT *, max(hi) OVER (ORDER BY lo, inval_id ROWS BETWEEN UNBOUNDED PRECEDING'
+			'WITH inv AS (SELECT inval_id, lo, hi, %2$s AS blo, %3$s AS bhi'
+			'             FROM olap.rollup_invalidation i WHERE rollup_id = $1 AND lo IS NOT NULL),'
+			' o AS (SELECT *, max(bhi) OVER (ORDER BY blo, inval_id ROWS BETWEEN UNBOUNDED PRECEDING'
 			'                                AND 1 PRECEDING) AS prev_hi FROM inv),'
-			' g AS (SELECT *, count(*) FILTER (WHERE prev_hi IS NULL OR lo > prev_hi)'
-			'                 OVER (ORDER BY lo, inval_id) AS island FROM o)'
-			' SELECT min(lo)::text, max(hi)::text, array_agg(inval_id) FROM g WHERE island = 1',
-			r.time_type)
-			INTO lo_t, hi_t, ids USING r.rollup_id;
+			' g AS (SELECT *, count(*) FILTER (WHERE prev_hi IS NULL OR blo > prev_hi + coalesce($2, ''0'')) '
+			'                 OVER (ORDER BY blo, inval_id) AS island FROM o)'
+			' SELECT min(lo::%1$s)::text, max(hi::%1$s)::text, min(blo)::text, max(bhi)::text,'
+			'        array_agg(inval_id) FROM g WHERE island = 1',
+			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'))
+			INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
 		EXIT WHEN ids IS NULL;
 
-		-- buckets [blo, bhi]; infinite ends clamped to the data in the source and the rollup
-		EXECUTE format('SELECT %s::text, %s::text', olap.rollup_bucket_sql(r, '$1'), olap.rollup_bucket_sql(r, '$2'))
-			INTO blo, bhi USING lo_t, hi_t;
-		IF lo_t = '-infinity' THEN
-			EXECUTE format('SELECT least((SELECT %s FROM (SELECT min(%I) AS %I FROM %s) s), (SELECT min(%I) FROM %s))::text',
-						   r.bucket_expr, r.time_column, r.time_column, r.source, r.bucket_column, r.rollup_table)
-				INTO blo;
-		END IF;
-		IF hi_t = 'infinity' THEN
-			EXECUTE format('SELECT greatest((SELECT %s FROM (SELECT max(%I) AS %I FROM %s) s), (SELECT max(%I) FROM %s))::text',
-						   r.bucket_expr, r.time_column, r.time_column, r.source, r.bucket_column, r.rollup_table)
-				INTO bhi;
+		-- infinite ends clamped to the data in the source and the rollup
+		-- (one scan of the source for both ends)
+		IF lo_t = '-infinity' OR hi_t = 'infinity' THEN
+			EXECUTE format('SELECT least((SELECT %1$s FROM (SELECT s.mn AS %2$I) x), (SELECT min(%3$I) FROM %5$s))::text,'
+						   ' greatest((SELECT %1$s FROM (SELECT s.mx AS %2$I) x), (SELECT max(%3$I) FROM %5$s))::text'
+						   ' FROM (SELECT min(%2$I) AS mn, max(%2$I) AS mx FROM %4$s) s',
+						   r.bucket_expr, r.time_column, r.bucket_column, r.source, r.rollup_table)
+				INTO cmin, cmax;
+			IF lo_t = '-infinity' THEN
+				blo := cmin;
+			END IF;
+			IF hi_t = 'infinity' THEN
+				bhi := cmax;
+				-- the remainder logged below ends at the last bucket, not at infinity
+				IF bhi IS NOT NULL THEN
+					EXECUTE format('SELECT (($1::%s)::%s)::text', r.bucket_type, r.time_type) INTO hi_t USING bhi;
+				END IF;
+			END IF;
 		END IF;
 		IF blo IS NULL OR bhi IS NULL THEN
 			-- nothing in the source nor in the rollup

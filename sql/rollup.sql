@@ -3,6 +3,7 @@
 -- late inserts, updates (also of the time column), deletes, TRUNCATE and
 -- NULL times, on heap and olap sources; refusals of unsupported queries.
 SET client_min_messages = warning;
+\set SHOW_CONTEXT never
 CREATE EXTENSION IF NOT EXISTS olap_ext;
 
 -- rows of rollup <name> (its table, or its real-time view) that differ from

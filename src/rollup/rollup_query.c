@@ -25,7 +25,8 @@
  * means the same under any search_path, e.g. in the maintenance worker),
  * the bucket expression over the source's columns, the bucket's type and
  * step.  olap.rollup_bounded_query(query, column, lower, upper) adds
- * "column >= lower [AND column < upper]" to the WHERE clause of a query
+ * "column >= lower [AND column < upper]" (or "column IS NULL" when lower is
+ * NULL) to the WHERE clause of a query
  * (lower and upper are SQL expressions of ours) by editing the raw parse
  * tree, and deparses the result.
  *
@@ -380,8 +381,9 @@ column_ref(const char *name)
 /*
  * olap.rollup_bounded_query(query text, time_column name, lower text,
  * upper text) -> text: the query with "time_column >= (lower)" and, when
- * upper is not NULL, "time_column < (upper)" added to its WHERE clause.
- * $1 and $2 in lower and upper are parameters of type text.
+ * upper is not NULL, "time_column < (upper)" added to its WHERE clause;
+ * with lower NULL, "time_column IS NULL" instead (the rows of the NULL
+ * bucket).  $1 and $2 in lower and upper are parameters of type text.
  */
 Datum
 olap_rollup_bounded_query(PG_FUNCTION_ARGS)
@@ -394,7 +396,7 @@ olap_rollup_bounded_query(PG_FUNCTION_ARGS)
 	Query	   *query;
 	Oid			param_types[2] = {TEXTOID, TEXTOID};
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	query_text = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	column = NameStr(*PG_GETARG_NAME(1));
@@ -403,11 +405,21 @@ olap_rollup_bounded_query(PG_FUNCTION_ARGS)
 
 	if (select->whereClause)
 		conds = lappend(conds, select->whereClause);
-	conds = lappend(conds,
-					makeSimpleA_Expr(AEXPR_OP, ">=",
-									 column_ref(column),
-									 parse_raw_expr(text_to_cstring(PG_GETARG_TEXT_PP(2))), -1));
-	if (!PG_ARGISNULL(3))
+	if (PG_ARGISNULL(2))
+	{
+		NullTest   *test = makeNode(NullTest);
+
+		test->arg = (Expr *) column_ref(column);
+		test->nulltesttype = IS_NULL;
+		test->location = -1;
+		conds = lappend(conds, test);
+	}
+	else
+		conds = lappend(conds,
+						makeSimpleA_Expr(AEXPR_OP, ">=",
+										 column_ref(column),
+										 parse_raw_expr(text_to_cstring(PG_GETARG_TEXT_PP(2))), -1));
+	if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3))
 		conds = lappend(conds,
 						makeSimpleA_Expr(AEXPR_OP, "<",
 										 column_ref(column),
