@@ -698,17 +698,17 @@ BEGIN
 			END IF;
 		END IF;
 
-		EXECUTE format('DELETE FROM %s WHERE %I >= $1::%s AND (CASE WHEN $2 IS NULL THEN %I <= $3::%s ELSE %I < $2::%s END)',
-					   r.rollup_table, r.bucket_column, r.bucket_type, r.bucket_column, r.bucket_type,
-					   r.bucket_column, r.bucket_type)
-			USING blo, bend, bhi;
-		bq := olap.rollup_bounded_query(r.query, r.time_column, format('$1::%s', r.bucket_type),
-										CASE WHEN upper_excl IS NULL THEN NULL ELSE format('$2::%s', r.bucket_type) END);
-		EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I >= $1::%s AND q.%I <= $3::%s'
-					   ' AND ($4 IS NULL OR q.%I < $4::%s)',
-					   r.rollup_table, bq, r.bucket_column, r.bucket_type, r.bucket_column, r.bucket_type,
-					   r.bucket_column, r.bucket_type)
-			USING blo, upper_excl, bhi, bend;
+		-- bounds go in as typed literals (not text parameters cast at run
+		-- time, which would be parsed again for every row)
+		EXECUTE format('DELETE FROM %s WHERE %I >= %L::%s AND %I %s %L::%s',
+					   r.rollup_table, r.bucket_column, blo, r.bucket_type, r.bucket_column,
+					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
+		bq := olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', blo, r.bucket_type),
+										CASE WHEN upper_excl IS NULL THEN NULL
+										ELSE format('%L::%s', upper_excl, r.bucket_type) END);
+		EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I >= %L::%s AND q.%I %s %L::%s',
+					   r.rollup_table, bq, r.bucket_column, blo, r.bucket_type, r.bucket_column,
+					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
 		GET DIAGNOSTICS n = ROW_COUNT;
 		total := total + n;
 
