@@ -706,9 +706,15 @@ BEGIN
 		bq := olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', blo, r.bucket_type),
 										CASE WHEN upper_excl IS NULL THEN NULL
 										ELSE format('%L::%s', upper_excl, r.bucket_type) END);
-		EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I >= %L::%s AND q.%I %s %L::%s',
-					   r.rollup_table, bq, r.bucket_column, blo, r.bucket_type, r.bucket_column,
-					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
+		-- with a known step the bounds on t are bucket boundaries, so they
+		-- select exactly the batch's buckets; otherwise filter on the bucket
+		IF r.bucket_step IS NOT NULL THEN
+			EXECUTE format('INSERT INTO %s %s', r.rollup_table, bq);
+		ELSE
+			EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I >= %L::%s AND q.%I <= %L::%s',
+						   r.rollup_table, bq, r.bucket_column, blo, r.bucket_type, r.bucket_column,
+						   bhi, r.bucket_type);
+		END IF;
 		GET DIAGNOSTICS n = ROW_COUNT;
 		total := total + n;
 

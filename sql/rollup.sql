@@ -68,6 +68,11 @@ SELECT olap.create_rollup('by_day_olap', $$
 	SELECT day, cat % 2 AS parity, count(*) AS n, sum(amount) AS total,
 		   count(DISTINCT cust) AS customers
 	FROM sales_olap GROUP BY day, cat % 2$$, with_data => false);
+-- days in an explicit zone: no known step, so no batching and the refresh
+-- filters on the bucket itself
+SELECT olap.create_rollup('paris_heap', $$
+	SELECT date_trunc('day', at, 'Europe/Paris') AS paris_day, count(*) AS n,
+		   max(amount) AS top FROM sales_heap GROUP BY 1$$, batch_buckets => 3);
 -- monthly, no batching needed
 SELECT olap.create_rollup('monthly_heap', $$
 	SELECT date_trunc('month', at) AS month, sum(amount) AS total,
@@ -101,6 +106,7 @@ CALL olap.refresh_rollup('daily_heap');
 CALL olap.refresh_rollup('bins_olap');
 CALL olap.refresh_rollup('by_day_olap');
 CALL olap.refresh_rollup('monthly_heap');
+CALL olap.refresh_rollup('paris_heap');
 SELECT * FROM check_all();
 SELECT * FROM check_all(realtime => true);
 SELECT name, pending_ranges, watermark FROM olap.rollups ORDER BY name;
@@ -129,6 +135,7 @@ CALL olap.refresh_rollup('daily_heap');
 CALL olap.refresh_rollup('bins_olap');
 CALL olap.refresh_rollup('by_day_olap');
 CALL olap.refresh_rollup('monthly_heap');
+CALL olap.refresh_rollup('paris_heap');
 SELECT name, rows FROM olap.rollups ORDER BY name;
 SELECT add_rows(400000, 2000, '2025-05-01', 30);
 SELECT * FROM check_all(realtime => true);
@@ -136,6 +143,7 @@ CALL olap.refresh_rollup('daily_heap', full => true);
 CALL olap.refresh_rollup('bins_olap');
 CALL olap.refresh_rollup('by_day_olap', full => true);
 CALL olap.refresh_rollup('monthly_heap');
+CALL olap.refresh_rollup('paris_heap', full => true);
 SELECT * FROM check_all();
 SELECT * FROM check_all(realtime => true);
 
