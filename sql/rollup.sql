@@ -196,6 +196,11 @@ SELECT olap.create_rollup('r', 'SELECT date_trunc(''day'', at), count(*) FROM sa
 SELECT olap.create_rollup('r', 'SELECT date_trunc(''day'', now()) AS d, count(*) FROM sales_heap GROUP BY 1');
 SELECT olap.create_rollup('r', 'SELECT day, count(*) FROM sales_heap GROUP BY 1 FOR UPDATE');
 SELECT olap.create_rollup('r', 'SELECT day, count(*) FROM no_such_table GROUP BY 1');
+CREATE TABLE parted (day date, v int) PARTITION BY RANGE (day);
+SELECT olap.create_rollup('r', 'SELECT day, count(*) FROM parted GROUP BY 1');
+CREATE TABLE child () INHERITS (sales_heap);
+SELECT olap.create_rollup('r', 'SELECT day, count(*) FROM sales_heap GROUP BY 1');
+DROP TABLE child, parted;
 
 -- drop
 SELECT olap.drop_rollup('events_week');

@@ -63,7 +63,13 @@ SELECT :rows + i AS order_id,
 	   (hashint8extended(i, 6) & 1048575) AS user_id, 'books'::text AS category,
 	   9.99::numeric(12,2) AS amount, 'paid'::text AS status
 FROM generate_series(1, :rows / 100) i;
+CREATE TEMP TABLE twin_heap (LIKE orders_heap);
+CREATE TEMP TABLE twin_olap (LIKE orders_heap) USING olap;
 \timing on
+\echo '== append 1% to a heap table without trigger (for comparison)'
+INSERT INTO twin_heap SELECT * FROM new_orders;
+\echo '== append 1% to an olap table without trigger (for comparison)'
+INSERT INTO twin_olap SELECT * FROM new_orders;
 \echo '== append 1% (1 in 10 late) to orders_heap (with the rollup trigger)'
 INSERT INTO orders_heap SELECT * FROM new_orders;
 \echo '== append 1% to orders_olap (with the rollup trigger)'

@@ -7,7 +7,9 @@
  * olap.rollup_analyze(query) parses and analyzes the query with the core
  * parser (raw_parser, parse_analyze_fixedparams) and refuses what a rollup
  * cannot maintain by recomputing buckets: anything but one plain aggregate
- * SELECT over one table, volatile functions, grouping sets, window
+ * SELECT over one plain table (writes straight into partitions or
+ * inheritance children would bypass the triggers on the parent), volatile
+ * functions, grouping sets, window
  * functions, DISTINCT, LIMIT, sub-queries, and a GROUP BY without a time
  * bucket.  A time bucket is a GROUP BY key in the select list that is
  *
@@ -37,6 +39,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -274,10 +277,12 @@ olap_rollup_analyze(PG_FUNCTION_ARGS)
 		refuse(ERRCODE_FEATURE_NOT_SUPPORTED,
 			   "The FROM clause must name exactly one table: joins are not supported in a rollup.");
 	rte = linitial_node(RangeTblEntry, query->rtable);
-	if (rte->rtekind != RTE_RELATION ||
-		(rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE))
+	if (rte->rtekind != RTE_RELATION || rte->relkind != RELKIND_RELATION)
 		refuse(ERRCODE_FEATURE_NOT_SUPPORTED,
-			   "The FROM clause must name a table (heap or olap); views, functions and sub-queries are not supported.");
+			   "The FROM clause must name a table (heap or olap); views, partitioned tables, functions and sub-queries are not supported.");
+	if (rte->inh && has_subclass(rte->relid))
+		refuse(ERRCODE_FEATURE_NOT_SUPPORTED,
+			   "The source table has inheritance children, whose changes the rollup would not see; use FROM ONLY or a table without children.");
 	if (rte->tablesample != NULL)
 		refuse(ERRCODE_FEATURE_NOT_SUPPORTED, "TABLESAMPLE is not supported in a rollup.");
 	if (contain_volatile_functions((Node *) query))
