@@ -21,9 +21,8 @@
  *	- the duty returns how many milliseconds it wants to wait at most before
  *	  its next call, or OLAP_DUTY_NAPTIME for olap.worker_naptime;
  *	- duties run one after the other: a duty that takes long delays the
- *	  others (the rollup scheduler runs its jobs inline, bounded by each
- *	  job's max_runtime), so work that must not wait belongs in a worker of
- *	  its own that a duty starts and supervises.
+ *	  others, so long work belongs in a worker of its own that the duty
+ *	  starts and supervises (as the rollup scheduler does with its jobs).
  *
  * OlapWorkerWake asks, at commit of the current transaction, for the
  * current database's worker to run its duties now (or to be started, e.g.
