@@ -277,7 +277,8 @@ CREATE TABLE olap.job_runs (
 	start_time timestamptz NOT NULL DEFAULT clock_timestamp(),
 	end_time timestamptz,
 	rows bigint,
-	error text
+	error text,
+	pid integer				-- of the job worker running it
 );
 CREATE INDEX job_runs_job_idx ON olap.job_runs (job_id, run_id);
 

@@ -7,9 +7,12 @@
 #   NOTIFY olap_job_failed, then the job waits for its interval; once the
 #   data is fixed it succeeds;
 # - a server crash in the middle of a refresh (some batches committed, the
-#   next one blocked): the run is marked 'crashed' at restart and the next
-#   run leaves the rollup equal to its query;
-# - a refresh running past max_runtime is stopped and recorded as failed.
+#   next one blocked in the job worker while the maintenance worker goes
+#   on): the run is marked 'crashed' at restart and the next run leaves the
+#   rollup equal to its query;
+# - a refresh running past max_runtime is stopped and recorded as failed;
+# - a job worker terminated mid-run leaves a 'crashed' run, and the job
+#   runs again.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -134,8 +137,12 @@ $node->safe_psql('postgres',
 	  UPDATE olap.jobs SET next_run = now() WHERE job_name = 'refresh daily'; SELECT olap.worker_wake();});
 ok( $node->poll_query_until(
 		'postgres', q{SELECT count(*) = 1 FROM pg_stat_activity
-		WHERE backend_type = 'olap_ext maintenance' AND wait_event_type = 'Lock'}),
+		WHERE backend_type = 'olap_ext job' AND wait_event_type = 'Lock'}),
 	'refresh blocked in a late batch');
+is( $node->safe_psql(
+		'postgres', q{SELECT count(*) FROM pg_stat_activity
+		WHERE backend_type = 'olap_ext maintenance' AND wait_event_type IS DISTINCT FROM 'Lock'}),
+	'1', 'the maintenance worker goes on while the job worker waits');
 is( $node->safe_psql(
 		'postgres', q{SELECT count(*) FROM olap.job_runs WHERE status = 'running'}),
 	'1', 'the run is recorded as running');
@@ -169,8 +176,28 @@ ok( $node->poll_query_until(
 		FROM olap.job_runs r JOIN olap.jobs j USING (job_id)
 		WHERE j.job_name = 'refresh ratios' ORDER BY run_id DESC LIMIT 1}),
 	'refresh stopped at max_runtime and recorded');
+
+# 5. a job worker terminated in the middle of a run: marked crashed at once
+$node->safe_psql('postgres',
+	q{UPDATE readings SET v = v + 1 WHERE v = 4;
+	  SELECT olap.alter_rollup('ratios', max_runtime => '1 hour');
+	  UPDATE olap.jobs SET next_run = now() WHERE job_name = 'refresh ratios'; SELECT olap.worker_wake();});
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'olap_ext job' AND wait_event_type = 'Lock'}),
+	'job worker blocked');
+$node->safe_psql('postgres',
+	q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'olap_ext job'});
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 1 FROM olap.job_runs r JOIN olap.jobs j USING (job_id)
+		WHERE j.job_name = 'refresh ratios' AND r.status = 'crashed'}),
+	'run of a terminated job worker marked crashed');
 $blocker->query_safe('ROLLBACK');
 $blocker->quit;
+ok( $node->poll_query_until(
+		'postgres', q{SELECT pending_ranges = 0 FROM olap.rollups WHERE name = 'ratios'}),
+	'the job ran again and finished');
+is(diff_count('ratios'), '0', 'rollup equals its query');
 
 $node->stop;
 done_testing();

@@ -2,28 +2,35 @@
  *
  * scheduler.c
  *	  The job scheduler: a duty of the per-database maintenance worker
- *	  (src/worker/) that runs due jobs of olap.jobs.
+ *	  (src/worker/) that runs due jobs of olap.jobs, each in a job worker.
  *
  * A job is an SQL command (for now CALL olap.refresh_rollup(...), made by
  * olap.create_rollup / alter_rollup) with a fixed interval, a maximum
  * runtime, a number of retries and a base backoff.  Per call the duty:
  *
- *	1. on the first call after the worker started, marks runs still
- *	   'running' as 'crashed' (the worker or the server stopped during them);
- *	2. trims olap.job_runs to the newest olap.job_history_size runs per job;
- *	3. runs at most one due job (next_run <= now()):
- *	   - records a 'running' row in olap.job_runs and commits it;
- *	   - runs the command as the job's owner, each statement in a portal
- *	     as a top-level command (as a client's query runs, so a CALL is
- *	     non-atomic and the procedure can commit its batches), under a
- *	     statement timeout of max_runtime;
- *	   - on success: run 'succeeded', next run after the interval;
- *	   - on error: run 'failed' with the error; while attempts remain, the
- *	     next try is after backoff * 2^(attempt-1), plus up to 25% random
- *	     jitter, else after the interval; NOTIFY olap_job_failed with a JSON
- *	     payload (job_id, run_id, job_name, attempt, will_retry, error);
- *	4. returns the milliseconds until the next due job, 0 if another one is
- *	   due already.
+ *	1. while the job worker it started runs, returns (the worker's exit sets
+ *	   the maintenance worker's latch, bgw_notify_pid);
+ *	2. marks runs still 'running' whose process is gone as 'crashed' (the
+ *	   job worker or the server stopped during them);
+ *	3. trims olap.job_runs to the newest olap.job_history_size runs per job;
+ *	4. for the first due job (next_run <= now()), records a 'running' row in
+ *	   olap.job_runs, commits it, and starts an "olap_ext job" dynamic
+ *	   background worker for it.
+ *
+ * The job worker (OlapJobWorkerMain) records its pid in the run, runs the
+ * command as the job's owner, each statement in a portal as a top-level
+ * command (as a client's query runs, so a CALL is non-atomic and the
+ * procedure can commit its batches), under a statement timeout of
+ * max_runtime, and records the outcome with olap.job_finished:
+ *	- success: run 'succeeded', next run after the interval;
+ *	- error: run 'failed' with the error; while attempts remain, the next try
+ *	  is after backoff * 2^(attempt-1), plus up to 25% random jitter, else
+ *	  after the interval; NOTIFY olap_job_failed with a JSON payload
+ *	  (job_id, job_name, run_id, attempt, will_retry, error).
+ *
+ * Running jobs outside the maintenance worker keeps its other duties (CDC
+ * supervision, ...) running while a long refresh runs.  One job runs at a
+ * time per database.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,6 +44,10 @@
 #include "tcop/utility.h"
 #include "utils/portal.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -44,7 +55,14 @@
 
 #include "guc.h"
 #include "rollup/rollup.h"
+#include "rollup/scheduler.h"
 #include "worker/worker.h"
+
+/* How often the duty looks at a running job worker (its exit wakes it too). */
+#define OLAP_JOB_POLL_MS 1000
+
+/* The job worker this maintenance worker started, if any. */
+static BackgroundWorkerHandle *job_worker = NULL;
 
 /* One due job, copied out of SPI memory. */
 typedef struct DueJob
@@ -73,21 +91,25 @@ spi_exec(const char *sql, int nargs, Datum *args, const char *nulls, int expecte
 }
 
 /*
- * Marks crashed runs, trims the history and finds one due job.  Returns
- * false when none is due; sets *wait_ms to the wait until the next one.
+ * Marks runs whose process is gone as crashed (called only while no job
+ * worker of this maintenance worker runs), trims the history and finds one
+ * due job.  Returns false when none is due; sets *wait_ms to the wait until
+ * the next one.
  */
 static bool
-find_due_job(bool first_call, DueJob *job, long *wait_ms, MemoryContext cxt)
+find_due_job(DueJob *job, long *wait_ms, MemoryContext cxt)
 {
 	bool		found = false;
 	Datum		arg;
 	bool		isnull;
 
 	SPI_connect();
-	if (first_call)
-		spi_exec("UPDATE olap.job_runs SET status = 'crashed', end_time = now(), "
-				 "error = 'the worker or the server stopped during this run' "
-				 "WHERE status = 'running'", 0, NULL, NULL, SPI_OK_UPDATE);
+	/* no job worker of ours runs: a run still 'running' lost its process */
+	spi_exec("UPDATE olap.job_runs SET status = 'crashed', end_time = now(), "
+			 "error = 'the job worker or the server stopped during this run' "
+			 "WHERE status = 'running' AND (pid IS NULL OR pid NOT IN "
+			 " (SELECT a.pid FROM pg_catalog.pg_stat_activity a WHERE a.pid IS NOT NULL))",
+			 0, NULL, NULL, SPI_OK_UPDATE);
 	arg = CStringGetTextDatum(psprintf("%d", olap_job_history_size));
 	spi_exec("DELETE FROM olap.job_runs WHERE run_id IN ("
 			 " SELECT run_id FROM (SELECT run_id, row_number() OVER"
@@ -221,21 +243,81 @@ run_command(DueJob *job, MemoryContext cxt)
 }
 
 /*
+ * Records the end of a run (olap.job_finished).  Requires a transaction
+ * with a snapshot.
+ */
+static void
+finish_run(int64 run_id, const char *error)
+{
+	Datum		args[2];
+
+	SPI_connect();
+	args[0] = CStringGetTextDatum(psprintf("%lld", (long long) run_id));
+	args[1] = error ? CStringGetTextDatum(error) : (Datum) 0;
+	spi_exec("SELECT olap.job_finished($1::bigint, $2)", 2, args,
+			 error ? "  " : " n", SPI_OK_SELECT);
+	SPI_finish();
+}
+
+/*
+ * Starts the job worker for a run; false if no background worker slot is
+ * free.  Called in the maintenance worker.
+ */
+static bool
+start_job_worker(int64 run_id)
+{
+	BackgroundWorker worker;
+	MemoryContext old;
+	bool		ok;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "olap_ext");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "OlapJobWorkerMain");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "olap_ext job run %lld", (long long) run_id);
+	snprintf(worker.bgw_type, BGW_MAXLEN, "olap_ext job");
+	worker.bgw_main_arg = Int64GetDatum(run_id);
+	memcpy(worker.bgw_extra, &MyDatabaseId, sizeof(Oid));
+	worker.bgw_notify_pid = MyProcPid;
+
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	ok = RegisterDynamicBackgroundWorker(&worker, &job_worker);
+	MemoryContextSwitchTo(old);
+	if (!ok)
+		job_worker = NULL;
+	return ok;
+}
+
+/*
  * The duty: see the file header.
  */
 static long
 scheduler_duty(bool first_call)
 {
-	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "olap_ext scheduler job",
-											  ALLOCSET_SMALL_SIZES);
+	MemoryContext cxt;
 	DueJob		job;
 	long		wait_ms = OLAP_DUTY_NAPTIME;
-	char	   *error;
-	Datum		args[3];
+	Datum		args[2];
 	int64		run_id;
 	bool		isnull;
 
-	if (!find_due_job(first_call, &job, &wait_ms, cxt))
+	/* one job at a time: wait for the running one (its exit sets our latch) */
+	if (job_worker != NULL)
+	{
+		pid_t		pid;
+		BgwHandleStatus status = GetBackgroundWorkerPid(job_worker, &pid);
+
+		if (status == BGWH_STARTED || status == BGWH_NOT_YET_STARTED)
+			return OLAP_JOB_POLL_MS;
+		pfree(job_worker);
+		job_worker = NULL;
+	}
+
+	cxt = AllocSetContextCreate(TopMemoryContext, "olap_ext scheduler job",
+								ALLOCSET_SMALL_SIZES);
+	if (!find_due_job(&job, &wait_ms, cxt))
 	{
 		MemoryContextDelete(cxt);
 		return wait_ms;
@@ -253,20 +335,83 @@ scheduler_duty(bool first_call)
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 
-	error = run_command(&job, cxt);
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (!start_job_worker(run_id))
+		finish_run(run_id, "could not start a job worker (raise max_worker_processes)");
+	MemoryContextDelete(cxt);
+	return job_worker != NULL ? OLAP_JOB_POLL_MS : 0;
+}
 
+/*
+ * Main function of a job worker: runs the job of one run (main_arg; the
+ * database oid is in bgw_extra) and records its end.
+ */
+void
+OlapJobWorkerMain(Datum main_arg)
+{
+	int64		run_id = DatumGetInt64(main_arg);
+	Oid			dboid;
+	MemoryContext cxt;
+	DueJob		job;
+	Datum		arg;
+	bool		isnull;
+	bool		found = false;
+	char	   *error;
+
+	memset(&job, 0, sizeof(job));
+	memcpy(&dboid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	/* die, not bgworker_die: it waits for critical sections to end */
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	pgstat_report_appname("olap_ext job");
+
+	cxt = AllocSetContextCreate(TopMemoryContext, "olap_ext job", ALLOCSET_SMALL_SIZES);
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	SPI_connect();
-	args[0] = CStringGetTextDatum(psprintf("%lld", (long long) run_id));
-	args[1] = error ? CStringGetTextDatum(error) : (Datum) 0;
-	spi_exec("SELECT olap.job_finished($1::bigint, $2)", 2, args,
-			 error ? "  " : " n", SPI_OK_SELECT);
+	arg = CStringGetTextDatum(psprintf("%lld", (long long) run_id));
+	spi_exec("UPDATE olap.job_runs r SET pid = pg_backend_pid() FROM olap.jobs j "
+			 "WHERE r.run_id = $1::bigint AND j.job_id = r.job_id AND r.status = 'running' "
+			 "RETURNING j.job_id, j.command, j.owner::oid, "
+			 " (extract(epoch FROM j.max_runtime) * 1000)::bigint",
+			 1, &arg, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		job.job_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		job.command = SPI_getvalue(tup, desc, 2);
+		job.owner = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+		job.max_runtime_ms = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
+		if (isnull)
+			job.max_runtime_ms = 0;
+		MemoryContextSwitchTo(old);
+		found = true;
+	}
 	SPI_finish();
-	MemoryContextDelete(cxt);
-	/* another job may be due already */
-	return 0;
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	if (!found)
+		proc_exit(0);
+
+	pgstat_report_activity(STATE_RUNNING, job.command);
+	error = run_command(&job, cxt);
+	pgstat_report_activity(STATE_IDLE, NULL);
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	finish_run(run_id, error);
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	proc_exit(0);
 }
 
 /*
