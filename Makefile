@@ -6,6 +6,8 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/rollup/rollup_query.o \
+	src/rollup/scheduler.o \
 	src/scan/chunk_skip.o \
 	src/scan/scan_exec.o \
 	src/scan/scan_planner.o \
@@ -29,17 +31,20 @@ OBJS = \
 	src/storage/stripe_writer.o \
 	src/storage/table_options.o \
 	src/storage/table_stats.o \
-	src/storage/write_state.o
+	src/storage/write_state.o \
+	src/worker/db_worker.o \
+	src/worker/launcher.o \
+	src/worker/worker_shmem.o
 
 EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
-	olap_scan olap_vector_quals
+	olap_scan olap_vector_quals rollup
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
-	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck
+	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
 TAP_TESTS = 1
 

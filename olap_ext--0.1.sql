@@ -213,3 +213,633 @@ COMMENT ON VIEW olap.chunks IS 'one row per stored column chunk of each olap tab
 
 GRANT USAGE ON SCHEMA olap TO PUBLIC;
 GRANT SELECT ON olap.table_stats, olap.stripes, olap.chunks TO PUBLIC;
+
+-- ===========================================================================
+-- Background workers, rollups and the job scheduler (src/worker/, src/rollup/)
+-- ===========================================================================
+
+CREATE FUNCTION olap.worker_wake()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'olap_worker_wake'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION olap.worker_wake()
+	IS 'at commit, wake this database''s olap_ext maintenance worker (or have it started); false when workers are disabled';
+
+CREATE FUNCTION olap.worker_pid()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'olap_worker_pid'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION olap.worker_pid()
+	IS 'process id of this database''s olap_ext maintenance worker, NULL when none runs';
+
+
+-- Rollups (src/rollup/README) ------------------------------------------------
+-- A rollup is a table holding the result of an aggregate query over one
+-- source table, grouped by a time bucket.  Statement triggers on the source
+-- log the range of the time column that each statement touched
+-- (olap.rollup_invalidation, raw column values as text); a refresh
+-- recomputes the buckets those ranges cover, from raw data, in batches.
+
+CREATE TABLE olap.rollup (
+	rollup_id serial PRIMARY KEY,
+	name text NOT NULL UNIQUE,
+	rollup_table regclass NOT NULL,
+	realtime_view regclass,
+	source regclass NOT NULL,
+	query text NOT NULL,			-- the defining query, names qualified
+	time_column name NOT NULL,		-- column of the source under the bucket
+	time_type regtype NOT NULL,
+	bucket_column name NOT NULL,	-- output column holding the bucket
+	bucket_expr text NOT NULL,		-- bucket over time_column
+	bucket_type regtype NOT NULL,
+	bucket_step interval,			-- from one bucket to the next, if known
+	batch_buckets integer NOT NULL CHECK (batch_buckets > 0),
+	timezone text NOT NULL,			-- TimeZone the buckets are computed in
+	job_id bigint,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	last_refresh timestamptz,
+	last_refresh_rows bigint
+);
+
+-- Pending invalidations: a range [lo, hi] of the time column whose buckets
+-- must be recomputed; lo and hi NULL: the bucket of NULL times.  A row is
+-- written in the same transaction as the change it stands for, and deleted
+-- in the same transaction as the recomputed buckets are written.
+CREATE TABLE olap.rollup_invalidation (
+	inval_id bigserial PRIMARY KEY,
+	rollup_id integer NOT NULL REFERENCES olap.rollup ON DELETE CASCADE,
+	lo text,
+	hi text,
+	logged_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX rollup_invalidation_rollup_idx ON olap.rollup_invalidation (rollup_id);
+
+-- Jobs of the scheduler (src/rollup/scheduler.c) and their runs.
+CREATE TABLE olap.jobs (
+	job_id bigserial PRIMARY KEY,
+	job_name text NOT NULL UNIQUE,
+	command text NOT NULL,
+	owner regrole NOT NULL,
+	rollup_id integer REFERENCES olap.rollup ON DELETE CASCADE,
+	schedule_interval interval NOT NULL CHECK (schedule_interval > '0'),
+	max_runtime interval CHECK (max_runtime > '0'),
+	max_retries integer NOT NULL DEFAULT 3 CHECK (max_retries >= 0),
+	retry_backoff interval NOT NULL DEFAULT '10 seconds' CHECK (retry_backoff >= '0'),
+	enabled boolean NOT NULL DEFAULT true,
+	next_run timestamptz NOT NULL DEFAULT now(),
+	attempt integer NOT NULL DEFAULT 0	-- failed attempts in a row
+);
+
+CREATE TABLE olap.job_runs (
+	run_id bigserial PRIMARY KEY,
+	job_id bigint NOT NULL REFERENCES olap.jobs ON DELETE CASCADE,
+	attempt integer NOT NULL,
+	status text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'crashed')),
+	start_time timestamptz NOT NULL DEFAULT clock_timestamp(),
+	end_time timestamptz,
+	rows bigint,
+	error text,
+	pid integer				-- of the job worker running it
+);
+CREATE INDEX job_runs_job_idx ON olap.job_runs (job_id, run_id);
+
+CREATE FUNCTION olap.rollup_analyze(query text,
+	OUT source regclass, OUT time_column name, OUT bucket_column name,
+	OUT bucket_expr text, OUT bucket_type regtype, OUT bucket_step interval,
+	OUT canonical_query text)
+AS 'MODULE_PATHNAME', 'olap_rollup_analyze'
+LANGUAGE C STRICT;
+COMMENT ON FUNCTION olap.rollup_analyze(text)
+	IS 'checks that a query can define a rollup and finds its time bucket';
+
+CREATE FUNCTION olap.rollup_bounded_query(query text, time_column name, lower text, upper text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'olap_rollup_bounded_query'
+LANGUAGE C;
+COMMENT ON FUNCTION olap.rollup_bounded_query(text, name, text, text)
+	IS 'the query restricted to time_column >= lower (and < upper when not NULL), or to time_column IS NULL when lower is NULL';
+
+-- SQL text computing the bucket of a time value given as text expression x
+-- (infinities map to themselves).
+CREATE FUNCTION olap.rollup_bucket_sql(r olap.rollup, x text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT format('(CASE WHEN (%1$s) IN (''infinity'', ''-infinity'') THEN (%1$s)::%2$s'
+			  ' ELSE (SELECT %3$s FROM (SELECT (%1$s)::%4$s AS %5$I) s) END)',
+			  x, r.bucket_type, r.bucket_expr, r.time_type, r.time_column)
+$$;
+
+-- Statement trigger on a rollup's source: logs the touched range of the
+-- time column.  TG_ARGV[0] is the rollup id.
+CREATE FUNCTION olap.rollup_invalidate()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET DateStyle = 'ISO, YMD'
+AS $$
+DECLARE
+	r olap.rollup;
+	tab text;
+BEGIN
+	SELECT * INTO r FROM olap.rollup WHERE rollup_id = TG_ARGV[0]::integer;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'TRUNCATE' THEN
+		INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)
+		VALUES (r.rollup_id, '-infinity', 'infinity'), (r.rollup_id, NULL, NULL);
+		RETURN NULL;
+	END IF;
+	-- one range per bucket touched (computed in this session's TimeZone; a
+	-- range stays a valid cover of its rows in any zone), one NULL entry for
+	-- NULL times
+	FOREACH tab IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['olap_new_rows']
+		WHEN 'DELETE' THEN ARRAY['olap_old_rows']
+		ELSE ARRAY['olap_old_rows', 'olap_new_rows'] END
+	LOOP
+		EXECUTE format('INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)'
+					   ' SELECT $1, min(%1$I)::text, max(%1$I)::text FROM %2$I GROUP BY %3$s',
+					   r.time_column, tab, r.bucket_expr)
+			USING r.rollup_id;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+
+-- (Re)creates the real-time view of a rollup: materialized rows of buckets
+-- without pending invalidation, plus the pending buckets computed from raw
+-- data.  Consistent with any snapshot, since a refresh changes the rollup
+-- table and the invalidations in one transaction.
+CREATE FUNCTION olap.rollup_create_view(rid integer, view_name text)
+RETURNS regclass
+LANGUAGE plpgsql
+SET DateStyle = 'ISO, YMD'
+AS $$
+DECLARE
+	r olap.rollup;
+	pending_range text;
+	null_pending text;
+	lower_sql text;
+BEGIN
+	SELECT * INTO r FROM olap.rollup WHERE rollup_id = rid;
+	pending_range := format(
+		'EXISTS (SELECT 1 FROM olap.rollup_invalidation i WHERE i.rollup_id = %s'
+		' AND i.lo IS NOT NULL AND %%1$s >= %s AND %%1$s <= %s)',
+		rid, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'));
+	null_pending := format('EXISTS (SELECT 1 FROM olap.rollup_invalidation i'
+						   ' WHERE i.rollup_id = %s AND i.lo IS NULL)', rid);
+	lower_sql := format('(%s)::%s', olap.rollup_bucket_sql(r,
+		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_invalidation i WHERE i.rollup_id = %s)',
+			   r.time_type, rid)), r.time_type);
+	EXECUTE format(
+		'CREATE VIEW %I AS '
+		'SELECT r.* FROM %s r WHERE NOT (%s OR (r.%I IS NULL AND %s)) '
+		'UNION ALL '
+		'SELECT q.* FROM (%s) q WHERE %s '
+		'UNION ALL '
+		'SELECT q.* FROM (%s) q WHERE q.%I IS NULL AND (SELECT %s)',
+		view_name, r.rollup_table,
+		format(pending_range, 'r.' || quote_ident(r.bucket_column)), r.bucket_column, null_pending,
+		olap.rollup_bounded_query(r.query, r.time_column, lower_sql, NULL),
+		format(pending_range, 'q.' || quote_ident(r.bucket_column)),
+		olap.rollup_bounded_query(r.query, r.time_column, NULL, NULL), r.bucket_column, null_pending);
+	RETURN to_regclass(quote_ident(view_name));
+END
+$$;
+
+CREATE FUNCTION olap.create_rollup(
+	name text,
+	query text,
+	refresh_interval interval DEFAULT NULL,
+	realtime boolean DEFAULT true,
+	access_method name DEFAULT 'heap',
+	with_data boolean DEFAULT true,
+	batch_buckets integer DEFAULT 100,
+	max_runtime interval DEFAULT NULL,
+	max_retries integer DEFAULT 3,
+	retry_backoff interval DEFAULT '10 seconds')
+RETURNS regclass
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	a record;
+	rid integer;
+	tbl regclass;
+	src regclass;
+	trig text;
+	n bigint;
+BEGIN
+	IF name IS NULL OR query IS NULL THEN
+		RAISE EXCEPTION 'rollup name and query must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF EXISTS (SELECT 1 FROM olap.rollup r WHERE r.name = create_rollup.name) THEN
+		RAISE EXCEPTION 'rollup "%" already exists', name USING ERRCODE = 'duplicate_object';
+	END IF;
+	IF access_method IS NULL OR access_method NOT IN ('heap', 'olap') THEN
+		RAISE EXCEPTION 'invalid access method for a rollup table: %', coalesce(access_method::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Valid values are "heap" and "olap".';
+	END IF;
+	IF batch_buckets IS NULL OR batch_buckets < 1 THEN
+		RAISE EXCEPTION 'batch_buckets must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF refresh_interval IS NOT NULL AND refresh_interval <= '0' THEN
+		RAISE EXCEPTION 'refresh_interval must be positive' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+
+	a := olap.rollup_analyze(query);
+	src := a.source;
+	EXECUTE format('CREATE TABLE %I USING %I AS %s WITH NO DATA', name, access_method, a.canonical_query);
+	tbl := to_regclass(quote_ident(name));
+	EXECUTE format('CREATE INDEX ON %s (%I)', tbl, a.bucket_column);
+
+	INSERT INTO olap.rollup (name, rollup_table, source, query, time_column, time_type,
+							 bucket_column, bucket_expr, bucket_type, bucket_step,
+							 batch_buckets, timezone)
+	SELECT create_rollup.name, tbl, src, a.canonical_query, a.time_column, att.atttypid,
+		   a.bucket_column, a.bucket_expr, a.bucket_type, a.bucket_step,
+		   create_rollup.batch_buckets, current_setting('TimeZone')
+	FROM pg_catalog.pg_attribute att
+	WHERE att.attrelid = src AND att.attname = a.time_column
+	RETURNING rollup_id INTO rid;
+
+	trig := 'olap_rollup_' || rid;
+	EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS olap_new_rows'
+				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_insert', src, rid);
+	EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS olap_old_rows'
+				   ' NEW TABLE AS olap_new_rows FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)',
+				   trig || '_update', src, rid);
+	EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS olap_old_rows'
+				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_delete', src, rid);
+	EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s'
+				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_truncate', src, rid);
+
+	IF with_data THEN
+		EXECUTE format('INSERT INTO %s %s', tbl, a.canonical_query);
+		GET DIAGNOSTICS n = ROW_COUNT;
+		UPDATE olap.rollup SET last_refresh = now(), last_refresh_rows = n WHERE rollup_id = rid;
+	ELSE
+		INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)
+		VALUES (rid, '-infinity', 'infinity'), (rid, NULL, NULL);
+	END IF;
+
+	IF realtime THEN
+		UPDATE olap.rollup SET realtime_view = olap.rollup_create_view(rid, create_rollup.name || '_realtime')
+		WHERE rollup_id = rid;
+	END IF;
+
+	IF refresh_interval IS NOT NULL THEN
+		PERFORM olap.rollup_schedule(rid, refresh_interval, max_runtime, max_retries, retry_backoff);
+	END IF;
+	RETURN tbl;
+END
+$$;
+COMMENT ON FUNCTION olap.create_rollup(text, text, interval, boolean, name, boolean, integer, interval, integer, interval)
+	IS 'create a rollup table (and real-time view) maintained by incremental refresh';
+
+-- Creates or changes the scheduler job refreshing a rollup.
+CREATE FUNCTION olap.rollup_schedule(rid integer, refresh_interval interval,
+	max_runtime interval, max_retries integer, retry_backoff interval)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r olap.rollup;
+	jid bigint;
+BEGIN
+	SELECT * INTO r FROM olap.rollup WHERE rollup_id = rid;
+	IF r.job_id IS NULL THEN
+		INSERT INTO olap.jobs (job_name, command, owner, rollup_id, schedule_interval,
+							   max_runtime, max_retries, retry_backoff, next_run)
+		VALUES ('refresh ' || r.name, format('CALL olap.refresh_rollup(%L)', r.name),
+				current_user::regrole, rid, refresh_interval, max_runtime,
+				coalesce(max_retries, 3), coalesce(retry_backoff, '10 seconds'),
+				now() + refresh_interval)
+		RETURNING job_id INTO jid;
+		UPDATE olap.rollup SET job_id = jid WHERE rollup_id = rid;
+	ELSE
+		jid := r.job_id;
+		UPDATE olap.jobs j SET
+			schedule_interval = coalesce(refresh_interval, j.schedule_interval),
+			next_run = CASE WHEN refresh_interval IS NULL THEN j.next_run ELSE now() + refresh_interval END,
+			max_runtime = coalesce(rollup_schedule.max_runtime, j.max_runtime),
+			max_retries = coalesce(rollup_schedule.max_retries, j.max_retries),
+			retry_backoff = coalesce(rollup_schedule.retry_backoff, j.retry_backoff)
+		WHERE j.job_id = jid;
+	END IF;
+	PERFORM olap.worker_wake();
+	RETURN jid;
+END
+$$;
+
+CREATE FUNCTION olap.alter_rollup(
+	name text,
+	refresh_interval interval DEFAULT NULL,
+	enabled boolean DEFAULT NULL,
+	max_runtime interval DEFAULT NULL,
+	max_retries integer DEFAULT NULL,
+	retry_backoff interval DEFAULT NULL,
+	batch_buckets integer DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r olap.rollup;
+BEGIN
+	SELECT * INTO r FROM olap.rollup x WHERE x.name = alter_rollup.name;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'rollup "%" does not exist', name USING ERRCODE = 'undefined_object';
+	END IF;
+	IF batch_buckets IS NOT NULL THEN
+		IF batch_buckets < 1 THEN
+			RAISE EXCEPTION 'batch_buckets must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		UPDATE olap.rollup x SET batch_buckets = alter_rollup.batch_buckets WHERE x.rollup_id = r.rollup_id;
+	END IF;
+	IF refresh_interval IS NOT NULL OR max_runtime IS NOT NULL OR max_retries IS NOT NULL
+		OR retry_backoff IS NOT NULL THEN
+		IF r.job_id IS NULL AND refresh_interval IS NULL THEN
+			RAISE EXCEPTION 'rollup "%" has no refresh schedule', name
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Pass refresh_interval to schedule refreshes.';
+		END IF;
+		PERFORM olap.rollup_schedule(r.rollup_id, refresh_interval, max_runtime, max_retries, retry_backoff);
+	END IF;
+	IF enabled IS NOT NULL THEN
+		UPDATE olap.jobs j SET enabled = alter_rollup.enabled
+		WHERE j.job_id = (SELECT x.job_id FROM olap.rollup x WHERE x.rollup_id = r.rollup_id);
+		PERFORM olap.worker_wake();
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION olap.alter_rollup(text, interval, boolean, interval, integer, interval, integer)
+	IS 'change the refresh schedule or batch size of a rollup; NULL arguments are left unchanged';
+
+CREATE FUNCTION olap.drop_rollup(name text, drop_table boolean DEFAULT true)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r olap.rollup;
+	trig text;
+BEGIN
+	SELECT * INTO r FROM olap.rollup x WHERE x.name = drop_rollup.name FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'rollup "%" does not exist', name USING ERRCODE = 'undefined_object';
+	END IF;
+	FOREACH trig IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+		EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'olap_rollup_' || r.rollup_id || '_' || trig, r.source);
+	END LOOP;
+	IF r.realtime_view IS NOT NULL THEN
+		EXECUTE format('DROP VIEW IF EXISTS %s', r.realtime_view);
+	END IF;
+	IF drop_table THEN
+		EXECUTE format('DROP TABLE IF EXISTS %s', r.rollup_table);
+	END IF;
+	DELETE FROM olap.jobs WHERE rollup_id = r.rollup_id;
+	DELETE FROM olap.rollup WHERE rollup_id = r.rollup_id;
+END
+$$;
+COMMENT ON FUNCTION olap.drop_rollup(text, boolean)
+	IS 'drop a rollup: its triggers, real-time view, schedule and (by default) its table';
+
+-- Recomputes the invalidated buckets of a rollup (all buckets with full),
+-- committing after each batch of at most batch_buckets buckets.  Each batch
+-- locks the rollup's catalog row, so two refreshes of one rollup never run
+-- a batch at once; with wait => false a refresh that finds the row locked
+-- returns at once.  Must be called outside an explicit transaction block.
+CREATE PROCEDURE olap.refresh_rollup(name text, "full" boolean DEFAULT false, wait boolean DEFAULT true)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	r olap.rollup;
+	first boolean := true;
+	total bigint := 0;
+	n bigint;
+	ids bigint[];
+	lo_t text;
+	hi_t text;
+	blo text;
+	bhi text;
+	bend text;
+	upper_excl text;
+	bq text;
+	more boolean;
+	cmin text;
+	cmax text;
+BEGIN
+	LOOP
+		PERFORM pg_catalog.set_config('DateStyle', 'ISO, YMD', true);
+		IF first AND NOT wait THEN
+			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR NO KEY UPDATE SKIP LOCKED;
+			IF NOT FOUND AND EXISTS (SELECT 1 FROM olap.rollup x WHERE x.name = refresh_rollup.name) THEN
+				RAISE NOTICE 'rollup "%" is being refreshed by another session, skipped', name;
+				RETURN;
+			END IF;
+		ELSE
+			SELECT * INTO r FROM olap.rollup x WHERE x.name = refresh_rollup.name FOR NO KEY UPDATE;
+		END IF;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'rollup "%" does not exist', name USING ERRCODE = 'undefined_object';
+		END IF;
+		PERFORM pg_catalog.set_config('TimeZone', r.timezone, true);
+		IF first AND "full" THEN
+			DELETE FROM olap.rollup_invalidation WHERE rollup_id = r.rollup_id;
+			INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)
+			VALUES (r.rollup_id, '-infinity', 'infinity'), (r.rollup_id, NULL, NULL);
+		END IF;
+		first := false;
+
+		-- the bucket of NULL times
+		SELECT array_agg(inval_id) INTO ids FROM olap.rollup_invalidation
+		WHERE rollup_id = r.rollup_id AND lo IS NULL;
+		IF ids IS NOT NULL THEN
+			EXECUTE format('DELETE FROM %s WHERE %I IS NULL', r.rollup_table, r.bucket_column);
+			EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I IS NULL', r.rollup_table,
+						   olap.rollup_bounded_query(r.query, r.time_column, NULL, NULL), r.bucket_column);
+			GET DIAGNOSTICS n = ROW_COUNT;
+			total := total + n;
+			DELETE FROM olap.rollup_invalidation WHERE inval_id = ANY (ids);
+			COMMIT;
+			CONTINUE;
+		END IF;
+
+		-- the lowest group of pending ranges whose buckets overlap or touch
+		EXECUTE format(
+			'WITH inv AS (SELECT inval_id, lo, hi, %2$s AS blo, %3$s AS bhi'
+			'             FROM olap.rollup_invalidation i WHERE rollup_id = $1 AND lo IS NOT NULL),'
+			' o AS (SELECT *, max(bhi) OVER (ORDER BY blo, inval_id ROWS BETWEEN UNBOUNDED PRECEDING'
+			'                                AND 1 PRECEDING) AS prev_hi FROM inv),'
+			' g AS (SELECT *, count(*) FILTER (WHERE prev_hi IS NULL OR blo > prev_hi + coalesce($2, ''0'')) '
+			'                 OVER (ORDER BY blo, inval_id) AS island FROM o)'
+			' SELECT min(lo::%1$s)::text, max(hi::%1$s)::text, min(blo)::text, max(bhi)::text,'
+			'        array_agg(inval_id) FROM g WHERE island = 1',
+			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'))
+			INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
+		EXIT WHEN ids IS NULL;
+
+		-- infinite ends clamped to the data in the source and the rollup
+		-- (one scan of the source for both ends)
+		IF lo_t = '-infinity' OR hi_t = 'infinity' THEN
+			EXECUTE format('SELECT least((SELECT %1$s FROM (SELECT s.mn AS %2$I) x), (SELECT min(%3$I) FROM %5$s))::text,'
+						   ' greatest((SELECT %1$s FROM (SELECT s.mx AS %2$I) x), (SELECT max(%3$I) FROM %5$s))::text'
+						   ' FROM (SELECT min(%2$I) AS mn, max(%2$I) AS mx FROM %4$s) s',
+						   r.bucket_expr, r.time_column, r.bucket_column, r.source, r.rollup_table)
+				INTO cmin, cmax;
+			IF lo_t = '-infinity' THEN
+				blo := cmin;
+			END IF;
+			IF hi_t = 'infinity' THEN
+				bhi := cmax;
+				-- the remainder logged below ends at the last bucket, not at infinity
+				IF bhi IS NOT NULL THEN
+					EXECUTE format('SELECT (($1::%s)::%s)::text', r.bucket_type, r.time_type) INTO hi_t USING bhi;
+				END IF;
+			END IF;
+		END IF;
+		IF blo IS NULL OR bhi IS NULL THEN
+			-- nothing in the source nor in the rollup
+			DELETE FROM olap.rollup_invalidation WHERE inval_id = ANY (ids);
+			COMMIT;
+			CONTINUE;
+		END IF;
+
+		-- this batch: buckets [blo, bend), or [blo, bhi] when that is the rest
+		bend := NULL;
+		upper_excl := NULL;
+		IF r.bucket_step IS NOT NULL THEN
+			EXECUTE format('SELECT ($1::%1$s + $3 * $4)::text, ($1::%1$s + $3 * $4 <= $2::%1$s),'
+						   ' ($2::%1$s + $4)::text', r.bucket_type)
+				INTO bend, more, upper_excl USING blo, bhi, r.batch_buckets, r.bucket_step;
+			IF NOT more THEN
+				bend := NULL;
+			ELSE
+				upper_excl := bend;
+			END IF;
+		END IF;
+
+		-- bounds go in as typed literals (not text parameters cast at run
+		-- time, which would be parsed again for every row)
+		EXECUTE format('DELETE FROM %s WHERE %I >= %L::%s AND %I %s %L::%s',
+					   r.rollup_table, r.bucket_column, blo, r.bucket_type, r.bucket_column,
+					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
+		bq := olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', blo, r.bucket_type),
+										CASE WHEN upper_excl IS NULL THEN NULL
+										ELSE format('%L::%s', upper_excl, r.bucket_type) END);
+		-- with a known step the bounds on t are bucket boundaries, so they
+		-- select exactly the batch's buckets; otherwise filter on the bucket
+		IF r.bucket_step IS NOT NULL THEN
+			EXECUTE format('INSERT INTO %s %s', r.rollup_table, bq);
+		ELSE
+			EXECUTE format('INSERT INTO %s SELECT * FROM (%s) q WHERE q.%I >= %L::%s AND q.%I <= %L::%s',
+						   r.rollup_table, bq, r.bucket_column, blo, r.bucket_type, r.bucket_column,
+						   bhi, r.bucket_type);
+		END IF;
+		GET DIAGNOSTICS n = ROW_COUNT;
+		total := total + n;
+
+		DELETE FROM olap.rollup_invalidation WHERE inval_id = ANY (ids);
+		IF bend IS NOT NULL THEN
+			-- rows of buckets >= bend have times >= bend
+			EXECUTE format('INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi) VALUES ($1, ($2::%s)::%s::text, $3)',
+						   r.bucket_type, r.time_type)
+				USING r.rollup_id, bend, hi_t;
+		END IF;
+		UPDATE olap.rollup SET last_refresh = now(), last_refresh_rows = total WHERE rollup_id = r.rollup_id;
+		COMMIT;
+	END LOOP;
+	UPDATE olap.rollup SET last_refresh = now(), last_refresh_rows = total WHERE rollup_id = r.rollup_id;
+	COMMIT;
+END
+$$;
+COMMENT ON PROCEDURE olap.refresh_rollup(text, boolean, boolean)
+	IS 'recompute the invalidated buckets of a rollup (all with full => true), in committed batches';
+
+-- Records the end of a job run (called by the scheduler): status, rows,
+-- next run (retry with exponential backoff and up to 25% jitter, or the
+-- interval), NOTIFY olap_job_failed on failure.
+CREATE FUNCTION olap.job_finished(run bigint, error text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	jr olap.job_runs;
+	j olap.jobs;
+	will_retry boolean;
+BEGIN
+	SELECT * INTO jr FROM olap.job_runs WHERE run_id = run;
+	SELECT * INTO j FROM olap.jobs WHERE job_id = jr.job_id FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	IF error IS NULL THEN
+		UPDATE olap.job_runs SET status = 'succeeded', end_time = clock_timestamp(),
+			rows = (SELECT last_refresh_rows FROM olap.rollup WHERE rollup_id = j.rollup_id)
+		WHERE run_id = run;
+		UPDATE olap.jobs SET attempt = 0, next_run = clock_timestamp() + j.schedule_interval
+		WHERE job_id = j.job_id;
+	ELSE
+		will_retry := jr.attempt <= j.max_retries;
+		UPDATE olap.job_runs SET status = 'failed', end_time = clock_timestamp(),
+			error = job_finished.error
+		WHERE run_id = run;
+		UPDATE olap.jobs SET
+			attempt = CASE WHEN will_retry THEN jr.attempt ELSE 0 END,
+			next_run = clock_timestamp() + CASE WHEN will_retry
+				THEN j.retry_backoff * power(2, jr.attempt - 1) * (1 + random() * 0.25)
+				ELSE j.schedule_interval END
+		WHERE job_id = j.job_id;
+		PERFORM pg_notify('olap_job_failed', json_build_object(
+			'job_id', j.job_id, 'job_name', j.job_name, 'run_id', run,
+			'attempt', jr.attempt, 'will_retry', will_retry, 'error', error)::text);
+	END IF;
+END
+$$;
+
+-- Monitoring -----------------------------------------------------------------
+
+CREATE FUNCTION olap.rollup_counts(r olap.rollup, OUT buckets bigint, OUT row_count bigint)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+	EXECUTE format('SELECT count(DISTINCT %I), count(*) FROM %s', r.bucket_column, r.rollup_table)
+		INTO buckets, row_count;
+END
+$$;
+
+CREATE FUNCTION olap.rollup_watermark(r olap.rollup)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	w text;
+BEGIN
+	EXECUTE format('SELECT (%s)::text', olap.rollup_bucket_sql(r,
+		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_invalidation i WHERE i.rollup_id = %s)',
+			   r.time_type, r.rollup_id)))
+		INTO w;
+	RETURN w;
+END
+$$;
+
+CREATE VIEW olap.rollups AS
+SELECT r.name, r.rollup_table, r.realtime_view, r.source, r.bucket_column,
+	   r.bucket_expr, r.bucket_step,
+	   c.buckets, c.row_count AS rows,
+	   olap.rollup_watermark(r) AS watermark,
+	   r.last_refresh, r.last_refresh_rows,
+	   (SELECT count(*) FROM olap.rollup_invalidation i WHERE i.rollup_id = r.rollup_id) AS pending_ranges,
+	   pg_catalog.pg_total_relation_size(r.rollup_table) AS size_bytes,
+	   j.schedule_interval AS refresh_interval, j.enabled AS refresh_enabled, j.next_run
+FROM olap.rollup r
+CROSS JOIN LATERAL olap.rollup_counts(r) c
+LEFT JOIN olap.jobs j ON j.job_id = r.job_id;
+COMMENT ON VIEW olap.rollups IS 'one row per rollup: source, buckets, watermark, last refresh, pending invalidations, rows, size';
+
+GRANT SELECT ON olap.rollup, olap.rollup_invalidation, olap.jobs, olap.job_runs, olap.rollups TO PUBLIC;
+
+-- start the maintenance worker of this database once CREATE EXTENSION commits
+SELECT olap.worker_wake();

@@ -29,9 +29,11 @@ OLAP_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # Debian packages the project needs: server, headers, compression libraries,
 # IPC::Run for the TAP tests, a compiler, rsync for the build copy (see
 # build_and_install), psycopg (3) for the client protocol test, and
-# psycopg2 + gnuplot for the benchmarks.
+# psycopg2 + gnuplot for the benchmarks, pg_cron for the rollup test with
+# pg_cron (t/012_rollup_pg_cron.pl).
 OLAP_PACKAGES=(
     postgresql-15
+    postgresql-15-cron
     postgresql-server-dev-15
     libzstd-dev
     liblz4-dev

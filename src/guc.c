@@ -12,6 +12,12 @@
  * a transaction starts writing a table, so a change applies to the next
  * stripe written.
  *
+ * The worker settings (src/worker/) are read by the launcher and the
+ * maintenance workers: olap.enable_workers and olap.max_database_workers
+ * size shared memory and the set of registered workers, so they need a
+ * restart; olap.worker_naptime and olap.job_history_size (the scheduler
+ * in src/rollup/) are reread on SIGHUP.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -27,6 +33,10 @@ int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
 int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
 bool		olap_enable_custom_scan = true;
 bool		olap_enable_vectorization = true;
+bool		olap_enable_workers = true;
+int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
+int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
+int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -102,6 +112,48 @@ OlapGucInit(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_workers",
+							 "Runs the olap_ext launcher and maintenance workers.",
+							 "One maintenance worker per database with olap_ext runs the rollup scheduler and other duties; needs shared_preload_libraries.",
+							 &olap_enable_workers,
+							 true,
+							 PGC_POSTMASTER,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.max_database_workers",
+							"Maximum number of databases with an olap_ext maintenance worker.",
+							"Each takes a background worker slot (see max_worker_processes).",
+							&olap_max_database_workers,
+							OLAP_DEFAULT_MAX_DATABASE_WORKERS,
+							1,
+							OLAP_MAX_MAX_DATABASE_WORKERS,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.worker_naptime",
+							"Longest sleep of the olap_ext launcher and maintenance workers.",
+							"Workers wake earlier when a duty is due or olap.worker_wake() is called.",
+							&olap_worker_naptime,
+							OLAP_DEFAULT_WORKER_NAPTIME_MS,
+							OLAP_MIN_WORKER_NAPTIME_MS,
+							OLAP_MAX_WORKER_NAPTIME_MS,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.job_history_size",
+							"Runs of each job kept in olap.job_runs.",
+							"The scheduler deletes older runs.",
+							&olap_job_history_size,
+							OLAP_DEFAULT_JOB_HISTORY_SIZE,
+							1,
+							OLAP_MAX_JOB_HISTORY_SIZE,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");
 }

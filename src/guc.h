@@ -16,12 +16,26 @@
 #define OLAP_MIN_CHUNK_GROUP_ROWS 10
 #define OLAP_MAX_CHUNK_GROUP_ROWS 1000000
 
+#define OLAP_DEFAULT_WORKER_NAPTIME_MS 10000
+#define OLAP_MIN_WORKER_NAPTIME_MS 100
+#define OLAP_MAX_WORKER_NAPTIME_MS 3600000
+
+#define OLAP_DEFAULT_MAX_DATABASE_WORKERS 16
+#define OLAP_MAX_MAX_DATABASE_WORKERS 1024
+
+#define OLAP_DEFAULT_JOB_HISTORY_SIZE 100
+#define OLAP_MAX_JOB_HISTORY_SIZE 1000000
+
 extern int	olap_compression;
 extern int	olap_compression_level;
 extern int	olap_stripe_row_limit;
 extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
 extern bool olap_enable_vectorization;
+extern bool olap_enable_workers;
+extern int	olap_worker_naptime;
+extern int	olap_max_database_workers;
+extern int	olap_job_history_size;
 
 extern bool olap_preloaded;
 

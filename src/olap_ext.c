@@ -17,9 +17,11 @@
 #include "miscadmin.h"
 
 #include "guc.h"
+#include "rollup/rollup.h"
 #include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
+#include "worker/worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -37,4 +39,6 @@ _PG_init(void)
 	WriteStateInit();
 	RelationHooksInit();
 	OlapScanInit();
+	OlapWorkerInit();
+	RollupInit();
 }
