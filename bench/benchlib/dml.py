@@ -14,7 +14,10 @@ heap (dml_heap) and as olap (dml_olap) from the same generated source table
   4. DELETE of about 50% of the rows, then a plain VACUUM: its time and the
      sizes before the DELETE, after it and after the VACUUM;
   5. single-row INSERT transactions through one autocommit connection, then
-     a plain VACUUM: olap stripe counts before and after it.
+     a plain VACUUM: olap stripe counts before and after it;
+  6. lookups again, on the changed and compacted tables (ids of deleted rows
+     included: both must return no row).
+Autovacuum is off for both tables (bench/sql/dml.sql).
 After steps 1, 3, 4 and 5 the two tables must hold the same rows: count and
 an order-independent hash of every row's text (the sum of 60-bit prefixes of
 md5(row::text)); a difference is a failed check, reported loudly with
@@ -42,6 +45,7 @@ SOURCE = "dml_source"
 KEYS = "dml_keys"
 SEED = 20260303
 WARMUP_FRACTION = 0.1  # extra lookups run first, not measured
+CHECK_WORKERS = 2  # parallel workers of the (untimed) equality checks
 COLUMNS = ("id", "customer_id", "created_at", "status", "quantity", "amount", "note")
 
 
@@ -81,8 +85,9 @@ class DmlRun:
     inserts: int
     steps: list = field(default_factory=list)
     checks: list = field(default_factory=list)
-    lookup_ms: dict = field(default_factory=dict)  # twin key -> [ms per lookup]
+    lookup_ms: dict = field(default_factory=dict)  # when -> twin key -> [ms per lookup]
     lookup_mismatches: int = 0
+    lookups_done: int = 0  # lookups compared, warm-ups included
     stripes: dict = field(default_factory=dict)  # label -> {twin key: olap.table_stats}
     phases: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
@@ -192,10 +197,12 @@ def content_check(run, conns, twins, after, log):
     digests, rows = {}, {}
     for t in twins:
         with conns[t.key].cursor() as cur:
+            cur.execute("SET max_parallel_workers_per_gather = %s", (CHECK_WORKERS,))
             cur.execute(f"""SELECT count(*),
                                    coalesce(sum(('x' || left(md5(t::text), 15))::bit(60)::bigint), 0)
                             FROM {table_name(t)} t""")
             rows[t.key], digests[t.key] = cur.fetchone()
+            cur.execute("SET max_parallel_workers_per_gather = 0")
     base, other = twins
     ok = rows[base.key] == rows[other.key] and digests[base.key] == digests[other.key]
     detail = ""
@@ -253,18 +260,22 @@ def load(run, conns, twins, log):
         log(f"dml: loaded {table} in {load_s.values[t.key]:.1f} s")
 
 
-def lookups(run, conns, twins, rng, log):
-    """Point lookups by primary key, heap and olap taking turns id by id."""
+def lookups(run, conns, twins, rng, log, when="after the load", max_id=None):
+    """Point lookups by primary key, heap and olap taking turns id by id.
+
+    After the load every id must find exactly one row; later (WHEN), ids of
+    deleted rows find none, on both tables."""
     n = run.lookups
     warm = max(1, int(n * WARMUP_FRACTION))
-    ids = [rng.randint(1, run.rows) for _ in range(n + warm)]
+    first = when == "after the load"
+    ids = [rng.randint(1, max_id or run.rows) for _ in range(n + warm)]
+    samples = {t.key: [] for t in twins}
     plan = {}
     for t in twins:
         conn = conns[t.key]
         execute(conn, "DEALLOCATE ALL")
         execute(conn, f"PREPARE lookup(bigint) AS SELECT * FROM {table_name(t)} WHERE id = $1")
         plan[t.key] = _plan(conn, "EXECUTE lookup(1)")
-        run.lookup_ms[t.key] = []
     curs = {t.key: conns[t.key].cursor() for t in twins}
     for i, key in enumerate(ids):
         got = {}
@@ -276,21 +287,24 @@ def lookups(run, conns, twins, rng, log):
             got[t.key] = cur.fetchall()
             ms = (time.perf_counter() - start) * 1000.0
             if i >= warm:
-                run.lookup_ms[t.key].append(ms)
-        if got[twins[0].key] != got[twins[1].key] or len(got[twins[0].key]) != 1:
+                samples[t.key].append(ms)
+        if got[twins[0].key] != got[twins[1].key] or (first and len(got[twins[0].key]) != 1):
             run.lookup_mismatches += 1
             if run.lookup_mismatches <= 3:
                 log(f"dml: MISMATCH in lookup of id {key}: {got}")
+        run.lookups_done += 1
     for c in curs.values():
         c.close()
+    section = "lookup" if first else "lookup again"
     for label, q in (("median", 0.5), ("p99", 0.99), ("max", 1.0)):
-        s = run.step("lookup", f"primary-key lookup, {label} of {n:,} (prepared)", "ms")
+        s = run.step(section, f"primary-key lookup {when}, {label} of {n:,}", "ms")
         for t in twins:
-            s.values[t.key] = percentile(run.lookup_ms[t.key], q)
+            s.values[t.key] = percentile(samples[t.key], q)
         if label == "median":
             s.note = "; ".join(f"{k}: {v}" for k, v in plan.items())
-    log("dml: lookups done, median " + ", ".join(
-        f"{t.key} {percentile(run.lookup_ms[t.key], 0.5):.3f} ms" for t in twins))
+    run.lookup_ms[when] = samples
+    log(f"dml: lookups {when} done, median " + ", ".join(
+        f"{t.key} {percentile(samples[t.key], 0.5):.3f} ms" for t in twins))
 
 
 def percentile(values, q):
@@ -429,6 +443,9 @@ def run_dml(dsn, dbname, twins, scale, options, log):
              lambda: delete_half_vacuum(run, conns, twins, olap_key, log)),
             ("inserts + vacuum",
              lambda: single_inserts(run, conns, twins, olap_key, rng, log)),
+            ("lookups again",
+             lambda: lookups(run, conns, twins, rng, log, "after all changes",
+                             run.rows + run.inserts)),
         ]
         if options.check:
             phases.append(("self-test", lambda: self_test(run, conns, twins, log)))

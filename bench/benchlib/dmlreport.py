@@ -12,7 +12,17 @@ import csv
 import shutil
 from pathlib import Path
 
-from .report import _md_table, _text_table, fmt_bytes, fmt_ratio
+from .report import _text_table, fmt_bytes, fmt_ratio
+
+
+def _md_table(header, rows, right):
+    """A Markdown table; RIGHT: the indexes of right-aligned columns."""
+    def esc(x):
+        return str(x).replace("|", "\\|")
+    lines = ["| " + " | ".join(esc(h) for h in header) + " |",
+             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(esc(x) for x in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def fmt_value(value, unit):
@@ -21,6 +31,8 @@ def fmt_value(value, unit):
     if unit == "bytes":
         return fmt_bytes(value)
     if unit == "s":
+        if value < 1:
+            return f"{value:.3f} s"
         return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
     if unit == "ms":
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
@@ -49,10 +61,11 @@ def _checks_text(run, base, other):
             word = "difference detected, as it must be" if c.ok else "FAILED"
         lines.append(f"- after {c.after}: {word} ({c.rows.get(base, '-'):,} rows)"
                      + (f": {c.detail}" if c.detail else ""))
-    lines.append(f"- {run.lookups:,} primary-key lookups: "
-                 + ("every one returned the same row on both tables"
-                    if not run.lookup_mismatches
-                    else f"{run.lookup_mismatches} DIFFERENT (or not exactly one row)"))
+    lines.append(f"- {run.lookups_done:,} primary-key lookups (warm-ups included): "
+                 + ("every one returned the same rows on both tables (after the load: "
+                    "exactly one)" if not run.lookup_mismatches
+                    else f"{run.lookup_mismatches} DIFFERENT (or not exactly one row "
+                         "after the load)"))
     lines += [f"- {e}" for e in run.errors]
     return "\n".join(lines)
 
@@ -77,7 +90,8 @@ def markdown_report(run, rep):
         "Wall clock of this run: " + ", ".join(f"{k} {v:.0f} s" for k, v in run.phases.items())
         + ".",
         "## Results",
-        _md_table(["step", "what", b, o, f"{b}/{o}", "plans / notes"], _rows(run, b, o)),
+        _md_table(["step", "what", b, o, f"{b}/{o}", "plans / notes"], _rows(run, b, o),
+                  (2, 3, 4)),
         "## Equality checks",
         ("All checks passed: both tables held the same rows after every step "
          "(count and the sum of 60-bit prefixes of md5(row::text))."
@@ -91,8 +105,9 @@ def markdown_report(run, rep):
                   _md_table(["when"] + list(keys),
                             [[when] + [fmt_bytes(st.get(k)) if k.endswith("bytes")
                                        else st.get(k, "-") for k in keys]
-                             for when, st in run.stripes.items()])]
+                             for when, st in run.stripes.items()], range(1, 7))]
     parts += ["## How it is measured",
+              "Autovacuum is off for both tables, so that every VACUUM is the suite's own.",
               "- **load**: `INSERT INTO t SELECT * FROM dml_source` into the empty table "
               "with its primary key (the source, an unlogged heap table, read once before), "
               "then `VACUUM (ANALYZE)`, timed apart.",
@@ -109,10 +124,13 @@ def markdown_report(run, rep):
               f"- **single-row INSERTs**: {run.inserts:,} prepared `INSERT`s of new ids "
               "through one connection in autocommit (one transaction each), then a plain "
               "`VACUUM`.",
+              "- **lookup again**: the same kind of lookups (new random ids, some of "
+              "deleted rows, which find no row on either table) on the changed and "
+              "compacted tables.",
               "## Environment", _md_table(["what", "value"],
                                           [[k, v] for k, v in rep.environment.items()]
                                           + [[f"setting {k}", v]
-                                             for k, v in rep.settings.items()])]
+                                             for k, v in rep.settings.items()], ())]
     return "\n\n".join(parts) + "\n"
 
 

@@ -7,6 +7,8 @@
 --           number of rows is the same data on every machine.
 --   table:  the measured table {table}, created with USING {am}: a bigint
 --           primary key and a few typical columns of an order-like row.
+--           Autovacuum is off for it, so that every VACUUM measured is the
+--           suite's own and no step finds the table compacted in between.
 
 -- section: source
 CREATE UNLOGGED TABLE {source} AS
@@ -30,4 +32,4 @@ CREATE TABLE {table} (
     quantity    int NOT NULL,
     amount      numeric(12, 2) NOT NULL,
     note        text
-) USING {am};
+) USING {am} WITH (autovacuum_enabled = off);
