@@ -2,14 +2,13 @@
 
 Owns the presentation of bench/benchlib/dml.py's DmlRun: the console table
 and, in the results directory, dml-<label>.md (the report) and
-dml-<label>.csv (one row per measured quantity); a full run of the default
-scale into bench/results also writes them as dml.md and dml.csv, the
-committed results. Ratios are heap / olap of times and sizes: above 1 means
+dml-<label>.csv (one row per measured quantity); a run of the default scale
+with the default counts into bench/results writes them as dml.md and
+dml.csv instead, the committed results. Ratios are heap / olap of times and sizes: above 1 means
 olap is faster or smaller.
 """
 
 import csv
-import shutil
 from pathlib import Path
 
 from .report import _text_table, fmt_bytes, fmt_ratio
@@ -146,15 +145,11 @@ def write_csv(path, run, base, other):
 
 
 def write_files(run, rep, results_dir, committed):
-    """Write dml-<label>.md/.csv (and dml.md/.csv if COMMITTED); the paths."""
+    """Write dml.md/.csv if COMMITTED, else dml-<label>.md/.csv; the paths."""
     out = Path(results_dir)
     out.mkdir(parents=True, exist_ok=True)
-    md, csv_path = out / f"dml-{rep.label}.md", out / f"dml-{rep.label}.csv"
+    stem = "dml" if committed else f"dml-{rep.label}"
+    md, csv_path = out / f"{stem}.md", out / f"{stem}.csv"
     md.write_text(markdown_report(run, rep))
     write_csv(csv_path, run, rep.base.key, rep.other.key)
-    written = [md, csv_path]
-    if committed:
-        for src, name in ((md, "dml.md"), (csv_path, "dml.csv")):
-            shutil.copyfile(src, out / name)
-            written.append(out / name)
-    return written
+    return [md, csv_path]
