@@ -335,10 +335,12 @@ def run_dml_suite(args, argv):
         settings = pgconn.server_facts(conn)
     finally:
         conn.close()
+    env = environment("private PostgreSQL 15 cluster of bench/run.sh", library, args.built)
+    # other work on the machine shows in the timings: say how busy it was
+    env["load average at the end (1, 5, 15 min)"] = " ".join(
+        f"{x:.2f}" for x in os.getloadavg())
     rep = argparse.Namespace(
-        label=args.scale.label, base=twins[0], other=twins[1],
-        environment=environment("private PostgreSQL 15 cluster of bench/run.sh", library,
-                                args.built),
+        label=args.scale.label, base=twins[0], other=twins[1], environment=env,
         settings=settings,
         options=" ".join(["bench/run.sh"] + [shlex.quote(a) for a in user_options(argv)]))
     committed = (args.scale.label == "default" and not args.check

@@ -22,9 +22,10 @@ After steps 1, 3, 4 and 5 the two tables must hold the same rows: count and
 an order-independent hash of every row's text (the sum of 60-bit prefixes of
 md5(row::text)); a difference is a failed check, reported loudly with
 sample rows of EXCEPT ALL both ways. With --check (bench/check.sh) a last
-self-test changes one olap row and requires the check to see a difference. Every timed statement is timed by the
-client around execute (including its commit, autocommit), and a CHECKPOINT
-runs before it, so that no step pays for the dirty pages of the one before.
+self-test changes one olap row and requires the check to see a difference.
+Every timed statement is timed by the client around execute (including its
+commit, autocommit), and a CHECKPOINT runs before it, so that no step pays
+for the dirty pages of the one before.
 """
 
 import hashlib
@@ -198,8 +199,8 @@ def content_check(run, conns, twins, after, log):
     for t in twins:
         with conns[t.key].cursor() as cur:
             cur.execute("SET max_parallel_workers_per_gather = %s", (CHECK_WORKERS,))
-            cur.execute(f"""SELECT count(*),
-                                   coalesce(sum(('x' || left(md5(t::text), 15))::bit(60)::bigint), 0)
+            cur.execute(f"""SELECT count(*), coalesce(sum(
+                                       ('x' || left(md5(t::text), 15))::bit(60)::bigint), 0)
                             FROM {table_name(t)} t""")
             rows[t.key], digests[t.key] = cur.fetchone()
             cur.execute("SET max_parallel_workers_per_gather = 0")
