@@ -13,8 +13,9 @@ heap (dml_heap) and as olap (dml_olap) from the same generated source table
      another 1% (random ids), each one statement joining a key table;
   4. DELETE of about 50% of the rows, then a plain VACUUM: its time and the
      sizes before the DELETE, after it and after the VACUUM;
-  5. single-row INSERT transactions through one autocommit connection, then
-     a plain VACUUM: olap stripe counts before and after it;
+  5. single-row INSERT transactions, one autocommit connection per table,
+     the tables taking turns row by row, then a plain VACUUM: olap stripe
+     counts before and after it;
   6. lookups again, on the changed and compacted tables (ids of deleted rows
      included: both must return no row).
 Autovacuum is off for both tables (bench/sql/dml.sql).
@@ -395,18 +396,23 @@ def single_inserts(run, conns, twins, olap_key, rng, log):
     s = run.step(section, "all INSERTs, one autocommit transaction each", "s")
     per = run.step(section, "mean per INSERT transaction", "ms")
     for t in twins:
-        conn = conns[t.key]
-        execute(conn, f"PREPARE ins AS INSERT INTO {table_name(t)} VALUES "
-                      "($1::bigint, $2::int, $3::timestamptz, $4::text, $5::int, "
-                      "$6::numeric, $7::text)")
-        execute(conn, "CHECKPOINT")
-        start = time.perf_counter()
-        with conn.cursor() as cur:
-            for r in rows:
-                cur.execute("EXECUTE ins(%s, %s, %s, %s, %s, %s, %s)", r)
-        s.values[t.key] = time.perf_counter() - start
+        execute(conns[t.key], f"PREPARE ins AS INSERT INTO {table_name(t)} VALUES "
+                              "($1::bigint, $2::int, $3::timestamptz, $4::text, $5::int, "
+                              "$6::numeric, $7::text)")
+        s.values[t.key] = 0.0
+    execute(conns[twins[0].key], "CHECKPOINT")
+    # the twins take turns row by row (which one goes first alternates), so
+    # that other work on the machine slows both alike
+    curs = {t.key: conns[t.key].cursor() for t in twins}
+    for i, r in enumerate(rows):
+        for t in (twins if i % 2 == 0 else list(reversed(twins))):
+            start = time.perf_counter()
+            curs[t.key].execute("EXECUTE ins(%s, %s, %s, %s, %s, %s, %s)", r)
+            s.values[t.key] += time.perf_counter() - start
+    for t in twins:
+        curs[t.key].close()
         per.values[t.key] = s.values[t.key] * 1000.0 / max(1, run.inserts)
-        execute(conn, "DEALLOCATE ins")
+        execute(conns[t.key], "DEALLOCATE ins")
     run.stripes["after the INSERTs"] = olap_table_stats(conns[olap_key], f"dml_{olap_key}")
     sizes_step(run, conns, twins, section, "after the INSERTs")
     timed_statement(run, conns, twins, section, "VACUUM", "VACUUM {t}")

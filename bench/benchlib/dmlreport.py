@@ -120,9 +120,9 @@ def markdown_report(run, rep):
               "- **DELETE of 50%**: `WHERE hashint8extended(id, 50) & 1 = 0`, then a plain "
               "`VACUUM` (no options). Sizes are `pg_relation_size` (table) and "
               "`pg_total_relation_size` (with the primary key index).",
-              f"- **single-row INSERTs**: {run.inserts:,} prepared `INSERT`s of new ids "
-              "through one connection in autocommit (one transaction each), then a plain "
-              "`VACUUM`.",
+              f"- **single-row INSERTs**: {run.inserts:,} prepared `INSERT`s of new ids, "
+              "one connection per table in autocommit (one transaction each), heap and "
+              "olap taking turns row by row, each `EXECUTE` timed, then a plain `VACUUM`.",
               "- **lookup again**: the same kind of lookups (new random ids, some of "
               "deleted rows, which find no row on either table) on the changed and "
               "compacted tables.",
