@@ -162,11 +162,11 @@ def _sizes(conn, table):
 def olap_table_stats(conn, table):
     with conn.cursor() as cur:
         cur.execute("""SELECT row_count, deleted_rows, stripe_count, chunk_group_count,
-                              on_disk_bytes, free_bytes
+                              compressed_bytes, on_disk_bytes, free_bytes
                        FROM olap.table_stats WHERE relation = %s::regclass""", (table,))
         row = cur.fetchone()
     keys = ("row_count", "deleted_rows", "stripe_count", "chunk_group_count",
-            "on_disk_bytes", "free_bytes")
+            "compressed_bytes", "on_disk_bytes", "free_bytes")
     return dict(zip(keys, row)) if row else {}
 
 
@@ -367,6 +367,7 @@ def sizes_step(run, conns, twins, section, label):
 def delete_half_vacuum(run, conns, twins, olap_key, log):
     section = "delete 50% + VACUUM"
     before = sizes_step(run, conns, twins, section, "before the DELETE")
+    run.stripes["before the 50% DELETE"] = olap_table_stats(conns[olap_key], f"dml_{olap_key}")
     timed_statement(run, conns, twins, section, "DELETE of about 50% of the rows",
                     "DELETE FROM {t} WHERE hashint8extended(id, 50) & 1 = 0")
     sizes_step(run, conns, twins, section, "after the DELETE")

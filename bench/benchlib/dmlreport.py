@@ -99,12 +99,12 @@ def markdown_report(run, rep):
     ]
     if run.stripes:
         keys = ("row_count", "deleted_rows", "stripe_count", "chunk_group_count",
-                "on_disk_bytes", "free_bytes")
+                "compressed_bytes", "on_disk_bytes", "free_bytes")
         parts += ["## olap.table_stats of the olap table",
                   _md_table(["when"] + list(keys),
                             [[when] + [fmt_bytes(st.get(k)) if k.endswith("bytes")
                                        else st.get(k, "-") for k in keys]
-                             for when, st in run.stripes.items()], range(1, 7))]
+                             for when, st in run.stripes.items()], range(1, 8))]
     parts += ["## How it is measured",
               "Autovacuum is off for both tables, so that every VACUUM is the suite's own.",
               "- **load**: `INSERT INTO t SELECT * FROM dml_source` into the empty table "
