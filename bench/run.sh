@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # bench/run.sh - the one command that runs the analytics benchmark (heap vs
-# olap, optionally DuckDB); see bench/README.md.
+# olap, optionally DuckDB) or, with --suite dml, the DML and VACUUM
+# benchmark; see bench/README.md.
 #
 # Owns the machine side of the benchmark: installs the Debian packages it
 # needs and builds and installs the extension (scripts/lib.sh), creates and
@@ -19,6 +20,8 @@
 #   --no-build     do not build and install the extension (use the installed one)
 #   -h, --help     show this text and the runner's options
 # Options passed on to bench/runner.py (bench/runner.py --help lists them all):
+#   --suite analytics|dml     the query suite (default) or the DML and VACUUM
+#                             suite (lookups, DELETE, UPDATE, VACUUM, INSERTs)
 #   --scale small|default|N   data size (N: scale factor, default = 10)
 #   --parallel off|on|both    parallel query workers (default both)
 #   --runs N                  runs of each query (default 3: 1 cold + median of 2)

@@ -14,6 +14,9 @@ private cluster and passes --pg-bindir, --private-dsn, --data-dir and
      every result checked heap vs olap (bench/benchlib/measure.py);
   4. optionally the same in DuckDB (bench/benchlib/duck.py);
   5. the tables on the console, and bench/results/ (bench/benchlib/report.py).
+With --suite dml it runs the DML and VACUUM suite instead (lookups, DELETE,
+UPDATE, VACUUM, single-row INSERTs on a heap and an olap table with a
+primary key: bench/benchlib/dml.py, reported by bench/benchlib/dmlreport.py).
 Exits with status 1 if any query returned different rows on the twins or
 failed, 2 on a usage error.
 """
@@ -32,7 +35,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from benchlib import datagen, duck, measure, pgconn, queries, report, tables  # noqa: E402
+from benchlib import (datagen, dml, dmlreport, duck, measure, pgconn,  # noqa: E402
+                      queries, report, tables)
 from benchlib.scale import parse_scale  # noqa: E402
 
 DEFAULT_RESULTS = BENCH_DIR / "results"
@@ -47,6 +51,15 @@ def parse_args(argv):
         prog="bench/run.sh",
         description="Analytics benchmark of olap_ext: heap vs olap tables, same data, "
                     "same queries, results checked for equality.")
+    p.add_argument("--suite", choices=("analytics", "dml"), default="analytics",
+                   help="analytics: the query suite (default); dml: primary-key lookups, "
+                        "DELETE, UPDATE, VACUUM and single-row INSERTs on a table of "
+                        "1,000,000 x scale factor rows (bench/README.md)")
+    p.add_argument("--dml-lookups", type=int, default=3000,
+                   help="with --suite dml: primary-key lookups per table (default 3000)")
+    p.add_argument("--dml-inserts", type=int, default=10000,
+                   help="with --suite dml: single-row INSERT transactions per table "
+                        "(default 10000)")
     p.add_argument("--scale", default="default",
                    help="small (CI check), default (scale factor 10), or a scale factor N: "
                         "hits 100,000 x N rows, orders 500,000 x N, events 1,000,000 x N")
@@ -73,7 +86,8 @@ def parse_args(argv):
                         " = 0) so that small tables get parallel scans too (the CI check)")
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                    help="a session setting for both twins, e.g. --set jit=off (repeatable)")
-    p.add_argument("--timeout", type=float, default=600, help="statement_timeout, seconds")
+    p.add_argument("--timeout", type=float,
+                   help="statement_timeout, seconds (default 600, with --suite dml 3600)")
     p.add_argument("--check", action="store_true",
                    help="equality check: compact output ending with 'N passed, M failed'")
     p.add_argument("--results-dir", default=str(DEFAULT_RESULTS),
@@ -88,6 +102,12 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.runs < 1 or args.workers < 1:
         p.error("--runs and --workers must be at least 1")
+    if args.dml_lookups < 1 or args.dml_inserts < 1:
+        p.error("--dml-lookups and --dml-inserts must be at least 1")
+    if args.suite == "dml" and (args.dsn or args.duckdb or args.only):
+        p.error("--suite dml runs on the private cluster only (no --dsn, --duckdb, --only)")
+    if args.timeout is None:
+        args.timeout = 3600 if args.suite == "dml" else 600
     if bool(args.dsn) != bool(args.am):
         p.error("--dsn and --am go together")
     if args.am == "heap":
@@ -301,8 +321,46 @@ def prepare_tables(args, private_db, dataset, lib_digest, phases):
     return target
 
 
+def run_dml_suite(args, argv):
+    """The dml suite on the private cluster; the exit status."""
+    private_db = f"bench_{args.scale.label}"
+    log(f"dml suite: {dml.rows_of(args.scale):,} rows, {args.dml_lookups:,} lookups, "
+        f"{args.dml_inserts:,} single-row INSERTs")
+    _, library = library_fingerprint(args.pg_bindir)
+    pgconn.ensure_database(args.private_dsn, private_db, extension_script_digest(args.pg_bindir))
+    twins = [tables.Twin("heap", "heap"), tables.Twin("olap", "olap")]
+    run = dml.run_dml(args.private_dsn, private_db, twins, args.scale, args, log)
+    conn = pgconn.connect(args.private_dsn, private_db)
+    try:
+        settings = pgconn.server_facts(conn)
+    finally:
+        conn.close()
+    env = environment("private PostgreSQL 15 cluster of bench/run.sh", library, args.built)
+    # other work on the machine shows in the timings: say how busy it was
+    env["load average at the end (1, 5, 15 min)"] = " ".join(
+        f"{x:.2f}" for x in os.getloadavg())
+    rep = argparse.Namespace(
+        label=args.scale.label, base=twins[0], other=twins[1], environment=env,
+        settings=settings,
+        options=" ".join(["bench/run.sh"] + [shlex.quote(a) for a in user_options(argv)]))
+    committed = (args.scale.label == "default" and not args.check
+                 and Path(args.results_dir).resolve() == DEFAULT_RESULTS.resolve()
+                 and args.dml_lookups == 3000 and args.dml_inserts == 10000)
+    print("\n" + dmlreport.console_report(run, "heap", "olap") + "\n", flush=True)
+    written = dmlreport.write_files(run, rep, args.results_dir, committed)
+    log("results: " + ", ".join(str(p) for p in written))
+    failed = run.failed
+    checks = len(run.checks) + 1 + len(run.errors)
+    if failed:
+        print(f"\nFAILED: {len(failed)} dml checks", flush=True)
+    print(f"bench dml: {checks - len(failed)} passed, {len(failed)} failed", flush=True)
+    return 1 if failed else 0
+
+
 def main(argv):
     args = parse_args(argv)
+    if args.suite == "dml":
+        return run_dml_suite(args, argv)
     t0 = time.perf_counter()
     phases = {}
     private_db = f"bench_{args.scale.label}"
