@@ -6,6 +6,10 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/cdc/cdc_api.o \
+	src/cdc/cdc_apply.o \
+	src/cdc/cdc_decode.o \
+	src/cdc/cdc_worker.o \
 	src/scan/chunk_skip.o \
 	src/scan/scan_exec.o \
 	src/scan/scan_planner.o \
@@ -32,7 +36,7 @@ EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values am_dml olap_scan
+	am_alter_table am_table_stats am_large_values am_dml olap_scan cdc_api
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
 	olap_unique_concurrent

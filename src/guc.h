@@ -16,11 +16,21 @@
 #define OLAP_MIN_CHUNK_GROUP_ROWS 10
 #define OLAP_MAX_CHUNK_GROUP_ROWS 1000000
 
+#define OLAP_DEFAULT_SYNC_MAX_BATCH_ROWS 150000
+#define OLAP_MIN_SYNC_MAX_BATCH_ROWS 1
+#define OLAP_MAX_SYNC_MAX_BATCH_ROWS 10000000
+
+#define OLAP_DEFAULT_SYNC_MAX_LATENCY_MS 1000
+#define OLAP_MIN_SYNC_MAX_LATENCY_MS 1
+#define OLAP_MAX_SYNC_MAX_LATENCY_MS 3600000
+
 extern int	olap_compression;
 extern int	olap_compression_level;
 extern int	olap_stripe_row_limit;
 extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
+extern int	olap_sync_max_batch_rows;
+extern int	olap_sync_max_latency;
 
 extern bool olap_preloaded;
 
