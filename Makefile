@@ -30,7 +30,10 @@ OBJS = \
 	src/storage/stripe_writer.o \
 	src/storage/table_options.o \
 	src/storage/table_stats.o \
-	src/storage/write_state.o
+	src/storage/write_state.o \
+	src/worker/db_worker.o \
+	src/worker/launcher.o \
+	src/worker/worker_shmem.o
 
 EXTENSION = olap_ext
 DATA = $(wildcard olap_ext--*.sql)

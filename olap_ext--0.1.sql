@@ -193,6 +193,26 @@ COMMENT ON VIEW olap.chunks IS 'one row per stored column chunk of each olap tab
 GRANT USAGE ON SCHEMA olap TO PUBLIC;
 GRANT SELECT ON olap.table_stats, olap.stripes, olap.chunks TO PUBLIC;
 
+-- ===========================================================================
+-- Background workers, rollups and the job scheduler (src/worker/, src/rollup/)
+-- ===========================================================================
+
+CREATE FUNCTION olap.worker_wake()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'olap_worker_wake'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION olap.worker_wake()
+	IS 'at commit, wake this database''s olap_ext maintenance worker (or have it started); false when workers are disabled';
+
+CREATE FUNCTION olap.worker_pid()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'olap_worker_pid'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION olap.worker_pid()
+	IS 'process id of this database''s olap_ext maintenance worker, NULL when none runs';
+
+-- start the maintenance worker of this database once CREATE EXTENSION commits
+SELECT olap.worker_wake();
 -- ---------------------------------------------------------------------------
 -- CDC: syncs that stream a heap table's changes into an olap table
 -- (src/cdc/README).  A sync owns a logical replication slot and a

@@ -15,6 +15,11 @@
  * the sync workers (src/cdc/cdc_worker.c); workers read them again on
  * SIGHUP.
  *
+ * The worker settings (src/worker/) are read by the launcher and the
+ * maintenance workers: olap.enable_workers and olap.max_database_workers
+ * size shared memory and the set of registered workers, so they need a
+ * restart; olap.worker_naptime is reread on SIGHUP.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -31,6 +36,9 @@ int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
 bool		olap_enable_custom_scan = true;
 int			olap_sync_max_batch_rows = OLAP_DEFAULT_SYNC_MAX_BATCH_ROWS;
 int			olap_sync_max_latency = OLAP_DEFAULT_SYNC_MAX_LATENCY_MS;
+bool		olap_enable_workers = true;
+int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
+int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -116,6 +124,37 @@ OlapGucInit(void)
 							OLAP_DEFAULT_SYNC_MAX_LATENCY_MS,
 							OLAP_MIN_SYNC_MAX_LATENCY_MS,
 							OLAP_MAX_SYNC_MAX_LATENCY_MS,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_workers",
+							 "Runs the olap_ext launcher and maintenance workers.",
+							 "One maintenance worker per database with olap_ext runs the rollup scheduler and other duties; needs shared_preload_libraries.",
+							 &olap_enable_workers,
+							 true,
+							 PGC_POSTMASTER,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.max_database_workers",
+							"Maximum number of databases with an olap_ext maintenance worker.",
+							"Each takes a background worker slot (see max_worker_processes).",
+							&olap_max_database_workers,
+							OLAP_DEFAULT_MAX_DATABASE_WORKERS,
+							1,
+							OLAP_MAX_MAX_DATABASE_WORKERS,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.worker_naptime",
+							"Longest sleep of the olap_ext launcher and maintenance workers.",
+							"Workers wake earlier when a duty is due or olap.worker_wake() is called.",
+							&olap_worker_naptime,
+							OLAP_DEFAULT_WORKER_NAPTIME_MS,
+							OLAP_MIN_WORKER_NAPTIME_MS,
+							OLAP_MAX_WORKER_NAPTIME_MS,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);

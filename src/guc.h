@@ -24,6 +24,13 @@
 #define OLAP_MIN_SYNC_MAX_LATENCY_MS 1
 #define OLAP_MAX_SYNC_MAX_LATENCY_MS 3600000
 
+#define OLAP_DEFAULT_WORKER_NAPTIME_MS 10000
+#define OLAP_MIN_WORKER_NAPTIME_MS 100
+#define OLAP_MAX_WORKER_NAPTIME_MS 3600000
+
+#define OLAP_DEFAULT_MAX_DATABASE_WORKERS 16
+#define OLAP_MAX_MAX_DATABASE_WORKERS 1024
+
 extern int	olap_compression;
 extern int	olap_compression_level;
 extern int	olap_stripe_row_limit;
@@ -31,6 +38,9 @@ extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
 extern int	olap_sync_max_batch_rows;
 extern int	olap_sync_max_latency;
+extern bool olap_enable_workers;
+extern int	olap_worker_naptime;
+extern int	olap_max_database_workers;
 
 extern bool olap_preloaded;
 

@@ -21,6 +21,7 @@
 #include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
+#include "worker/worker.h"
 
 PG_MODULE_MAGIC;
 
@@ -39,4 +40,5 @@ _PG_init(void)
 	RelationHooksInit();
 	OlapScanInit();
 	CdcInit();
+	OlapWorkerInit();
 }

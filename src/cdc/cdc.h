@@ -24,8 +24,8 @@
 /* name of the output plugin: the library itself */
 #define CDC_PLUGIN_NAME "olap_ext"
 
-/* seconds before the postmaster restarts a sync worker that failed */
-#define CDC_WORKER_RESTART_SECONDS 5
+/* longest wait before the supervising duty restarts a failed worker */
+#define CDC_MAX_BACKOFF_MS 60000
 
 /* first key of the advisory lock a running sync worker holds */
 #define CDC_LOCK_CLASS 0x4f4c4150	/* "OLAP" */

@@ -14,8 +14,14 @@
  *
  * - olap._sync_stop(id) signals the worker holding that lock and waits
  *   until it has exited, then keeps the lock until the transaction ends:
- *   a worker the postmaster restarts meanwhile waits for it and then sees
- *   the committed state (paused, or the sync gone) and exits.
+ *   a worker started meanwhile waits for it and then sees the committed
+ *   state (paused, or the sync gone) and exits.
+ *
+ * The duty "supervise sync workers", run by the maintenance worker of each
+ * database (src/worker/), starts the worker of every active sync that has
+ * none: after a server restart, and after a worker failed (workers are not
+ * restarted by the postmaster).  Restarts of one sync back off from 1 s,
+ * doubling up to CDC_MAX_BACKOFF_MS, until its worker is seen running.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,10 +36,13 @@
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "storage/procarray.h"
+#include "executor/spi.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "cdc/cdc.h"
 #include "guc.h"
+#include "worker/worker.h"
 
 PG_FUNCTION_INFO_V1(olap_sync_launch);
 PG_FUNCTION_INFO_V1(olap_sync_stop);
@@ -59,7 +68,7 @@ start_worker(int32 id)
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
 		BGWORKER_BACKEND_DATABASE_CONNECTION;
 	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = CDC_WORKER_RESTART_SECONDS;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;	/* the duty restarts */
 	snprintf(worker.bgw_library_name, BGW_MAXLEN, "olap_ext");
 	snprintf(worker.bgw_function_name, BGW_MAXLEN, "OlapSyncWorkerMain");
 	snprintf(worker.bgw_name, BGW_MAXLEN, "olap_ext sync %d", id);
@@ -100,11 +109,104 @@ cdc_xact_callback(XactEvent event, void *arg)
 	}
 }
 
-/* Sets up the commit-time start of workers; called from _PG_init. */
+/* Restart backoff of one sync, in the maintenance worker. */
+typedef struct SyncBackoff
+{
+	int32		id;
+	long		delay_ms;		/* 0: the worker was seen running */
+	TimestampTz next_start;
+} SyncBackoff;
+
+static SyncBackoff *backoffs = NULL;
+static int	nbackoffs = 0;
+
+static SyncBackoff *
+backoff_for(int32 id)
+{
+	for (int i = 0; i < nbackoffs; i++)
+		if (backoffs[i].id == id)
+			return &backoffs[i];
+	if (backoffs == NULL)
+		backoffs = MemoryContextAlloc(TopMemoryContext, sizeof(SyncBackoff));
+	else
+		backoffs = repalloc(backoffs, sizeof(SyncBackoff) * (nbackoffs + 1));
+	memset(&backoffs[nbackoffs], 0, sizeof(SyncBackoff));
+	backoffs[nbackoffs].id = id;
+	return &backoffs[nbackoffs++];
+}
+
+/* Whether a worker of sync id runs (holds or waits for its lock). */
+static bool
+worker_running(int32 id)
+{
+	LOCKTAG		tag;
+
+	CdcSyncLockTag(&tag, id);
+	if (LockAcquire(&tag, ExclusiveLock, false, true) == LOCKACQUIRE_NOT_AVAIL)
+		return true;
+	LockRelease(&tag, ExclusiveLock, false);
+	return false;
+}
+
+/*
+ * The duty: starts the missing workers of active syncs (see the file
+ * header).  Runs in the maintenance worker's transaction.  Returns when it
+ * wants to run again.
+ */
+static long
+supervise_sync_workers(bool first_call)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	long		wait_ms = OLAP_DUTY_NAPTIME;
+
+	SPI_connect();
+	if (SPI_execute("SELECT sync_id FROM olap.sync WHERE state = 'active' "
+					"ORDER BY sync_id", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read olap.sync");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		int32		id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
+													 SPI_tuptable->tupdesc,
+													 1, &isnull));
+		SyncBackoff *b = backoff_for(id);
+
+		if (worker_running(id))
+		{
+			b->delay_ms = 0;
+			continue;
+		}
+		if (b->delay_ms > 0 && now < b->next_start)
+		{
+			long		left = TimestampDifferenceMilliseconds(now, b->next_start);
+
+			wait_ms = wait_ms == OLAP_DUTY_NAPTIME ? left : Min(wait_ms, left);
+			continue;
+		}
+		b->delay_ms = b->delay_ms == 0 ? 1000 :
+			Min(b->delay_ms * 2, CDC_MAX_BACKOFF_MS);
+		b->next_start = TimestampTzPlusMilliseconds(now, b->delay_ms);
+		ereport(LOG,
+				(errmsg("starting the worker of olap sync %d", id)));
+		start_worker(id);
+		wait_ms = wait_ms == OLAP_DUTY_NAPTIME ? b->delay_ms :
+			Min(wait_ms, b->delay_ms);
+	}
+	SPI_finish();
+	return wait_ms;
+}
+
+/*
+ * Sets up the commit-time start of workers and the supervising duty;
+ * called from _PG_init.
+ */
 void
 CdcInit(void)
 {
 	RegisterXactCallback(cdc_xact_callback, NULL);
+	if (process_shared_preload_libraries_in_progress)
+		OlapWorkerRegisterDuty("supervise sync workers",
+							   supervise_sync_workers);
 }
 
 /*

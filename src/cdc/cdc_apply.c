@@ -21,8 +21,10 @@
  * key of the decoded old row, or of the new row when the key did not
  * change; a row that is not there means target and source diverged, and
  * stops the sync.  Columns the decoder left out because they are TOASTed
- * and unchanged keep the target row's values.  TRUNCATE truncates the
- * target within the same transaction.
+ * and unchanged keep the target row's values.  The command counter
+ * advances before each UPDATE and DELETE that follows a write, so it sees
+ * the batch's earlier changes.  TRUNCATE truncates the target within the
+ * same transaction.
  *
  * Memory: per change, a context reset before each change.
  *
@@ -144,7 +146,8 @@ check_columns(TupleDesc source, Relation target, List **missing, bool raise)
  * batch and returns how many changes can be applied: all of them, or the
  * source transactions before the first change whose column types the
  * target does not have (the caller commits those, then comes back and gets
- * the error).  Missing columns are added to the target.
+ * the error).  A source transaction with a TRUNCATE also gets a local
+ * transaction of its own.  Missing columns are added to the target.
  */
 static int
 prepare_columns(CdcBatch *batch, Oid target_relid)
@@ -177,6 +180,35 @@ prepare_columns(CdcBatch *batch, Oid target_relid)
 	}
 	name = target_name(rel);
 	table_close(rel, NoLock);
+
+	/*
+	 * A source transaction with a TRUNCATE is applied in a local
+	 * transaction of its own: stop before it, or after it when it comes
+	 * first.
+	 */
+	for (int i = 0; i < limit; i++)
+	{
+		CdcChange  *c = list_nth(batch->changes, i);
+		int			k = i;
+
+		if (c->kind != CDC_TRUNCATE)
+			continue;
+		while (k > 0 &&
+			   ((CdcChange *) list_nth(batch->changes, k - 1))->txn_end_lsn ==
+			   c->txn_end_lsn)
+			k--;
+		if (k > 0)
+			limit = k;
+		else
+		{
+			while (k < limit &&
+				   ((CdcChange *) list_nth(batch->changes, k))->txn_end_lsn ==
+				   c->txn_end_lsn)
+				k++;
+			limit = k;
+		}
+		break;
+	}
 
 	if (missing != NIL)
 	{

@@ -43,9 +43,10 @@
  * 4. Errors: the error is logged and stored in olap.sync (last_error).
  *    Errors that need the user (the target diverged, a column changed type,
  *    a key is missing, a table is gone) also set the state to 'error' and
- *    the worker exits for good; olap.resume_sync starts it again.  Other
- *    errors make the worker exit with status 1, and the postmaster starts it
- *    again after CDC_WORKER_RESTART_SECONDS.
+ *    the worker exits for good; olap.resume_sync starts it again.  After
+ *    other errors the sync stays active and the supervising duty of the
+ *    database's maintenance worker (cdc_api.c) starts a new worker, with
+ *    backoff.
  *
  * Caches: decoding fills the catalog caches under historic snapshots, so
  * they are invalidated whenever the worker switches between decoding and
@@ -447,10 +448,7 @@ error_stops_sync(int sqlerrcode)
 		case ERRCODE_DATATYPE_MISMATCH:
 		case ERRCODE_DATA_EXCEPTION:
 		case ERRCODE_UNIQUE_VIOLATION:
-		case ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE:
 		case ERRCODE_UNDEFINED_TABLE:
-		case ERRCODE_UNDEFINED_OBJECT:
-		case ERRCODE_FEATURE_NOT_SUPPORTED:
 			return true;
 		default:
 			return false;
