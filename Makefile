@@ -6,6 +6,10 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/cdc/cdc_api.o \
+	src/cdc/cdc_apply.o \
+	src/cdc/cdc_decode.o \
+	src/cdc/cdc_worker.o \
 	src/rollup/rollup_query.o \
 	src/rollup/scheduler.o \
 	src/scan/chunk_skip.o \
@@ -14,8 +18,8 @@ OBJS = \
 	src/scan/vector_quals.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \
-	src/storage/compaction.o \
 	src/storage/chunk_format.o \
+	src/storage/compaction.o \
 	src/storage/compression.o \
 	src/storage/data_pages.o \
 	src/storage/delete_state.o \
@@ -41,7 +45,7 @@ DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
-	olap_scan olap_vector_quals rollup
+	olap_scan olap_vector_quals rollup cdc_api
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
 	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert

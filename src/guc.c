@@ -12,6 +12,10 @@
  * a transaction starts writing a table, so a change applies to the next
  * stripe written.
  *
+ * olap.sync_max_batch_rows and olap.sync_max_latency bound the batches of
+ * the sync workers (src/cdc/cdc_worker.c); workers read them again on
+ * SIGHUP.
+ *
  * The worker settings (src/worker/) are read by the launcher and the
  * maintenance workers: olap.enable_workers and olap.max_database_workers
  * size shared memory and the set of registered workers, so they need a
@@ -33,6 +37,8 @@ int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
 int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
 bool		olap_enable_custom_scan = true;
 bool		olap_enable_vectorization = true;
+int			olap_sync_max_batch_rows = OLAP_DEFAULT_SYNC_MAX_BATCH_ROWS;
+int			olap_sync_max_latency = OLAP_DEFAULT_SYNC_MAX_LATENCY_MS;
 bool		olap_enable_workers = true;
 int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
@@ -112,6 +118,27 @@ OlapGucInit(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("olap.sync_max_batch_rows",
+							"Changes a sync worker applies in one local transaction at most.",
+							"A batch is applied when it holds this many changes or its oldest change waited olap.sync_max_latency; whole source transactions are never split.",
+							&olap_sync_max_batch_rows,
+							OLAP_DEFAULT_SYNC_MAX_BATCH_ROWS,
+							OLAP_MIN_SYNC_MAX_BATCH_ROWS,
+							OLAP_MAX_SYNC_MAX_BATCH_ROWS,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.sync_max_latency",
+							"Longest time a decoded change waits before its sync worker applies it.",
+							NULL,
+							&olap_sync_max_latency,
+							OLAP_DEFAULT_SYNC_MAX_LATENCY_MS,
+							OLAP_MIN_SYNC_MAX_LATENCY_MS,
+							OLAP_MAX_SYNC_MAX_LATENCY_MS,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("olap.enable_workers",
 							 "Runs the olap_ext launcher and maintenance workers.",

@@ -16,6 +16,14 @@
 #define OLAP_MIN_CHUNK_GROUP_ROWS 10
 #define OLAP_MAX_CHUNK_GROUP_ROWS 1000000
 
+#define OLAP_DEFAULT_SYNC_MAX_BATCH_ROWS 150000
+#define OLAP_MIN_SYNC_MAX_BATCH_ROWS 1
+#define OLAP_MAX_SYNC_MAX_BATCH_ROWS 10000000
+
+#define OLAP_DEFAULT_SYNC_MAX_LATENCY_MS 1000
+#define OLAP_MIN_SYNC_MAX_LATENCY_MS 1
+#define OLAP_MAX_SYNC_MAX_LATENCY_MS 3600000
+
 #define OLAP_DEFAULT_WORKER_NAPTIME_MS 10000
 #define OLAP_MIN_WORKER_NAPTIME_MS 100
 #define OLAP_MAX_WORKER_NAPTIME_MS 3600000
@@ -32,6 +40,8 @@ extern int	olap_stripe_row_limit;
 extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
 extern bool olap_enable_vectorization;
+extern int	olap_sync_max_batch_rows;
+extern int	olap_sync_max_latency;
 extern bool olap_enable_workers;
 extern int	olap_worker_naptime;
 extern int	olap_max_database_workers;

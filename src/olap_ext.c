@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
+#include "cdc/cdc.h"
 #include "guc.h"
 #include "rollup/rollup.h"
 #include "scan/olap_scan.h"
@@ -39,6 +40,7 @@ _PG_init(void)
 	WriteStateInit();
 	RelationHooksInit();
 	OlapScanInit();
+	CdcInit();
 	OlapWorkerInit();
 	RollupInit();
 }

@@ -96,8 +96,17 @@ my $size_after = $node->safe_psql('postgres', "SELECT pg_relation_size('items')"
 cmp_ok($size_after, '<', 0.65 * $size_full,
 	"compaction leaves less than 65% of the size ($size_after of $size_full bytes)");
 is( $node->safe_psql(
-		'postgres', q{SELECT deleted_rows FROM olap.table_stats WHERE relation = 'items'::regclass}),
-	'0', 'no deleted row is stored any more');
+		'postgres', q{
+		SELECT count(*) FROM olap.stripe s
+		LEFT JOIN (SELECT stripe_num, sum(deleted_count) AS deleted FROM olap.row_mask
+				   WHERE storage_id = olap.storage_id('items') GROUP BY stripe_num) m
+			USING (stripe_num)
+		LEFT JOIN (SELECT stripe_num, sum(dead_rows) AS dead FROM olap.chunk_group
+				   WHERE storage_id = olap.storage_id('items') GROUP BY stripe_num) g
+			USING (stripe_num)
+		WHERE s.storage_id = olap.storage_id('items')
+		  AND coalesce(m.deleted, 0) - coalesce(g.dead, 0) >= 0.2 * s.row_count}),
+	'0', 'no stripe keeps 20% or more of its rows deleted but stored');
 $node->stop;
 
 ###########################################################################

@@ -259,6 +259,7 @@ OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 					TupleTableSlot *slot)
 {
 	uint64		row_number = TidToRowNumber(tid);
+	ItemPointerData row_tid = *tid; /* tid may point into slot */
 	bool		check_deleted;
 	bool		found;
 	StripeReader *reader;
@@ -285,7 +286,7 @@ OlapFetchRowVersion(Relation rel, ItemPointer tid, Snapshot snapshot,
 		return false;
 	ExecStoreVirtualTuple(slot);
 	ExecMaterializeSlot(slot);
-	slot->tts_tid = *tid;
+	slot->tts_tid = row_tid;
 	slot->tts_tableOid = RelationGetRelid(rel);
 	return true;
 }
