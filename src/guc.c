@@ -5,7 +5,9 @@
  *
  * olap.enable_custom_scan is the escape hatch of the OlapScan planner
  * hook (src/scan/scan_planner.c); olap.enable_vectorization that of its
- * vectorized quals (src/scan/vector_quals.c), read when a plan is made.
+ * vectorized quals (src/scan/vector_quals.c), read when a plan is made;
+ * olap.enable_vectorized_agg that of the OlapAgg planner hook
+ * (src/agg/agg_planner.c).
  *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
@@ -27,6 +29,7 @@ int			olap_stripe_row_limit = OLAP_DEFAULT_STRIPE_ROWS;
 int			olap_chunk_group_row_limit = OLAP_DEFAULT_CHUNK_GROUP_ROWS;
 bool		olap_enable_custom_scan = true;
 bool		olap_enable_vectorization = true;
+bool		olap_enable_vectorized_agg = true;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -98,6 +101,15 @@ OlapGucInit(void)
 							 "Evaluates the quals of OlapScan on whole batches where possible.",
 							 "Comparisons, IN lists, LIKE, null and boolean tests on columns run on batches of decoded column values; off evaluates every qual one row at a time. Affects plans made after the change.",
 							 &olap_enable_vectorization,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_vectorized_agg",
+							 "Enables OlapAgg, the aggregation of OlapScan batches.",
+							 "Supported aggregates over one olap table are computed on whole batches of column values, also as partial aggregation under Gather; off leaves aggregation to PostgreSQL's Agg. Affects plans made after the change.",
+							 &olap_enable_vectorized_agg,
 							 true,
 							 PGC_USERSET,
 							 0,

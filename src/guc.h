@@ -22,6 +22,7 @@ extern int	olap_stripe_row_limit;
 extern int	olap_chunk_group_row_limit;
 extern bool olap_enable_custom_scan;
 extern bool olap_enable_vectorization;
+extern bool olap_enable_vectorized_agg;
 
 extern bool olap_preloaded;
 

@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
+#include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
 #include "storage/relation_hooks.h"
@@ -37,4 +38,5 @@ _PG_init(void)
 	WriteStateInit();
 	RelationHooksInit();
 	OlapScanInit();
+	OlapAggInit();
 }
