@@ -110,14 +110,94 @@ INSERT INTO agg_cases (aggs, cond) VALUES
 
 SELECT id, aggs, cond, tail, agg_check(aggs, cond, tail) FROM agg_cases ORDER BY id;
 
+-- GROUP BY: the same aggregates per group, compared with EXCEPT ALL both
+-- ways; says which node aggregated and how many groups there are
+CREATE FUNCTION agg_group_check(keys text, aggs text, cond text DEFAULT 'true')
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	q text := 'SELECT %s, %s FROM %s WHERE %s GROUP BY %s';
+	plan text := '';
+	line text;
+	missing bigint;
+	extra bigint;
+	groups bigint;
+	err text := '';
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || format(q, keys, aggs, 'agg_o', cond, keys)
+	LOOP
+		plan := plan || line || E'\n';
+	END LOOP;
+	BEGIN
+		EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
+					   format(q, keys, aggs, 'agg_h', cond, keys),
+					   format(q, keys, aggs, 'agg_o', cond, keys)) INTO missing;
+		EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
+					   format(q, keys, aggs, 'agg_o', cond, keys),
+					   format(q, keys, aggs, 'agg_h', cond, keys)) INTO extra;
+		EXECUTE format('SELECT count(*) FROM (%s) x',
+					   format(q, keys, aggs, 'agg_o', cond, keys)) INTO groups;
+	EXCEPTION WHEN OTHERS THEN
+		err := SQLERRM;
+		BEGIN
+			EXECUTE format(q, keys, aggs, 'agg_h', cond, keys);
+			err := 'olap only: ' || err;
+		EXCEPTION WHEN OTHERS THEN
+			IF SQLERRM = err THEN
+				err := 'same error: ' || err;
+			ELSE
+				err := 'DIFFERENT errors: ' || err || ' / ' || SQLERRM;
+			END IF;
+		END;
+	END;
+	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
+		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
+		CASE WHEN err <> '' THEN ': ' || err
+			 WHEN missing = 0 AND extra = 0 THEN ': same, ' || groups || ' groups'
+			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
+END
+$$;
+
+CREATE TABLE agg_keys (keys text);
+INSERT INTO agg_keys VALUES ('g'), ('i2'), ('t'), ('b'), ('d'), ('allnull'),
+	('i8'), ('ts'), ('tz'), ('g, t'), ('b, g'), ('g, allnull');
+-- every key set with every single-row case of agg_cases that OlapAgg runs
+-- (no HAVING or WHERE; grouped results per key set, distinct verdicts)
+CREATE VIEW agg_group_results AS
+SELECT k.keys, string_agg(DISTINCT regexp_replace(agg_group_check(k.keys, c.aggs),
+											   ', \d+ groups', ''), '; ') AS verdicts
+FROM agg_keys k, agg_cases c
+WHERE c.cond = 'true' AND c.tail = '' AND c.id <= 16 AND c.id <> 13
+GROUP BY k.keys;
+SELECT * FROM agg_group_results ORDER BY keys;
+SELECT k.keys, agg_group_check(k.keys, 'count(*), sum(i4), min(t)', 'i4 > 5000 AND g <> 2')
+FROM agg_keys k ORDER BY keys;
+SELECT agg_group_check('g', 'count(*), sum(i4)', 'i4 < 0');	-- empty input: no groups
+-- HAVING per group
+SELECT (SELECT count(*) FROM ((SELECT t, count(*) FROM agg_o GROUP BY t HAVING sum(i4) > 8500000)
+		EXCEPT ALL (SELECT t, count(*) FROM agg_h GROUP BY t HAVING sum(i4) > 8500000)) x) AS missing,
+	(SELECT count(*) FROM ((SELECT t, count(*) FROM agg_h GROUP BY t HAVING sum(i4) > 8500000)
+		EXCEPT ALL (SELECT t, count(*) FROM agg_o GROUP BY t HAVING sum(i4) > 8500000)) x) AS extra,
+	(SELECT count(*) FROM agg_o GROUP BY t HAVING sum(i4) > 8500000) IS NOT NULL AS some_groups;
+SELECT agg_group_check('g', 'sum(i4) * 2 + count(*), max(t)');
+-- not supported: PostgreSQL's Agg
+SELECT agg_group_check('n', 'count(*)');			-- numeric key
+SELECT agg_group_check('g % 2', 'count(*)');		-- expression key
+SELECT agg_group_check('g', 'count(*) FILTER (WHERE b)');
+SET work_mem = '64kB';
+SELECT agg_group_check('i4', 'count(*), avg(n)');	-- too many groups for work_mem
+RESET work_mem;
+
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SELECT id, agg_check(aggs, cond, tail) FROM agg_cases ORDER BY id;
+SELECT * FROM agg_group_results ORDER BY keys;
+SELECT agg_group_check('g, t', 'count(*), sum(i8), min(t)', 'i4 > 5000');
 
 -- plan shapes
 EXPLAIN (COSTS OFF) SELECT count(*), sum(i8), avg(n), min(t) FROM agg_o WHERE i4 > 10;
+EXPLAIN (COSTS OFF) SELECT t, g, count(*), sum(i8) FROM agg_o GROUP BY t, g;
 EXPLAIN (COSTS OFF, VERBOSE) SELECT count(*) + 1, max(ts) FROM agg_o HAVING count(*) > 1;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -125,6 +205,7 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 EXPLAIN (COSTS OFF) SELECT count(*), sum(i8), avg(n), min(t) FROM agg_o WHERE i4 > 10;
 EXPLAIN (COSTS OFF) SELECT g, count(*) FROM agg_o GROUP BY g;
+EXPLAIN (COSTS OFF) SELECT g + 1, count(*) FROM agg_o GROUP BY g + 1;
 EXPLAIN (COSTS OFF) SELECT count(*) FILTER (WHERE i4 > 5) FROM agg_o;
 SET olap.enable_vectorized_agg = off;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM agg_o;
@@ -153,5 +234,7 @@ SELECT (SELECT row(count(*), count(a), sum(a), avg(n), max(n)) FROM agg_empty)
 	(SELECT row(count(*), count(a), sum(a), avg(n), max(n)) FROM agg_empty_h) AS same;
 EXPLAIN (COSTS OFF) SELECT count(*), count(a), sum(a), avg(n), max(n) FROM agg_empty;
 
-DROP TABLE agg_empty, agg_empty_h, agg_cases, agg_o, agg_h;
+DROP VIEW agg_group_results;
+DROP TABLE agg_empty, agg_empty_h, agg_cases, agg_keys, agg_o, agg_h;
 DROP FUNCTION agg_check(text, text, text);
+DROP FUNCTION agg_group_check(text, text, text);

@@ -5,10 +5,16 @@
  *
  * The node pulls every batch of its OlapScan child (OlapScanNextBatch) and
  * feeds the selected rows of each aggregate's column to the aggregate's
- * transition state, then returns one row: the final values (serial plans)
- * or the transition states, serialized when the state type is internal
- * (partial plans under Gather, where PostgreSQL's Finalize Aggregate
- * combines them).
+ * transition state of the row's group, then returns one row per group (one
+ * row without GROUP BY, even for an empty input): the keys and the final
+ * values (serial plans) or the transition states, serialized when the state
+ * type is internal (partial plans under Gather, where PostgreSQL's Finalize
+ * Aggregate combines them).
+ *
+ * Groups live in an open-addressing hash table on the key values (integers
+ * compared as integers, text by its bytes); the planner admits GROUP BY only
+ * when the estimated table fits in work_mem.  Keys and states are arrays by
+ * group number, grown by doubling.
  *
  * States are PostgreSQL's own: each aggregate keeps the transition value
  * its pg_aggregate entry defines, starting from the same initial value,
@@ -23,8 +29,9 @@
  * slot, expression evaluation and executor dispatch.  The planner only
  * admits transition functions that need nothing else of the aggregate call.
  *
- * Memory: states live in the "olap_ext aggregate states" context (reset at
- * rescans), garbage of transition calls in a per-batch context.
+ * Memory: groups and states live in the "olap_ext aggregate states" context
+ * (reset at rescans), garbage of transition calls in a per-batch context,
+ * final values in the per-output-row expression context.
  *
  *-------------------------------------------------------------------------
  */
@@ -34,6 +41,7 @@
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "executor/executor.h"
 #include "executor/instrument.h"
@@ -83,9 +91,18 @@ typedef struct OlapAggTrans
 	Datum		initval;
 	bool		initval_null;
 
-	Datum		state;
-	bool		state_null;
+	Datum	   *states;			/* by group number */
+	bool	   *nulls;
 } OlapAggTrans;
+
+/* One grouping key: a column of the batch. */
+typedef struct OlapAggKey
+{
+	AttrNumber	attnum;
+	int16		typlen;
+	bool		typbyval;
+	bool		is_text;		/* compared by bytes; otherwise an integer */
+} OlapAggKey;
 
 typedef struct OlapAggState
 {
@@ -96,9 +113,23 @@ typedef struct OlapAggState
 	AggState   *call_context;	/* stand-in for AggCheckCallContext */
 	MemoryContext agg_context;	/* transition states */
 	MemoryContext batch_context;	/* garbage of one batch */
-	bool		done;			/* the row was returned */
+	bool		aggregated;		/* the input was read */
 	uint64		batches;
 	uint64		rows;			/* selected rows aggregated */
+
+	/* groups: number g has its keys at keyvals[g * nkeys ...] */
+	int			nkeys;
+	OlapAggKey *keys;
+	uint32		ngroups;
+	uint32		capacity;		/* of the per-group arrays */
+	Datum	   *keyvals;
+	bool	   *keynulls;
+	uint32	   *hashes;
+	uint32	   *buckets;		/* open addressing: group number + 1, 0 free */
+	uint32		nbuckets;		/* a power of two, at least twice ngroups */
+	uint32	   *gids;			/* group of each selected row of a batch */
+	uint32		gids_size;
+	uint32		next_group;		/* next group to return */
 } OlapAggState;
 
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
@@ -228,27 +259,259 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
 							 (Node *) state->call_context, NULL);
 }
 
-/* Sets every state to its aggregate's initial value. */
+/* Sets the states of new group g to their aggregates' initial values. */
 static void
-reset_states(OlapAggState *state)
+init_group_states(OlapAggState *state, uint32 g)
 {
+	MemoryContext old = MemoryContextSwitchTo(state->agg_context);
 	int			i;
 
-	MemoryContextReset(state->agg_context);
 	for (i = 0; i < state->ntrans; i++)
 	{
 		OlapAggTrans *trans = &state->trans[i];
 
-		trans->state_null = trans->initval_null;
-		trans->state = (Datum) 0;
-		if (!trans->initval_null)
-		{
-			MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+		trans->nulls[g] = trans->initval_null;
+		trans->states[g] = trans->initval_null ? (Datum) 0 :
+			datumCopy(trans->initval, trans->transbyval, trans->translen);
+	}
+	MemoryContextSwitchTo(old);
+}
 
-			trans->state = datumCopy(trans->initval, trans->transbyval,
-									 trans->translen);
-			MemoryContextSwitchTo(old);
+/* Makes room for capacity groups in the per-group arrays. */
+static void
+grow_groups(OlapAggState *state, uint32 capacity)
+{
+	MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+	Size		nkeys = Max(state->nkeys, 1);
+	int			i;
+
+	if (state->capacity == 0)
+	{
+		state->keyvals = palloc_extended(sizeof(Datum) * nkeys * capacity, MCXT_ALLOC_HUGE);
+		state->keynulls = palloc_extended(sizeof(bool) * nkeys * capacity, MCXT_ALLOC_HUGE);
+		state->hashes = palloc_extended(sizeof(uint32) * capacity, MCXT_ALLOC_HUGE);
+		for (i = 0; i < state->ntrans; i++)
+		{
+			state->trans[i].states = palloc_extended(sizeof(Datum) * capacity, MCXT_ALLOC_HUGE);
+			state->trans[i].nulls = palloc_extended(sizeof(bool) * capacity, MCXT_ALLOC_HUGE);
 		}
+	}
+	else
+	{
+		state->keyvals = repalloc_huge(state->keyvals, sizeof(Datum) * nkeys * capacity);
+		state->keynulls = repalloc_huge(state->keynulls, sizeof(bool) * nkeys * capacity);
+		state->hashes = repalloc_huge(state->hashes, sizeof(uint32) * capacity);
+		for (i = 0; i < state->ntrans; i++)
+		{
+			state->trans[i].states = repalloc_huge(state->trans[i].states, sizeof(Datum) * capacity);
+			state->trans[i].nulls = repalloc_huge(state->trans[i].nulls, sizeof(bool) * capacity);
+		}
+	}
+	state->capacity = capacity;
+	MemoryContextSwitchTo(old);
+}
+
+/* Sizes the bucket array to nbuckets and enters every group again. */
+static void
+rebuild_buckets(OlapAggState *state, uint32 nbuckets)
+{
+	uint32		mask = nbuckets - 1;
+	uint32		g;
+
+	if (state->buckets != NULL)
+		pfree(state->buckets);
+	state->buckets = MemoryContextAllocExtended(state->agg_context,
+												sizeof(uint32) * nbuckets,
+												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	state->nbuckets = nbuckets;
+	for (g = 0; g < state->ngroups; g++)
+	{
+		uint32		b = state->hashes[g] & mask;
+
+		while (state->buckets[b] != 0)
+			b = (b + 1) & mask;
+		state->buckets[b] = g + 1;
+	}
+}
+
+/*
+ * Forgets every group and state; without grouping keys, the one group
+ * exists from the start (an empty input still gives one row).
+ */
+static void
+reset_groups(OlapAggState *state)
+{
+	MemoryContextReset(state->agg_context);
+	state->ngroups = 0;
+	state->capacity = 0;
+	state->buckets = NULL;
+	state->next_group = 0;
+	grow_groups(state, 64);
+	rebuild_buckets(state, 128);
+	if (state->nkeys == 0)
+	{
+		state->ngroups = 1;
+		init_group_states(state, 0);
+	}
+}
+
+/* The integer in a by-value key of typlen bytes. */
+static inline int64
+key_int(Datum value, int16 typlen)
+{
+	switch (typlen)
+	{
+		case 1:
+			return DatumGetChar(value);
+		case 2:
+			return DatumGetInt16(value);
+		case 4:
+			return DatumGetInt32(value);
+		default:
+			return DatumGetInt64(value);
+	}
+}
+
+/* Hash of one key value. */
+static inline uint32
+hash_key(const OlapAggKey *key, Datum value, bool isnull)
+{
+	if (isnull)
+		return 0x9e3779b9;
+	if (key->is_text)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(value);
+
+		return hash_bytes((unsigned char *) VARDATA_ANY(v),
+						  VARSIZE_ANY_EXHDR(v));
+	}
+	else
+	{
+		uint64		x = (uint64) key_int(value, key->typlen);
+
+		return murmurhash32((uint32) x) ^ murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
+	}
+}
+
+/* True when two non-NULL values of key are equal (as the key's = says). */
+static inline bool
+keys_equal(const OlapAggKey *key, Datum a, Datum b)
+{
+	if (key->is_text)
+	{
+		struct varlena *va = (struct varlena *) DatumGetPointer(a);
+		struct varlena *vb = (struct varlena *) DatumGetPointer(b);
+		Size		len = VARSIZE_ANY_EXHDR(va);
+
+		return len == VARSIZE_ANY_EXHDR(vb) &&
+			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), len) == 0;
+	}
+	return key_int(a, key->typlen) == key_int(b, key->typlen);
+}
+
+/*
+ * Fills state->gids with the group of each selected row of batch, creating
+ * groups (keys copied into the aggregate context) as they appear.
+ */
+static void
+assign_groups(OlapAggState *state, const OlapBatch *batch)
+{
+	Datum		vals[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	const OlapVector *vectors[INDEX_MAX_KEYS];
+	uint32		i;
+	int			k;
+	int			nkeys = state->nkeys;
+
+	if (state->gids_size < batch->nselected)
+	{
+		if (state->gids != NULL)
+			pfree(state->gids);
+		state->gids = MemoryContextAllocExtended(state->css.ss.ps.state->es_query_cxt,
+												 sizeof(uint32) * batch->nselected,
+												 MCXT_ALLOC_HUGE);
+		state->gids_size = batch->nselected;
+	}
+	for (k = 0; k < nkeys; k++)
+	{
+		AttrNumber	attnum = state->keys[k].attnum;
+
+		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg grouping column %d was not read", attnum);
+		vectors[k] = &batch->columns[attnum - 1];
+	}
+
+	for (i = 0; i < batch->nselected; i++)
+	{
+		uint32		row = batch->selection[i];
+		uint32		hash = 0;
+		uint32		mask = state->nbuckets - 1;
+		uint32		b;
+		uint32		g;
+
+		for (k = 0; k < nkeys; k++)
+		{
+			isnull[k] = vectors[k]->nulls[row];
+			vals[k] = isnull[k] ? (Datum) 0 : vectors[k]->values[row];
+			if (!isnull[k] && state->keys[k].is_text)
+				vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
+			hash = hash_combine(hash, hash_key(&state->keys[k], vals[k], isnull[k]));
+		}
+
+		for (b = hash & mask;; b = (b + 1) & mask)
+		{
+			bool		match;
+
+			g = state->buckets[b];
+			if (g == 0)
+				break;
+			g--;
+			if (state->hashes[g] != hash)
+				continue;
+			match = true;
+			for (k = 0; k < nkeys && match; k++)
+			{
+				bool		gnull = state->keynulls[g * nkeys + k];
+
+				if (gnull != isnull[k])
+					match = false;
+				else if (!gnull &&
+						 !keys_equal(&state->keys[k], state->keyvals[g * nkeys + k], vals[k]))
+					match = false;
+			}
+			if (match)
+				break;
+		}
+
+		if (state->buckets[b] == 0)
+		{
+			MemoryContext old;
+
+			/* a new group */
+			g = state->ngroups;
+			if (g == PG_UINT32_MAX - 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many groups for OlapAgg"),
+						 errhint("Set olap.enable_vectorized_agg to off for this query.")));
+			if (g >= state->capacity)
+				grow_groups(state, state->capacity * 2);
+			old = MemoryContextSwitchTo(state->agg_context);
+			for (k = 0; k < nkeys; k++)
+			{
+				state->keynulls[g * nkeys + k] = isnull[k];
+				state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
+					datumCopy(vals[k], state->keys[k].typbyval, state->keys[k].typlen);
+			}
+			MemoryContextSwitchTo(old);
+			state->hashes[g] = hash;
+			state->buckets[b] = g + 1;
+			state->ngroups++;
+			init_group_states(state, g);
+			if ((uint64) state->ngroups * 2 > state->nbuckets)
+				rebuild_buckets(state, state->nbuckets * 2);
+		}
+		state->gids[i] = g;
 	}
 }
 
@@ -285,14 +548,30 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	state->call_context->curaggcontext = context;
 	state->call_context->tmpcontext = context;
 
-	state->ntrans = list_length(cscan->custom_scan_tlist);
+	state->nkeys = linitial_int(cscan->custom_private);
+	if (state->nkeys > INDEX_MAX_KEYS)
+		elog(ERROR, "OlapAgg has too many grouping keys");
+	state->ntrans = list_length(cscan->custom_scan_tlist) - state->nkeys;
+	state->keys = palloc0(sizeof(OlapAggKey) * Max(state->nkeys, 1));
 	state->trans = palloc0(sizeof(OlapAggTrans) * Max(state->ntrans, 1));
 	i = 0;
 	foreach(lc, cscan->custom_scan_tlist)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
 
-		init_trans(state, &state->trans[i++], castNode(Aggref, tle->expr));
+		if (i < state->nkeys)
+		{
+			Var		   *var = castNode(Var, tle->expr);
+			OlapAggKey *key = &state->keys[i];
+
+			key->attnum = var->varattno;
+			get_typlenbyval(var->vartype, &key->typlen, &key->typbyval);
+			key->is_text = !key->typbyval;
+		}
+		else
+			init_trans(state, &state->trans[i - state->nkeys],
+					   castNode(Aggref, tle->expr));
+		i++;
 	}
 }
 
@@ -337,8 +616,8 @@ int_datum(int64 value, int16 width)
  * by-reference state is copied into the aggregate context.
  */
 static void
-advance_transfn(OlapAggState *state, OlapAggTrans *trans, Datum value,
-				bool isnull)
+advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				Datum value, bool isnull)
 {
 	FunctionCallInfo fcinfo = trans->fcinfo;
 	Datum		result;
@@ -347,23 +626,23 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, Datum value,
 	{
 		if (isnull && trans->attnum != 0)
 			return;
-		if (trans->state_null)
+		if (trans->nulls[g])
 		{
 			if (trans->initval_null)
 			{
 				MemoryContext old = MemoryContextSwitchTo(state->agg_context);
 
-				trans->state = datumCopy(value, trans->transbyval,
+				trans->states[g] = datumCopy(value, trans->transbyval,
 										 trans->translen);
-				trans->state_null = false;
+				trans->nulls[g] = false;
 				MemoryContextSwitchTo(old);
 			}
 			return;
 		}
 	}
 
-	fcinfo->args[0].value = trans->state;
-	fcinfo->args[0].isnull = trans->state_null;
+	fcinfo->args[0].value = trans->states[g];
+	fcinfo->args[0].isnull = trans->nulls[g];
 	if (trans->attnum != 0)
 	{
 		fcinfo->args[1].value = value;
@@ -373,7 +652,7 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, Datum value,
 	result = FunctionCallInvoke(fcinfo);
 
 	if (!trans->transbyval &&
-		DatumGetPointer(result) != DatumGetPointer(trans->state))
+		DatumGetPointer(result) != DatumGetPointer(trans->states[g]))
 	{
 		if (!fcinfo->isnull)
 		{
@@ -382,14 +661,14 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, Datum value,
 			result = datumCopy(result, trans->transbyval, trans->translen);
 			MemoryContextSwitchTo(old);
 		}
-		if (!trans->state_null)
-			pfree(DatumGetPointer(trans->state));
+		if (!trans->nulls[g])
+			pfree(DatumGetPointer(trans->states[g]));
 	}
-	trans->state = result;
-	trans->state_null = fcinfo->isnull;
+	trans->states[g] = result;
+	trans->nulls[g] = fcinfo->isnull;
 }
 
-/* Feeds the selected rows of batch to one aggregate. */
+/* Feeds the selected rows of batch to one aggregate without grouping keys. */
 static void
 advance_batch(OlapAggState *state, OlapAggTrans *trans,
 			  const OlapBatch *batch)
@@ -416,7 +695,7 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 	switch (trans->method)
 	{
 		case AGG_METHOD_COUNT_STAR:
-			trans->state = Int64GetDatum(add_count(DatumGetInt64(trans->state), n));
+			trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
 			break;
 		case AGG_METHOD_COUNT:
 			{
@@ -424,7 +703,7 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 
 				for (i = 0; i < n; i++)
 					count += !nulls[sel[i]];
-				trans->state = Int64GetDatum(add_count(DatumGetInt64(trans->state),
+				trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]),
 													   count));
 				break;
 			}
@@ -447,9 +726,9 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 				}
 				if (any)
 				{
-					trans->state = Int64GetDatum((trans->state_null ? 0 :
-												  DatumGetInt64(trans->state)) + sum);
-					trans->state_null = false;
+					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
+												  DatumGetInt64(trans->states[0])) + sum);
+					trans->nulls[0] = false;
 				}
 				break;
 			}
@@ -458,8 +737,8 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 			{
 				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
 				int16		width = trans->int_width;
-				bool		any = !trans->state_null;
-				int64		best = any ? int_value(trans->state, width) : 0;
+				bool		any = !trans->nulls[0];
+				int64		best = any ? int_value(trans->states[0], width) : 0;
 
 				for (i = 0; i < n; i++)
 				{
@@ -475,8 +754,8 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 				}
 				if (any)
 				{
-					trans->state = int_datum(best, width);
-					trans->state_null = false;
+					trans->states[0] = int_datum(best, width);
+					trans->nulls[0] = false;
 				}
 				break;
 			}
@@ -484,12 +763,110 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 			if (trans->attnum == 0)
 			{
 				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, (Datum) 0, true);
+					advance_transfn(state, trans, 0, (Datum) 0, true);
 			}
 			else
 			{
 				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, values[sel[i]],
+					advance_transfn(state, trans, 0, values[sel[i]],
+									nulls[sel[i]]);
+			}
+			break;
+	}
+}
+
+/*
+ * Feeds the selected rows of batch to one aggregate, each row to its group
+ * (state->gids).
+ */
+static void
+advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
+					  const OlapBatch *batch)
+{
+	const uint32 *sel = batch->selection;
+	const uint32 *gids = state->gids;
+	uint32		n = batch->nselected;
+	const Datum *values = NULL;
+	const bool *nulls = NULL;
+	uint32		i;
+
+	if (trans->attnum != 0)
+	{
+		const OlapVector *vector;
+
+		if (trans->attnum > batch->natts)
+			elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
+		vector = &batch->columns[trans->attnum - 1];
+		values = vector->values;
+		nulls = vector->nulls;
+		if (values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
+	}
+
+	switch (trans->method)
+	{
+		case AGG_METHOD_COUNT_STAR:
+		case AGG_METHOD_COUNT:
+			for (i = 0; i < n; i++)
+			{
+				uint32		g = gids[i];
+
+				if (nulls != NULL && nulls[sel[i]])
+					continue;
+				trans->states[g] = Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
+		case AGG_METHOD_SUM_INT:
+			{
+				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
+					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
+													  DatumGetInt64(trans->states[g])) + v);
+					trans->nulls[g] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_MIN_INT:
+		case AGG_METHOD_MAX_INT:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
+				int16		width = trans->int_width;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = int_value(values[row], width);
+					if (trans->nulls[g] ||
+						(is_min ? v < int_value(trans->states[g], width) :
+						 v > int_value(trans->states[g], width)))
+					{
+						trans->states[g] = int_datum(v, width);
+						trans->nulls[g] = false;
+					}
+				}
+				break;
+			}
+		case AGG_METHOD_TRANSFN:
+			for (i = 0; i < n; i++)
+			{
+				if (trans->attnum == 0)
+					advance_transfn(state, trans, gids[i], (Datum) 0, true);
+				else
+					advance_transfn(state, trans, gids[i], values[sel[i]],
 									nulls[sel[i]]);
 			}
 			break;
@@ -501,7 +878,7 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
  * transition state in partial plans.
  */
 static Datum
-finish_trans(OlapAggState *state, OlapAggTrans *trans, bool *isnull)
+finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 {
 	FmgrInfo   *flinfo;
 	LOCAL_FCINFO(fcinfo, 1);
@@ -513,34 +890,32 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, bool *isnull)
 		flinfo = &trans->finalfn;
 	if (!OidIsValid(flinfo->fn_oid))
 	{
-		*isnull = trans->state_null;
-		return trans->state;
+		*isnull = trans->nulls[g];
+		return trans->states[g];
 	}
-	if (flinfo->fn_strict && trans->state_null)
+	if (flinfo->fn_strict && trans->nulls[g])
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
 	InitFunctionCallInfoData(*fcinfo, flinfo, 1, trans->aggref->inputcollid,
 							 (Node *) state->call_context, NULL);
-	fcinfo->args[0].value = trans->state;
-	fcinfo->args[0].isnull = trans->state_null;
+	fcinfo->args[0].value = trans->states[g];
+	fcinfo->args[0].isnull = trans->nulls[g];
 	result = FunctionCallInvoke(fcinfo);
 	*isnull = fcinfo->isnull;
 	return result;
 }
 
-/* Aggregates the whole input into the scan slot. */
+/* Aggregates the whole input into the groups' states. */
 static void
 aggregate_input(OlapAggState *state)
 {
-	TupleTableSlot *slot = state->css.ss.ss_ScanTupleSlot;
 	const OlapBatch *batch;
 	MemoryContext old;
 	int			i;
 
-	ExecClearTuple(slot);
-	reset_states(state);
+	reset_groups(state);
 	if (OlapScanHasRowQuals(state->scan))
 		elog(ERROR, "OlapAgg input has row quals");
 
@@ -558,18 +933,45 @@ aggregate_input(OlapAggState *state)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(state->batch_context);
-		for (i = 0; i < state->ntrans; i++)
-			advance_batch(state, &state->trans[i], batch);
+		if (state->nkeys > 0)
+		{
+			assign_groups(state, batch);
+			for (i = 0; i < state->ntrans; i++)
+				advance_batch_grouped(state, &state->trans[i], batch);
+		}
+		else
+		{
+			for (i = 0; i < state->ntrans; i++)
+				advance_batch(state, &state->trans[i], batch);
+		}
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(state->batch_context);
 		state->batches++;
 		state->rows += batch->nselected;
 	}
+	state->aggregated = true;
+}
 
-	old = MemoryContextSwitchTo(state->agg_context);
+/* Puts group g's keys and aggregate results into the scan slot. */
+static void
+store_group(OlapAggState *state, uint32 g, MemoryContext result_context)
+{
+	TupleTableSlot *slot = state->css.ss.ss_ScanTupleSlot;
+	MemoryContext old;
+	int			k;
+	int			i;
+
+	ExecClearTuple(slot);
+	for (k = 0; k < state->nkeys; k++)
+	{
+		slot->tts_values[k] = state->keyvals[g * state->nkeys + k];
+		slot->tts_isnull[k] = state->keynulls[g * state->nkeys + k];
+	}
+	old = MemoryContextSwitchTo(result_context);
 	for (i = 0; i < state->ntrans; i++)
-		slot->tts_values[i] = finish_trans(state, &state->trans[i],
-										   &slot->tts_isnull[i]);
+		slot->tts_values[state->nkeys + i] =
+			finish_trans(state, &state->trans[i], g,
+						 &slot->tts_isnull[state->nkeys + i]);
 	MemoryContextSwitchTo(old);
 	ExecStoreVirtualTuple(slot);
 }
@@ -580,21 +982,27 @@ olap_agg_exec(CustomScanState *node)
 	OlapAggState *state = (OlapAggState *) node;
 	ExprContext *econtext = node->ss.ps.ps_ExprContext;
 
-	if (state->done)
-		return NULL;
-	state->done = true;
-	aggregate_input(state);
+	if (!state->aggregated)
+		aggregate_input(state);
 
-	ResetExprContext(econtext);
-	econtext->ecxt_scantuple = node->ss.ss_ScanTupleSlot;
-	if (node->ss.ps.qual != NULL && !ExecQual(node->ss.ps.qual, econtext))
+	while (state->next_group < state->ngroups)
 	{
-		InstrCountFiltered1(node, 1);
-		return NULL;
+		uint32		g = state->next_group++;
+
+		CHECK_FOR_INTERRUPTS();
+		ResetExprContext(econtext);
+		store_group(state, g, econtext->ecxt_per_tuple_memory);
+		econtext->ecxt_scantuple = node->ss.ss_ScanTupleSlot;
+		if (node->ss.ps.qual != NULL && !ExecQual(node->ss.ps.qual, econtext))
+		{
+			InstrCountFiltered1(node, 1);
+			continue;
+		}
+		if (node->ss.ps.ps_ProjInfo != NULL)
+			return ExecProject(node->ss.ps.ps_ProjInfo);
+		return node->ss.ss_ScanTupleSlot;
 	}
-	if (node->ss.ps.ps_ProjInfo != NULL)
-		return ExecProject(node->ss.ps.ps_ProjInfo);
-	return node->ss.ss_ScanTupleSlot;
+	return NULL;
 }
 
 static void
@@ -612,7 +1020,9 @@ olap_agg_rescan(CustomScanState *node)
 {
 	OlapAggState *state = (OlapAggState *) node;
 
-	state->done = false;
+	state->aggregated = false;
+	state->ngroups = 0;
+	state->next_group = 0;
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	if (node->ss.ps.chgParam != NULL)
 		UpdateChangedParamSet(state->scan, node->ss.ps.chgParam);
@@ -646,19 +1056,39 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 	OlapAggState *state = (OlapAggState *) node;
 	List	   *context;
 	StringInfoData buf;
+	bool		useprefix = list_length(es->rtable) > 1 || es->verbose;
 
 	context = set_deparse_context_plan(es->deparse_cxt, node->ss.ps.plan,
 									   ancestors);
+	if (state->nkeys > 0)
+	{
+		List	   *keys = NIL;
+		ListCell   *lc;
+
+		foreach(lc, ((CustomScan *) node->ss.ps.plan)->custom_scan_tlist)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (list_length(keys) == state->nkeys)
+				break;
+			keys = lappend(keys, deparse_expression((Node *) tle->expr,
+													 context, useprefix,
+													 false));
+		}
+		ExplainPropertyList("Group Key", keys, es);
+	}
 	initStringInfo(&buf);
-	describe_aggs(state, true, context, es->verbose, &buf);
+	describe_aggs(state, true, context, useprefix, &buf);
 	if (buf.len > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 		ExplainPropertyText("Vectorized Aggregates", buf.data, es);
 	resetStringInfo(&buf);
-	describe_aggs(state, false, context, es->verbose, &buf);
+	describe_aggs(state, false, context, useprefix, &buf);
 	if (buf.len > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 		ExplainPropertyText("Per-Value Aggregates", buf.data, es);
 	if (es->analyze)
 	{
+		if (state->nkeys > 0)
+			ExplainPropertyUInteger("Groups", NULL, state->ngroups, es);
 		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
 		ExplainPropertyUInteger("Rows Aggregated", NULL, state->rows, es);
 	}

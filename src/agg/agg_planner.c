@@ -15,13 +15,16 @@
  *				for UPPERREL_PARTIAL_GROUP_AGG.
  *
  * The path is offered only when everything it must compute is supported:
- * no GROUP BY or grouping sets yet, every aggregate a plain aggregate of the
- * list in supported_transfn over one column of the relation (or count(*)),
- * without DISTINCT, ORDER BY or FILTER, and every restriction clause of the
+ * no grouping sets; GROUP BY keys that are columns of a type whose equality
+ * is byte equality (group_key_supported), with a hash table that fits in
+ * work_mem by the estimates; every aggregate a plain aggregate of the list
+ * in supported_transfn over one column of the relation (or count(*)),
+ * without DISTINCT, ORDER BY or FILTER; every restriction clause of the
  * relation a vectorized qual (batches carry no other filtering).  Anything
  * else keeps PostgreSQL's Agg, which computes the same answers.
  *
- * The plan's custom_scan_tlist lists the distinct Aggref nodes; the target
+ * The plan's custom_scan_tlist lists the grouping keys (Vars), then the
+ * distinct Aggref nodes, and custom_private the number of keys; the target
  * list and the HAVING qual refer to them through setrefs.c like they would
  * to a scan tuple.
  *
@@ -31,6 +34,8 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_aggregate.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
@@ -38,8 +43,12 @@
 #include "optimizer/pathnode.h"
 #include "optimizer/planner.h"
 #include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
 #include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/selfuncs.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "agg/olap_agg.h"
 #include "guc.h"
@@ -161,10 +170,11 @@ aggref_supported(Aggref *aggref, Index relid)
 /*
  * Collects into *aggrefs (without duplicates) the aggregates of exprs and
  * returns false if exprs use anything OlapAgg does not compute: an
- * unsupported aggregate, or a column outside of an aggregate.
+ * unsupported aggregate, or a column outside of an aggregate that is not
+ * one of the grouping keys.
  */
 static bool
-collect_aggrefs(List *exprs, Index relid, List **aggrefs)
+collect_aggrefs(List *exprs, Index relid, List *keys, List **aggrefs)
 {
 	List	   *nodes = pull_var_clause((Node *) exprs,
 										PVC_INCLUDE_AGGREGATES |
@@ -176,12 +186,105 @@ collect_aggrefs(List *exprs, Index relid, List **aggrefs)
 	{
 		Node	   *node = lfirst(lc);
 
+		if (IsA(node, Var) && list_member(keys, node))
+			continue;
 		if (!IsA(node, Aggref) || !aggref_supported((Aggref *) node, relid))
 			return false;
 		if (!list_member(*aggrefs, node))
 			*aggrefs = lappend(*aggrefs, node);
 	}
 	return true;
+}
+
+/*
+ * True when OlapAgg can group by key: a column of the relation of a type
+ * whose equality is the equality of its bytes (integers, date, timestamps,
+ * bool; text under a deterministic collation), grouped with that equality.
+ */
+static bool
+group_key_supported(Node *key, Oid eqop, Index relid)
+{
+	Var		   *var;
+	TypeCacheEntry *typentry;
+
+	if (!IsA(key, Var))
+		return false;
+	var = (Var *) key;
+	if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
+		return false;
+	switch (var->vartype)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case BOOLOID:
+			break;
+		case TEXTOID:
+			if (!OidIsValid(var->varcollid) ||
+				!get_collation_isdeterministic(var->varcollid))
+				return false;
+			break;
+		default:
+			return false;
+	}
+	typentry = lookup_type_cache(var->vartype, TYPECACHE_EQ_OPR);
+	return eqop == typentry->eq_opr;
+}
+
+/*
+ * The grouping keys of the query (Vars) in *keys; false when some key is
+ * not supported.
+ */
+static bool
+collect_group_keys(Query *parse, Index relid, List **keys)
+{
+	ListCell   *lc;
+
+	*keys = NIL;
+	foreach(lc, parse->groupClause)
+	{
+		SortGroupClause *sgc = lfirst_node(SortGroupClause, lc);
+		Node	   *key = get_sortgroupclause_expr(sgc, parse->targetList);
+
+		if (!group_key_supported(key, sgc->eqop, relid))
+			return false;
+		*keys = lappend(*keys, key);
+	}
+	return true;
+}
+
+/*
+ * Estimated bytes of one group of the hash table: the keys, each state
+ * (by-reference and internal states counted generously), and the table's
+ * own overhead.
+ */
+static double
+group_entry_bytes(RelOptInfo *rel, List *keys, List *aggrefs)
+{
+	double		bytes = 32;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		Var		   *var = lfirst(lc);
+
+		bytes += sizeof(Datum) + 1;
+		if (var->vartype == TEXTOID)
+			bytes += rel->attr_widths[var->varattno - rel->min_attr] + 16;
+	}
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst(lc);
+
+		bytes += sizeof(Datum) + 1;
+		if (!get_typbyval(aggref->aggtranstype) ||
+			aggref->aggtranstype == INTERNALOID)
+			bytes += 128;
+	}
+	return bytes;
 }
 
 /*
@@ -233,10 +336,11 @@ quals_all_vectorized(RelOptInfo *rel)
  */
 static CustomPath *
 make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
-			  List *aggrefs, List *having, bool partial)
+			  List *keys, List *aggrefs, List *having, double groups,
+			  bool partial)
 {
 	CustomPath *path = makeNode(CustomPath);
-	int			naggs = list_length(aggrefs);
+	int			naggs = list_length(aggrefs) + list_length(keys);
 
 	path->path.pathtype = T_CustomScan;
 	path->path.parent = output_rel;
@@ -245,16 +349,16 @@ make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
 	path->path.parallel_aware = false;
 	path->path.parallel_safe = partial;
 	path->path.parallel_workers = partial ? scan->parallel_workers : 0;
-	path->path.rows = 1;
+	path->path.rows = groups;
 	path->path.pathkeys = NIL;
 	path->path.startup_cost = scan->startup_cost +
 		(scan->total_cost - scan->startup_cost) * 0.9 +
 		scan->rows * naggs * cpu_operator_cost * 0.1;
-	path->path.total_cost = path->path.startup_cost + cpu_tuple_cost +
-		target->cost.per_tuple;
+	path->path.total_cost = path->path.startup_cost +
+		groups * (cpu_tuple_cost + target->cost.per_tuple);
 	path->flags = 0;
 	path->custom_paths = list_make1(scan);
-	path->custom_private = list_make2(aggrefs, having);
+	path->custom_private = list_make3(keys, aggrefs, having);
 	path->methods = &olap_agg_path_methods;
 	return path;
 }
@@ -288,7 +392,8 @@ find_partial_grouping_rel(PlannerInfo *root, RelOptInfo *grouped_rel)
  */
 static void
 add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
-					  RelOptInfo *grouped_rel, GroupPathExtraData *extra)
+					  RelOptInfo *grouped_rel, GroupPathExtraData *extra,
+					  List *keys, double groups)
 {
 	RelOptInfo *partial_rel;
 	Path	   *scan;
@@ -298,27 +403,30 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 	double		rows;
 
 	if (!grouped_rel->consider_parallel || !extra->partial_costs_set ||
-		(extra->flags & GROUPING_CAN_PARTIAL_AGG) == 0)
+		(extra->flags & GROUPING_CAN_PARTIAL_AGG) == 0 ||
+		(keys != NIL && (extra->flags & GROUPING_CAN_USE_HASH) == 0))
 		return;
 	partial_rel = find_partial_grouping_rel(root, grouped_rel);
 	scan = find_olap_scan_path(input_rel->partial_pathlist);
 	if (partial_rel == NULL || scan == NULL || scan->parallel_workers <= 0)
 		return;
 	if (!collect_aggrefs(partial_rel->reltarget->exprs, input_rel->relid,
-						 &aggrefs) || aggrefs == NIL)
+						 keys, &aggrefs) || aggrefs == NIL)
 		return;
 
 	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
-							aggrefs, NIL, true);
+							keys, aggrefs, NIL, groups, true);
 	rows = partial->path.rows * partial->path.parallel_workers;
 	gather = (Path *) create_gather_path(root, partial_rel, &partial->path,
 										 partial_rel->reltarget, NULL, &rows);
 	add_path(grouped_rel,
 			 (Path *) create_agg_path(root, grouped_rel, gather,
-									  grouped_rel->reltarget, AGG_PLAIN,
-									  AGGSPLIT_FINAL_DESERIAL, NIL,
+									  grouped_rel->reltarget,
+									  keys != NIL ? AGG_HASHED : AGG_PLAIN,
+									  AGGSPLIT_FINAL_DESERIAL,
+									  root->parse->groupClause,
 									  (List *) extra->havingQual,
-									  &extra->agg_final_costs, 1));
+									  &extra->agg_final_costs, groups));
 }
 
 static void
@@ -329,34 +437,50 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	Query	   *parse = root->parse;
 	GroupPathExtraData *gextra = (GroupPathExtraData *) extra;
 	Path	   *scan;
+	List	   *keys;
 	List	   *aggrefs = NIL;
 	List	   *having;
+	double		groups = 1;
 
 	if (prev_create_upper_paths_hook)
 		prev_create_upper_paths_hook(root, stage, input_rel, output_rel, extra);
 
 	if (stage != UPPERREL_GROUP_AGG ||
 		!olap_enable_vectorized_agg || !olap_enable_custom_scan ||
-		!parse->hasAggs || parse->groupClause != NIL ||
-		parse->groupingSets != NIL ||
+		!parse->hasAggs || parse->groupingSets != NIL ||
 		input_rel->reloptkind != RELOPT_BASEREL ||
 		gextra->patype != PARTITIONWISE_AGGREGATE_NONE ||
-		!quals_all_vectorized(input_rel))
+		!quals_all_vectorized(input_rel) ||
+		!collect_group_keys(parse, input_rel->relid, &keys))
 		return;
 
-	add_parallel_agg_path(root, input_rel, output_rel, gextra);
+	having = (List *) gextra->havingQual;
+	if (!collect_aggrefs(output_rel->reltarget->exprs, input_rel->relid,
+						 keys, &aggrefs) ||
+		!collect_aggrefs(having, input_rel->relid, keys, &aggrefs) ||
+		aggrefs == NIL)
+		return;
+
+	/*
+	 * The hash table of groups must fit in work_mem by the estimates;
+	 * otherwise PostgreSQL's Agg, which can spill to disk, is left alone.
+	 */
+	if (keys != NIL)
+	{
+		groups = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
+		if (groups * group_entry_bytes(input_rel, keys, aggrefs) >
+			work_mem * 1024.0)
+			return;
+	}
+
+	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
 
 	scan = find_olap_scan_path(input_rel->pathlist);
-	having = (List *) gextra->havingQual;
-	if (scan == NULL ||
-		!collect_aggrefs(output_rel->reltarget->exprs, input_rel->relid,
-						 &aggrefs) ||
-		!collect_aggrefs(having, input_rel->relid, &aggrefs) ||
-		aggrefs == NIL)
+	if (scan == NULL)
 		return;
 	add_path(output_rel,
 			 (Path *) make_agg_path(output_rel, scan, output_rel->reltarget,
-									aggrefs, having, false));
+									keys, aggrefs, having, groups, false));
 }
 
 static Plan *
@@ -364,8 +488,9 @@ olap_agg_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 				   List *tlist, List *clauses, List *custom_plans)
 {
 	CustomScan *cscan = makeNode(CustomScan);
-	List	   *aggrefs = linitial(best_path->custom_private);
-	List	   *having = lsecond(best_path->custom_private);
+	List	   *keys = linitial(best_path->custom_private);
+	List	   *aggrefs = lsecond(best_path->custom_private);
+	List	   *having = lthird(best_path->custom_private);
 	List	   *scan_tlist = NIL;
 	ListCell   *lc;
 	Plan	   *child = linitial(custom_plans);
@@ -374,6 +499,11 @@ olap_agg_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 		((CustomScan *) child)->methods->CreateCustomScanState != OlapScanCreateState)
 		elog(ERROR, "OlapAgg input is not an OlapScan");
 
+	foreach(lc, keys)
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry(copyObject(lfirst(lc)),
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
 	foreach(lc, aggrefs)
 		scan_tlist = lappend(scan_tlist,
 							 makeTargetEntry(copyObject(lfirst(lc)),
@@ -386,7 +516,7 @@ olap_agg_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	cscan->flags = best_path->flags;
 	cscan->custom_plans = custom_plans;
 	cscan->custom_exprs = NIL;
-	cscan->custom_private = NIL;
+	cscan->custom_private = list_make1_int(list_length(keys));
 	cscan->custom_scan_tlist = scan_tlist;
 	cscan->methods = &olap_agg_scan_methods;
 	return &cscan->scan.plan;
