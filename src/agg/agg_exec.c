@@ -113,6 +113,7 @@ typedef struct OlapAggState
 	AggState   *call_context;	/* stand-in for AggCheckCallContext */
 	MemoryContext agg_context;	/* transition states */
 	MemoryContext batch_context;	/* garbage of one batch */
+	MemoryContext query_context;	/* the node's lifetime */
 	bool		aggregated;		/* the input was read */
 	uint64		batches;
 	uint64		rows;			/* selected rows aggregated */
@@ -277,6 +278,15 @@ init_group_states(OlapAggState *state, uint32 g)
 	MemoryContextSwitchTo(old);
 }
 
+/* Allocates (ptr NULL) or resizes an array of the aggregate context. */
+static void *
+resize_array(void *ptr, Size size)
+{
+	if (ptr == NULL)
+		return palloc_extended(size, MCXT_ALLOC_HUGE);
+	return repalloc_huge(ptr, size);
+}
+
 /* Makes room for capacity groups in the per-group arrays. */
 static void
 grow_groups(OlapAggState *state, uint32 capacity)
@@ -287,25 +297,27 @@ grow_groups(OlapAggState *state, uint32 capacity)
 
 	if (state->capacity == 0)
 	{
-		state->keyvals = palloc_extended(sizeof(Datum) * nkeys * capacity, MCXT_ALLOC_HUGE);
-		state->keynulls = palloc_extended(sizeof(bool) * nkeys * capacity, MCXT_ALLOC_HUGE);
-		state->hashes = palloc_extended(sizeof(uint32) * capacity, MCXT_ALLOC_HUGE);
+		/* the arrays went with a reset of the context */
+		state->keyvals = NULL;
+		state->keynulls = NULL;
+		state->hashes = NULL;
 		for (i = 0; i < state->ntrans; i++)
 		{
-			state->trans[i].states = palloc_extended(sizeof(Datum) * capacity, MCXT_ALLOC_HUGE);
-			state->trans[i].nulls = palloc_extended(sizeof(bool) * capacity, MCXT_ALLOC_HUGE);
+			state->trans[i].states = NULL;
+			state->trans[i].nulls = NULL;
 		}
 	}
-	else
+	state->keyvals = resize_array(state->keyvals,
+								  sizeof(Datum) * nkeys * capacity);
+	state->keynulls = resize_array(state->keynulls,
+								   sizeof(bool) * nkeys * capacity);
+	state->hashes = resize_array(state->hashes, sizeof(uint32) * capacity);
+	for (i = 0; i < state->ntrans; i++)
 	{
-		state->keyvals = repalloc_huge(state->keyvals, sizeof(Datum) * nkeys * capacity);
-		state->keynulls = repalloc_huge(state->keynulls, sizeof(bool) * nkeys * capacity);
-		state->hashes = repalloc_huge(state->hashes, sizeof(uint32) * capacity);
-		for (i = 0; i < state->ntrans; i++)
-		{
-			state->trans[i].states = repalloc_huge(state->trans[i].states, sizeof(Datum) * capacity);
-			state->trans[i].nulls = repalloc_huge(state->trans[i].nulls, sizeof(bool) * capacity);
-		}
+		OlapAggTrans *trans = &state->trans[i];
+
+		trans->states = resize_array(trans->states, sizeof(Datum) * capacity);
+		trans->nulls = resize_array(trans->nulls, sizeof(bool) * capacity);
 	}
 	state->capacity = capacity;
 	MemoryContextSwitchTo(old);
@@ -389,7 +401,8 @@ hash_key(const OlapAggKey *key, Datum value, bool isnull)
 	{
 		uint64		x = (uint64) key_int(value, key->typlen);
 
-		return murmurhash32((uint32) x) ^ murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
+		return murmurhash32((uint32) x) ^
+			murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
 	}
 }
 
@@ -427,7 +440,7 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 	{
 		if (state->gids != NULL)
 			pfree(state->gids);
-		state->gids = MemoryContextAllocExtended(state->css.ss.ps.state->es_query_cxt,
+		state->gids = MemoryContextAllocExtended(state->query_context,
 												 sizeof(uint32) * batch->nselected,
 												 MCXT_ALLOC_HUGE);
 		state->gids_size = batch->nselected;
@@ -529,6 +542,7 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	if (!IsOlapScanState(state->scan))
 		elog(ERROR, "OlapAgg input is not an OlapScan");
 
+	state->query_context = estate->es_query_cxt;
 	state->agg_context = AllocSetContextCreate(estate->es_query_cxt,
 											   "olap_ext aggregate states",
 											   ALLOCSET_DEFAULT_SIZES);
@@ -695,7 +709,8 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 	switch (trans->method)
 	{
 		case AGG_METHOD_COUNT_STAR:
-			trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
+			trans->states[0] =
+				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
 			break;
 		case AGG_METHOD_COUNT:
 			{
@@ -813,7 +828,8 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 
 				if (nulls != NULL && nulls[sel[i]])
 					continue;
-				trans->states[g] = Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+				trans->states[g] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
 			}
 			break;
 		case AGG_METHOD_SUM_INT:
