@@ -5,7 +5,9 @@
  *
  * olap.enable_custom_scan is the escape hatch of the OlapScan planner
  * hook (src/scan/scan_planner.c); olap.enable_vectorization that of its
- * vectorized quals (src/scan/vector_quals.c), read when a plan is made.
+ * vectorized quals (src/scan/vector_quals.c), read when a plan is made;
+ * olap.enable_vectorized_agg that of the OlapAgg planner hook
+ * (src/agg/agg_planner.c).
  *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
@@ -43,6 +45,7 @@ bool		olap_enable_workers = true;
 int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
+bool		olap_enable_vectorized_agg = true;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -181,6 +184,15 @@ OlapGucInit(void)
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_vectorized_agg",
+							 "Enables OlapAgg, the aggregation of OlapScan batches.",
+							 "Supported aggregates over one olap table are computed on whole batches of column values, also as partial aggregation under Gather; off leaves aggregation to PostgreSQL's Agg. Affects plans made after the change.",
+							 &olap_enable_vectorized_agg,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");
 }

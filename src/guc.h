@@ -46,6 +46,7 @@ extern bool olap_enable_workers;
 extern int	olap_worker_naptime;
 extern int	olap_max_database_workers;
 extern int	olap_job_history_size;
+extern bool olap_enable_vectorized_agg;
 
 extern bool olap_preloaded;
 

@@ -17,6 +17,7 @@
 #include "miscadmin.h"
 
 #include "cdc/cdc.h"
+#include "agg/olap_agg.h"
 #include "guc.h"
 #include "rollup/rollup.h"
 #include "scan/olap_scan.h"
@@ -43,4 +44,5 @@ _PG_init(void)
 	CdcInit();
 	OlapWorkerInit();
 	RollupInit();
+	OlapAggInit();
 }

@@ -1,0 +1,1111 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_exec.c
+ *	  Executing OlapAgg: aggregates computed over whole OlapScan batches.
+ *
+ * The node pulls every batch of its OlapScan child (OlapScanNextBatch) and
+ * feeds the selected rows of each aggregate's column to the aggregate's
+ * transition state of the row's group, then returns one row per group (one
+ * row without GROUP BY, even for an empty input): the keys and the final
+ * values (serial plans) or the transition states, serialized when the state
+ * type is internal (partial plans under Gather, where PostgreSQL's Finalize
+ * Aggregate combines them).
+ *
+ * Groups live in an open-addressing hash table on the key values (integers
+ * compared as integers, text by its bytes); the planner admits GROUP BY only
+ * when the estimated table fits in work_mem.  Keys and states are arrays by
+ * group number, grown by doubling.
+ *
+ * States are PostgreSQL's own: each aggregate keeps the transition value
+ * its pg_aggregate entry defines, starting from the same initial value,
+ * and is finished by the same final or serialization function, so results
+ * are exactly PostgreSQL's.  Cheap aggregates have a loop of their own over
+ * the vector (count, sum of int2/int4, min/max of integer-like types),
+ * computing the same value the transition function would.  Every other
+ * aggregate calls its transition function once per selected value, with a
+ * stand-in AggState as fcinfo->context so that functions relying on
+ * AggCheckCallContext keep their state in the node's aggregate context and
+ * update it in place, like under nodeAgg.c; that still saves the per-row
+ * slot, expression evaluation and executor dispatch.  The planner only
+ * admits transition functions that need nothing else of the aggregate call.
+ *
+ * Memory: groups and states live in the "olap_ext aggregate states" context
+ * (reset at rescans), garbage of transition calls in a per-batch context,
+ * final values in the per-output-row expression context.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_type.h"
+#include "commands/explain.h"
+#include "common/hashfn.h"
+#include "common/int.h"
+#include "executor/executor.h"
+#include "executor/instrument.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/extensible.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+
+#include "agg/olap_agg.h"
+#include "scan/batch.h"
+
+/* How an aggregate consumes a batch. */
+typedef enum OlapAggMethod
+{
+	AGG_METHOD_TRANSFN,			/* transition function per selected value */
+	AGG_METHOD_COUNT_STAR,		/* count(*): add the selected rows */
+	AGG_METHOD_COUNT,			/* count(x): add the non-null ones */
+	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
+	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
+	AGG_METHOD_MAX_INT			/* max over the same */
+} OlapAggMethod;
+
+/* One aggregate of the node, with its transition state. */
+typedef struct OlapAggTrans
+{
+	Aggref	   *aggref;
+	AttrNumber	attnum;			/* column aggregated; 0 for count(*) */
+	OlapAggMethod method;
+	int16		int_width;		/* bytes of the integer, for the MIN/MAX methods */
+
+	FmgrInfo	transfn;
+	FmgrInfo	finalfn;		/* fn_oid InvalidOid: none */
+	FmgrInfo	serialfn;		/* for partial internal states; or none */
+	bool		partial;		/* emit the transition state */
+	FunctionCallInfo fcinfo;	/* of the transition function */
+
+	Oid			transtype;
+	int16		translen;
+	bool		transbyval;
+	Datum		initval;
+	bool		initval_null;
+
+	Datum	   *states;			/* by group number */
+	bool	   *nulls;
+} OlapAggTrans;
+
+/* One grouping key: a column of the batch. */
+typedef struct OlapAggKey
+{
+	AttrNumber	attnum;
+	int16		typlen;
+	bool		typbyval;
+	bool		is_text;		/* compared by bytes; otherwise an integer */
+} OlapAggKey;
+
+typedef struct OlapAggState
+{
+	CustomScanState css;
+	PlanState  *scan;			/* the OlapScan child */
+	int			ntrans;
+	OlapAggTrans *trans;		/* by custom_scan_tlist position */
+	AggState   *call_context;	/* stand-in for AggCheckCallContext */
+	MemoryContext agg_context;	/* transition states */
+	MemoryContext batch_context;	/* garbage of one batch */
+	MemoryContext query_context;	/* the node's lifetime */
+	bool		aggregated;		/* the input was read */
+	uint64		batches;
+	uint64		rows;			/* selected rows aggregated */
+
+	/* groups: number g has its keys at keyvals[g * nkeys ...] */
+	int			nkeys;
+	OlapAggKey *keys;
+	uint32		ngroups;
+	uint32		capacity;		/* of the per-group arrays */
+	Datum	   *keyvals;
+	bool	   *keynulls;
+	uint32	   *hashes;
+	uint32	   *buckets;		/* open addressing: group number + 1, 0 free */
+	uint32		nbuckets;		/* a power of two, at least twice ngroups */
+	uint32	   *gids;			/* group of each selected row of a batch */
+	uint32		gids_size;
+	uint32		next_group;		/* next group to return */
+} OlapAggState;
+
+static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
+static TupleTableSlot *olap_agg_exec(CustomScanState *node);
+static void olap_agg_end(CustomScanState *node);
+static void olap_agg_rescan(CustomScanState *node);
+static void olap_agg_explain(CustomScanState *node, List *ancestors,
+							 ExplainState *es);
+
+static const CustomExecMethods olap_agg_exec_methods = {
+	.CustomName = OLAP_AGG_NAME,
+	.BeginCustomScan = olap_agg_begin,
+	.ExecCustomScan = olap_agg_exec,
+	.EndCustomScan = olap_agg_end,
+	.ReScanCustomScan = olap_agg_rescan,
+	.ExplainCustomScan = olap_agg_explain,
+};
+
+Node *
+OlapAggCreateState(CustomScan *cscan)
+{
+	OlapAggState *state = (OlapAggState *) newNode(sizeof(OlapAggState),
+												   T_CustomScanState);
+
+	state->css.methods = &olap_agg_exec_methods;
+	return (Node *) state;
+}
+
+/* The batch loop of the aggregate with transition function transfn. */
+static OlapAggMethod
+choose_method(Oid transfn, int16 *int_width)
+{
+	*int_width = 0;
+	switch (transfn)
+	{
+		case F_INT8INC:
+			return AGG_METHOD_COUNT_STAR;
+		case F_INT8INC_ANY:
+			return AGG_METHOD_COUNT;
+		case F_INT2_SUM:
+		case F_INT4_SUM:
+			return AGG_METHOD_SUM_INT;
+		case F_INT2SMALLER:
+			*int_width = 2;
+			return AGG_METHOD_MIN_INT;
+		case F_INT2LARGER:
+			*int_width = 2;
+			return AGG_METHOD_MAX_INT;
+		case F_INT4SMALLER:
+		case F_DATE_SMALLER:
+			*int_width = 4;
+			return AGG_METHOD_MIN_INT;
+		case F_INT4LARGER:
+		case F_DATE_LARGER:
+			*int_width = 4;
+			return AGG_METHOD_MAX_INT;
+		case F_INT8SMALLER:
+		case F_TIMESTAMP_SMALLER:
+		case F_TIMESTAMPTZ_SMALLER:
+			*int_width = 8;
+			return AGG_METHOD_MIN_INT;
+		case F_INT8LARGER:
+		case F_TIMESTAMP_LARGER:
+		case F_TIMESTAMPTZ_LARGER:
+			*int_width = 8;
+			return AGG_METHOD_MAX_INT;
+		default:
+			return AGG_METHOD_TRANSFN;
+	}
+}
+
+/* Looks up aggregate aggref's functions and initial value into trans. */
+static void
+init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
+{
+	HeapTuple	tuple;
+	Form_pg_aggregate agg;
+	Datum		initval;
+	bool		isnull;
+	int			nargs = aggref->aggstar ? 0 : 1;
+
+	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for aggregate %u", aggref->aggfnoid);
+	agg = (Form_pg_aggregate) GETSTRUCT(tuple);
+
+	trans->aggref = aggref;
+	trans->attnum = aggref->aggstar ? 0 :
+		((Var *) linitial_node(TargetEntry, aggref->args)->expr)->varattno;
+	trans->method = choose_method(agg->aggtransfn, &trans->int_width);
+	trans->partial = DO_AGGSPLIT_SKIPFINAL(aggref->aggsplit);
+	trans->transtype = agg->aggtranstype;
+	get_typlenbyval(trans->transtype, &trans->translen, &trans->transbyval);
+
+	fmgr_info(agg->aggtransfn, &trans->transfn);
+	trans->finalfn.fn_oid = InvalidOid;
+	trans->serialfn.fn_oid = InvalidOid;
+	if (!trans->partial && OidIsValid(agg->aggfinalfn))
+		fmgr_info(agg->aggfinalfn, &trans->finalfn);
+	if (trans->partial && DO_AGGSPLIT_SERIALIZE(aggref->aggsplit) &&
+		trans->transtype == INTERNALOID)
+	{
+		if (!OidIsValid(agg->aggserialfn))
+			elog(ERROR, "aggregate %u has no serialization function",
+				 aggref->aggfnoid);
+		fmgr_info(agg->aggserialfn, &trans->serialfn);
+	}
+
+	initval = SysCacheGetAttr(AGGFNOID, tuple, Anum_pg_aggregate_agginitval,
+							  &isnull);
+	trans->initval_null = isnull;
+	trans->initval = (Datum) 0;
+	if (!isnull)
+	{
+		Oid			typinput;
+		Oid			typioparam;
+		char	   *str = TextDatumGetCString(initval);
+
+		getTypeInputInfo(trans->transtype, &typinput, &typioparam);
+		trans->initval = OidInputFunctionCall(typinput, str, typioparam, -1);
+	}
+	ReleaseSysCache(tuple);
+
+	trans->fcinfo = palloc0(SizeForFunctionCallInfo(nargs + 1));
+	InitFunctionCallInfoData(*trans->fcinfo, &trans->transfn, nargs + 1,
+							 aggref->inputcollid,
+							 (Node *) state->call_context, NULL);
+}
+
+/* Sets the states of new group g to their aggregates' initial values. */
+static void
+init_group_states(OlapAggState *state, uint32 g)
+{
+	MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+	int			i;
+
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		trans->nulls[g] = trans->initval_null;
+		trans->states[g] = trans->initval_null ? (Datum) 0 :
+			datumCopy(trans->initval, trans->transbyval, trans->translen);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+/* Allocates (ptr NULL) or resizes an array of the aggregate context. */
+static void *
+resize_array(void *ptr, Size size)
+{
+	if (ptr == NULL)
+		return palloc_extended(size, MCXT_ALLOC_HUGE);
+	return repalloc_huge(ptr, size);
+}
+
+/* Makes room for capacity groups in the per-group arrays. */
+static void
+grow_groups(OlapAggState *state, uint32 capacity)
+{
+	MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+	Size		nkeys = Max(state->nkeys, 1);
+	int			i;
+
+	if (state->capacity == 0)
+	{
+		/* the arrays went with a reset of the context */
+		state->keyvals = NULL;
+		state->keynulls = NULL;
+		state->hashes = NULL;
+		for (i = 0; i < state->ntrans; i++)
+		{
+			state->trans[i].states = NULL;
+			state->trans[i].nulls = NULL;
+		}
+	}
+	state->keyvals = resize_array(state->keyvals,
+								  sizeof(Datum) * nkeys * capacity);
+	state->keynulls = resize_array(state->keynulls,
+								   sizeof(bool) * nkeys * capacity);
+	state->hashes = resize_array(state->hashes, sizeof(uint32) * capacity);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		trans->states = resize_array(trans->states, sizeof(Datum) * capacity);
+		trans->nulls = resize_array(trans->nulls, sizeof(bool) * capacity);
+	}
+	state->capacity = capacity;
+	MemoryContextSwitchTo(old);
+}
+
+/* Sizes the bucket array to nbuckets and enters every group again. */
+static void
+rebuild_buckets(OlapAggState *state, uint32 nbuckets)
+{
+	uint32		mask = nbuckets - 1;
+	uint32		g;
+
+	if (state->buckets != NULL)
+		pfree(state->buckets);
+	state->buckets = MemoryContextAllocExtended(state->agg_context,
+												sizeof(uint32) * nbuckets,
+												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	state->nbuckets = nbuckets;
+	for (g = 0; g < state->ngroups; g++)
+	{
+		uint32		b = state->hashes[g] & mask;
+
+		while (state->buckets[b] != 0)
+			b = (b + 1) & mask;
+		state->buckets[b] = g + 1;
+	}
+}
+
+/*
+ * Forgets every group and state; without grouping keys, the one group
+ * exists from the start (an empty input still gives one row).
+ */
+static void
+reset_groups(OlapAggState *state)
+{
+	MemoryContextReset(state->agg_context);
+	state->ngroups = 0;
+	state->capacity = 0;
+	state->buckets = NULL;
+	state->next_group = 0;
+	grow_groups(state, 64);
+	rebuild_buckets(state, 128);
+	if (state->nkeys == 0)
+	{
+		state->ngroups = 1;
+		init_group_states(state, 0);
+	}
+}
+
+/* The integer in a by-value key of typlen bytes. */
+static inline int64
+key_int(Datum value, int16 typlen)
+{
+	switch (typlen)
+	{
+		case 1:
+			return DatumGetChar(value);
+		case 2:
+			return DatumGetInt16(value);
+		case 4:
+			return DatumGetInt32(value);
+		default:
+			return DatumGetInt64(value);
+	}
+}
+
+/* Hash of one key value. */
+static inline uint32
+hash_key(const OlapAggKey *key, Datum value, bool isnull)
+{
+	if (isnull)
+		return 0x9e3779b9;
+	if (key->is_text)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(value);
+
+		return hash_bytes((unsigned char *) VARDATA_ANY(v),
+						  VARSIZE_ANY_EXHDR(v));
+	}
+	else
+	{
+		uint64		x = (uint64) key_int(value, key->typlen);
+
+		return murmurhash32((uint32) x) ^
+			murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
+	}
+}
+
+/* True when two non-NULL values of key are equal (as the key's = says). */
+static inline bool
+keys_equal(const OlapAggKey *key, Datum a, Datum b)
+{
+	if (key->is_text)
+	{
+		struct varlena *va = (struct varlena *) DatumGetPointer(a);
+		struct varlena *vb = (struct varlena *) DatumGetPointer(b);
+		Size		len = VARSIZE_ANY_EXHDR(va);
+
+		return len == VARSIZE_ANY_EXHDR(vb) &&
+			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), len) == 0;
+	}
+	return key_int(a, key->typlen) == key_int(b, key->typlen);
+}
+
+/*
+ * Fills state->gids with the group of each selected row of batch, creating
+ * groups (keys copied into the aggregate context) as they appear.
+ */
+static void
+assign_groups(OlapAggState *state, const OlapBatch *batch)
+{
+	Datum		vals[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	const OlapVector *vectors[INDEX_MAX_KEYS];
+	uint32		i;
+	int			k;
+	int			nkeys = state->nkeys;
+
+	if (state->gids_size < batch->nselected)
+	{
+		if (state->gids != NULL)
+			pfree(state->gids);
+		state->gids = MemoryContextAllocExtended(state->query_context,
+												 sizeof(uint32) * batch->nselected,
+												 MCXT_ALLOC_HUGE);
+		state->gids_size = batch->nselected;
+	}
+	for (k = 0; k < nkeys; k++)
+	{
+		AttrNumber	attnum = state->keys[k].attnum;
+
+		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg grouping column %d was not read", attnum);
+		vectors[k] = &batch->columns[attnum - 1];
+	}
+
+	for (i = 0; i < batch->nselected; i++)
+	{
+		uint32		row = batch->selection[i];
+		uint32		hash = 0;
+		uint32		mask = state->nbuckets - 1;
+		uint32		b;
+		uint32		g;
+
+		for (k = 0; k < nkeys; k++)
+		{
+			isnull[k] = vectors[k]->nulls[row];
+			vals[k] = isnull[k] ? (Datum) 0 : vectors[k]->values[row];
+			if (!isnull[k] && state->keys[k].is_text)
+				vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
+			hash = hash_combine(hash, hash_key(&state->keys[k], vals[k], isnull[k]));
+		}
+
+		for (b = hash & mask;; b = (b + 1) & mask)
+		{
+			bool		match;
+
+			g = state->buckets[b];
+			if (g == 0)
+				break;
+			g--;
+			if (state->hashes[g] != hash)
+				continue;
+			match = true;
+			for (k = 0; k < nkeys && match; k++)
+			{
+				bool		gnull = state->keynulls[g * nkeys + k];
+
+				if (gnull != isnull[k])
+					match = false;
+				else if (!gnull &&
+						 !keys_equal(&state->keys[k], state->keyvals[g * nkeys + k], vals[k]))
+					match = false;
+			}
+			if (match)
+				break;
+		}
+
+		if (state->buckets[b] == 0)
+		{
+			MemoryContext old;
+
+			/* a new group */
+			g = state->ngroups;
+			if (g == PG_UINT32_MAX - 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many groups for OlapAgg"),
+						 errhint("Set olap.enable_vectorized_agg to off for this query.")));
+			if (g >= state->capacity)
+				grow_groups(state, state->capacity * 2);
+			old = MemoryContextSwitchTo(state->agg_context);
+			for (k = 0; k < nkeys; k++)
+			{
+				state->keynulls[g * nkeys + k] = isnull[k];
+				state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
+					datumCopy(vals[k], state->keys[k].typbyval, state->keys[k].typlen);
+			}
+			MemoryContextSwitchTo(old);
+			state->hashes[g] = hash;
+			state->buckets[b] = g + 1;
+			state->ngroups++;
+			init_group_states(state, g);
+			if ((uint64) state->ngroups * 2 > state->nbuckets)
+				rebuild_buckets(state, state->nbuckets * 2);
+		}
+		state->gids[i] = g;
+	}
+}
+
+static void
+olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
+{
+	OlapAggState *state = (OlapAggState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	ExprContext *context;
+	ListCell   *lc;
+	int			i;
+
+	state->scan = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
+	node->custom_ps = list_make1(state->scan);
+	if (!IsOlapScanState(state->scan))
+		elog(ERROR, "OlapAgg input is not an OlapScan");
+
+	state->query_context = estate->es_query_cxt;
+	state->agg_context = AllocSetContextCreate(estate->es_query_cxt,
+											   "olap_ext aggregate states",
+											   ALLOCSET_DEFAULT_SIZES);
+	state->batch_context = AllocSetContextCreate(estate->es_query_cxt,
+												 "olap_ext aggregate batch",
+												 ALLOCSET_DEFAULT_SIZES);
+
+	/*
+	 * AggCheckCallContext only needs an AggState whose current aggregate
+	 * context's per-tuple memory is where states live.
+	 */
+	context = makeNode(ExprContext);
+	context->ecxt_per_tuple_memory = state->agg_context;
+	context->ecxt_per_query_memory = estate->es_query_cxt;
+	state->call_context = makeNode(AggState);
+	state->call_context->ss.ps.state = estate;
+	state->call_context->curaggcontext = context;
+	state->call_context->tmpcontext = context;
+
+	state->nkeys = linitial_int(cscan->custom_private);
+	if (state->nkeys > INDEX_MAX_KEYS)
+		elog(ERROR, "OlapAgg has too many grouping keys");
+	state->ntrans = list_length(cscan->custom_scan_tlist) - state->nkeys;
+	state->keys = palloc0(sizeof(OlapAggKey) * Max(state->nkeys, 1));
+	state->trans = palloc0(sizeof(OlapAggTrans) * Max(state->ntrans, 1));
+	i = 0;
+	foreach(lc, cscan->custom_scan_tlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (i < state->nkeys)
+		{
+			Var		   *var = castNode(Var, tle->expr);
+			OlapAggKey *key = &state->keys[i];
+
+			key->attnum = var->varattno;
+			get_typlenbyval(var->vartype, &key->typlen, &key->typbyval);
+			key->is_text = !key->typbyval;
+		}
+		else
+			init_trans(state, &state->trans[i - state->nkeys],
+					   castNode(Aggref, tle->expr));
+		i++;
+	}
+}
+
+/* Raises count(*)'s error when adding n to a count overflows. */
+static int64
+add_count(int64 count, int64 n)
+{
+	int64		result;
+
+	if (unlikely(pg_add_s64_overflow(count, n, &result)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bigint out of range")));
+	return result;
+}
+
+/* The integer of width bytes in value, widened. */
+static inline int64
+int_value(Datum value, int16 width)
+{
+	if (width == 2)
+		return DatumGetInt16(value);
+	if (width == 4)
+		return DatumGetInt32(value);
+	return DatumGetInt64(value);
+}
+
+static inline Datum
+int_datum(int64 value, int16 width)
+{
+	if (width == 2)
+		return Int16GetDatum((int16) value);
+	if (width == 4)
+		return Int32GetDatum((int32) value);
+	return Int64GetDatum(value);
+}
+
+/*
+ * Calls trans's transition function on one input value, keeping the new
+ * state like nodeAgg.c does: a strict function skips NULL inputs and takes
+ * the first value as state when there is no initial value; a new
+ * by-reference state is copied into the aggregate context.
+ */
+static void
+advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				Datum value, bool isnull)
+{
+	FunctionCallInfo fcinfo = trans->fcinfo;
+	Datum		result;
+
+	if (trans->transfn.fn_strict)
+	{
+		if (isnull && trans->attnum != 0)
+			return;
+		if (trans->nulls[g])
+		{
+			if (trans->initval_null)
+			{
+				MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+
+				trans->states[g] = datumCopy(value, trans->transbyval,
+										 trans->translen);
+				trans->nulls[g] = false;
+				MemoryContextSwitchTo(old);
+			}
+			return;
+		}
+	}
+
+	fcinfo->args[0].value = trans->states[g];
+	fcinfo->args[0].isnull = trans->nulls[g];
+	if (trans->attnum != 0)
+	{
+		fcinfo->args[1].value = value;
+		fcinfo->args[1].isnull = isnull;
+	}
+	fcinfo->isnull = false;
+	result = FunctionCallInvoke(fcinfo);
+
+	if (!trans->transbyval &&
+		DatumGetPointer(result) != DatumGetPointer(trans->states[g]))
+	{
+		if (!fcinfo->isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+
+			result = datumCopy(result, trans->transbyval, trans->translen);
+			MemoryContextSwitchTo(old);
+		}
+		if (!trans->nulls[g])
+			pfree(DatumGetPointer(trans->states[g]));
+	}
+	trans->states[g] = result;
+	trans->nulls[g] = fcinfo->isnull;
+}
+
+/* Feeds the selected rows of batch to one aggregate without grouping keys. */
+static void
+advance_batch(OlapAggState *state, OlapAggTrans *trans,
+			  const OlapBatch *batch)
+{
+	const uint32 *sel = batch->selection;
+	uint32		n = batch->nselected;
+	const Datum *values = NULL;
+	const bool *nulls = NULL;
+	uint32		i;
+
+	if (trans->attnum != 0)
+	{
+		const OlapVector *vector;
+
+		if (trans->attnum > batch->natts)
+			elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
+		vector = &batch->columns[trans->attnum - 1];
+		values = vector->values;
+		nulls = vector->nulls;
+		if (values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
+	}
+
+	switch (trans->method)
+	{
+		case AGG_METHOD_COUNT_STAR:
+			trans->states[0] =
+				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
+			break;
+		case AGG_METHOD_COUNT:
+			{
+				int64		count = 0;
+
+				for (i = 0; i < n; i++)
+					count += !nulls[sel[i]];
+				trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]),
+													   count));
+				break;
+			}
+		case AGG_METHOD_SUM_INT:
+			{
+				/* int2_sum/int4_sum add into int8 without overflow checks */
+				int64		sum = 0;
+				bool		any = false;
+				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					if (nulls[row])
+						continue;
+					sum += wide ? DatumGetInt32(values[row]) :
+						DatumGetInt16(values[row]);
+					any = true;
+				}
+				if (any)
+				{
+					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
+												  DatumGetInt64(trans->states[0])) + sum);
+					trans->nulls[0] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_MIN_INT:
+		case AGG_METHOD_MAX_INT:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
+				int16		width = trans->int_width;
+				bool		any = !trans->nulls[0];
+				int64		best = any ? int_value(trans->states[0], width) : 0;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = int_value(values[row], width);
+					if (!any || (is_min ? v < best : v > best))
+						best = v;
+					any = true;
+				}
+				if (any)
+				{
+					trans->states[0] = int_datum(best, width);
+					trans->nulls[0] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_TRANSFN:
+			if (trans->attnum == 0)
+			{
+				for (i = 0; i < n; i++)
+					advance_transfn(state, trans, 0, (Datum) 0, true);
+			}
+			else
+			{
+				for (i = 0; i < n; i++)
+					advance_transfn(state, trans, 0, values[sel[i]],
+									nulls[sel[i]]);
+			}
+			break;
+	}
+}
+
+/*
+ * Feeds the selected rows of batch to one aggregate, each row to its group
+ * (state->gids).
+ */
+static void
+advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
+					  const OlapBatch *batch)
+{
+	const uint32 *sel = batch->selection;
+	const uint32 *gids = state->gids;
+	uint32		n = batch->nselected;
+	const Datum *values = NULL;
+	const bool *nulls = NULL;
+	uint32		i;
+
+	if (trans->attnum != 0)
+	{
+		const OlapVector *vector;
+
+		if (trans->attnum > batch->natts)
+			elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
+		vector = &batch->columns[trans->attnum - 1];
+		values = vector->values;
+		nulls = vector->nulls;
+		if (values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
+	}
+
+	switch (trans->method)
+	{
+		case AGG_METHOD_COUNT_STAR:
+		case AGG_METHOD_COUNT:
+			for (i = 0; i < n; i++)
+			{
+				uint32		g = gids[i];
+
+				if (nulls != NULL && nulls[sel[i]])
+					continue;
+				trans->states[g] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
+		case AGG_METHOD_SUM_INT:
+			{
+				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
+					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
+													  DatumGetInt64(trans->states[g])) + v);
+					trans->nulls[g] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_MIN_INT:
+		case AGG_METHOD_MAX_INT:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
+				int16		width = trans->int_width;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = int_value(values[row], width);
+					if (trans->nulls[g] ||
+						(is_min ? v < int_value(trans->states[g], width) :
+						 v > int_value(trans->states[g], width)))
+					{
+						trans->states[g] = int_datum(v, width);
+						trans->nulls[g] = false;
+					}
+				}
+				break;
+			}
+		case AGG_METHOD_TRANSFN:
+			for (i = 0; i < n; i++)
+			{
+				if (trans->attnum == 0)
+					advance_transfn(state, trans, gids[i], (Datum) 0, true);
+				else
+					advance_transfn(state, trans, gids[i], values[sel[i]],
+									nulls[sel[i]]);
+			}
+			break;
+	}
+}
+
+/*
+ * The output of one aggregate: its final value, or its (serialized)
+ * transition state in partial plans.
+ */
+static Datum
+finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
+{
+	FmgrInfo   *flinfo;
+	LOCAL_FCINFO(fcinfo, 1);
+	Datum		result;
+
+	if (trans->partial)
+		flinfo = &trans->serialfn;
+	else
+		flinfo = &trans->finalfn;
+	if (!OidIsValid(flinfo->fn_oid))
+	{
+		*isnull = trans->nulls[g];
+		return trans->states[g];
+	}
+	if (flinfo->fn_strict && trans->nulls[g])
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	InitFunctionCallInfoData(*fcinfo, flinfo, 1, trans->aggref->inputcollid,
+							 (Node *) state->call_context, NULL);
+	fcinfo->args[0].value = trans->states[g];
+	fcinfo->args[0].isnull = trans->nulls[g];
+	result = FunctionCallInvoke(fcinfo);
+	*isnull = fcinfo->isnull;
+	return result;
+}
+
+/* Aggregates the whole input into the groups' states. */
+static void
+aggregate_input(OlapAggState *state)
+{
+	const OlapBatch *batch;
+	MemoryContext old;
+	int			i;
+
+	reset_groups(state);
+	if (OlapScanHasRowQuals(state->scan))
+		elog(ERROR, "OlapAgg input has row quals");
+
+	for (;;)
+	{
+		Instrumentation *instr = state->scan->instrument;
+
+		/* batches bypass ExecProcNode: count the child's rows here */
+		if (instr != NULL)
+			InstrStartNode(instr);
+		batch = OlapScanNextBatch(state->scan);
+		if (instr != NULL)
+			InstrStopNode(instr, batch != NULL ? batch->nselected : 0);
+		if (batch == NULL)
+			break;
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(state->batch_context);
+		if (state->nkeys > 0)
+		{
+			assign_groups(state, batch);
+			for (i = 0; i < state->ntrans; i++)
+				advance_batch_grouped(state, &state->trans[i], batch);
+		}
+		else
+		{
+			for (i = 0; i < state->ntrans; i++)
+				advance_batch(state, &state->trans[i], batch);
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(state->batch_context);
+		state->batches++;
+		state->rows += batch->nselected;
+	}
+	state->aggregated = true;
+}
+
+/* Puts group g's keys and aggregate results into the scan slot. */
+static void
+store_group(OlapAggState *state, uint32 g, MemoryContext result_context)
+{
+	TupleTableSlot *slot = state->css.ss.ss_ScanTupleSlot;
+	MemoryContext old;
+	int			k;
+	int			i;
+
+	ExecClearTuple(slot);
+	for (k = 0; k < state->nkeys; k++)
+	{
+		slot->tts_values[k] = state->keyvals[g * state->nkeys + k];
+		slot->tts_isnull[k] = state->keynulls[g * state->nkeys + k];
+	}
+	old = MemoryContextSwitchTo(result_context);
+	for (i = 0; i < state->ntrans; i++)
+		slot->tts_values[state->nkeys + i] =
+			finish_trans(state, &state->trans[i], g,
+						 &slot->tts_isnull[state->nkeys + i]);
+	MemoryContextSwitchTo(old);
+	ExecStoreVirtualTuple(slot);
+}
+
+static TupleTableSlot *
+olap_agg_exec(CustomScanState *node)
+{
+	OlapAggState *state = (OlapAggState *) node;
+	ExprContext *econtext = node->ss.ps.ps_ExprContext;
+
+	if (!state->aggregated)
+		aggregate_input(state);
+
+	while (state->next_group < state->ngroups)
+	{
+		uint32		g = state->next_group++;
+
+		CHECK_FOR_INTERRUPTS();
+		ResetExprContext(econtext);
+		store_group(state, g, econtext->ecxt_per_tuple_memory);
+		econtext->ecxt_scantuple = node->ss.ss_ScanTupleSlot;
+		if (node->ss.ps.qual != NULL && !ExecQual(node->ss.ps.qual, econtext))
+		{
+			InstrCountFiltered1(node, 1);
+			continue;
+		}
+		if (node->ss.ps.ps_ProjInfo != NULL)
+			return ExecProject(node->ss.ps.ps_ProjInfo);
+		return node->ss.ss_ScanTupleSlot;
+	}
+	return NULL;
+}
+
+static void
+olap_agg_end(CustomScanState *node)
+{
+	OlapAggState *state = (OlapAggState *) node;
+
+	ExecEndNode(state->scan);
+	MemoryContextDelete(state->agg_context);
+	MemoryContextDelete(state->batch_context);
+}
+
+static void
+olap_agg_rescan(CustomScanState *node)
+{
+	OlapAggState *state = (OlapAggState *) node;
+
+	state->aggregated = false;
+	state->ngroups = 0;
+	state->next_group = 0;
+	ExecClearTuple(node->ss.ss_ScanTupleSlot);
+	if (node->ss.ps.chgParam != NULL)
+		UpdateChangedParamSet(state->scan, node->ss.ps.chgParam);
+	ExecReScan(state->scan);
+}
+
+/* Appends the aggregates computed by the given kind of loop to buf. */
+static void
+describe_aggs(OlapAggState *state, bool vectorized, List *context,
+			  bool useprefix, StringInfo buf)
+{
+	int			i;
+
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		if ((trans->method != AGG_METHOD_TRANSFN) != vectorized)
+			continue;
+		if (buf->len > 0)
+			appendStringInfoString(buf, ", ");
+		appendStringInfoString(buf, deparse_expression((Node *) trans->aggref,
+													   context, useprefix,
+													   false));
+	}
+}
+
+static void
+olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
+{
+	OlapAggState *state = (OlapAggState *) node;
+	List	   *context;
+	StringInfoData buf;
+	bool		useprefix = list_length(es->rtable) > 1 || es->verbose;
+
+	context = set_deparse_context_plan(es->deparse_cxt, node->ss.ps.plan,
+									   ancestors);
+	if (state->nkeys > 0)
+	{
+		List	   *keys = NIL;
+		ListCell   *lc;
+
+		foreach(lc, ((CustomScan *) node->ss.ps.plan)->custom_scan_tlist)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+			if (list_length(keys) == state->nkeys)
+				break;
+			keys = lappend(keys, deparse_expression((Node *) tle->expr,
+													 context, useprefix,
+													 false));
+		}
+		ExplainPropertyList("Group Key", keys, es);
+	}
+	initStringInfo(&buf);
+	describe_aggs(state, true, context, useprefix, &buf);
+	if (buf.len > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		ExplainPropertyText("Vectorized Aggregates", buf.data, es);
+	resetStringInfo(&buf);
+	describe_aggs(state, false, context, useprefix, &buf);
+	if (buf.len > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		ExplainPropertyText("Per-Value Aggregates", buf.data, es);
+	if (es->analyze)
+	{
+		if (state->nkeys > 0)
+			ExplainPropertyUInteger("Groups", NULL, state->ngroups, es);
+		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
+		ExplainPropertyUInteger("Rows Aggregated", NULL, state->rows, es);
+	}
+}

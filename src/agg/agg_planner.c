@@ -1,0 +1,532 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_planner.c
+ *	  Planning OlapAgg: aggregation paths over an OlapScan.
+ *
+ * create_upper_paths_hook offers, next to PostgreSQL's own Agg paths, a
+ * CustomPath that aggregates the batches of an OlapScan of the query's only
+ * relation:
+ *
+ *	 serial		OlapAgg computes the final values, applying HAVING itself;
+ *	 parallel	OlapAgg computes transition states (serialized where
+ *				PostgreSQL's partial aggregation serializes them) over a
+ *				partial OlapScan, under PostgreSQL's own Gather and Finalize
+ *				Aggregate, built here because PostgreSQL 15 calls no hook
+ *				for UPPERREL_PARTIAL_GROUP_AGG.
+ *
+ * The path is offered only when everything it must compute is supported:
+ * no grouping sets; GROUP BY keys that are columns of a type whose equality
+ * is byte equality (group_key_supported), with a hash table that fits in
+ * work_mem by the estimates; every aggregate a plain aggregate of the list
+ * in supported_transfn over one column of the relation (or count(*)),
+ * without DISTINCT, ORDER BY or FILTER; every restriction clause of the
+ * relation a vectorized qual (batches carry no other filtering).  Anything
+ * else keeps PostgreSQL's Agg, which computes the same answers.
+ *
+ * The plan's custom_scan_tlist lists the grouping keys (Vars), then the
+ * distinct Aggref nodes, and custom_private the number of keys; the target
+ * list and the HAVING qual refer to them through setrefs.c like they would
+ * to a scan tuple.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/planner.h"
+#include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/selfuncs.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "agg/olap_agg.h"
+#include "guc.h"
+#include "scan/olap_scan.h"
+#include "scan/vector_quals.h"
+
+static create_upper_paths_hook_type prev_create_upper_paths_hook = NULL;
+
+static Plan *olap_agg_plan_path(PlannerInfo *root, RelOptInfo *rel,
+								CustomPath *best_path, List *tlist,
+								List *clauses, List *custom_plans);
+
+static const CustomPathMethods olap_agg_path_methods = {
+	.CustomName = OLAP_AGG_NAME,
+	.PlanCustomPath = olap_agg_plan_path,
+};
+
+static const CustomScanMethods olap_agg_scan_methods = {
+	.CustomName = OLAP_AGG_NAME,
+	.CreateCustomScanState = OlapAggCreateState,
+};
+
+/*
+ * True for the transition functions of the built-in count, sum, avg, min,
+ * max, bool_and and bool_or over the types OlapAgg supports.  agg_exec.c
+ * calls them like nodeAgg.c does, so any of them gives PostgreSQL's exact
+ * states; none needs more of the aggregate call than AggCheckCallContext.
+ */
+static bool
+supported_transfn(Oid transfn)
+{
+	switch (transfn)
+	{
+		case F_INT8INC:			/* count(*) */
+		case F_INT8INC_ANY:		/* count(x) */
+		case F_INT2_SUM:
+		case F_INT4_SUM:
+		case F_INT8_AVG_ACCUM:	/* sum(int8), avg(int8) */
+		case F_FLOAT4PL:
+		case F_FLOAT8PL:
+		case F_NUMERIC_AVG_ACCUM:	/* sum(numeric), avg(numeric) */
+		case F_INTERVAL_PL:
+		case F_INT2_AVG_ACCUM:
+		case F_INT4_AVG_ACCUM:
+		case F_FLOAT4_ACCUM:
+		case F_FLOAT8_ACCUM:
+		case F_INTERVAL_ACCUM:
+		case F_INT2LARGER:
+		case F_INT2SMALLER:
+		case F_INT4LARGER:
+		case F_INT4SMALLER:
+		case F_INT8LARGER:
+		case F_INT8SMALLER:
+		case F_FLOAT4LARGER:
+		case F_FLOAT4SMALLER:
+		case F_FLOAT8LARGER:
+		case F_FLOAT8SMALLER:
+		case F_NUMERIC_LARGER:
+		case F_NUMERIC_SMALLER:
+		case F_DATE_LARGER:
+		case F_DATE_SMALLER:
+		case F_TIMESTAMP_LARGER:
+		case F_TIMESTAMP_SMALLER:
+		case F_TIMESTAMPTZ_LARGER:
+		case F_TIMESTAMPTZ_SMALLER:
+		case F_INTERVAL_LARGER:
+		case F_INTERVAL_SMALLER:
+		case F_TEXT_LARGER:
+		case F_TEXT_SMALLER:
+		case F_BOOLAND_STATEFUNC:
+		case F_BOOLOR_STATEFUNC:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* True when OlapAgg can compute aggref over relation relid's batches. */
+static bool
+aggref_supported(Aggref *aggref, Index relid)
+{
+	HeapTuple	tuple;
+	Form_pg_aggregate agg;
+	bool		ok;
+
+	if (aggref->aggorder != NIL || aggref->aggdistinct != NIL ||
+		aggref->aggfilter != NULL || aggref->aggkind != AGGKIND_NORMAL ||
+		aggref->agglevelsup != 0 || aggref->aggvariadic)
+		return false;
+	if (aggref->aggstar)
+	{
+		if (aggref->args != NIL)
+			return false;
+	}
+	else
+	{
+		TargetEntry *tle;
+		Var		   *var;
+
+		if (list_length(aggref->args) != 1)
+			return false;
+		tle = linitial_node(TargetEntry, aggref->args);
+		if (!IsA(tle->expr, Var))
+			return false;
+		var = (Var *) tle->expr;
+		if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
+			return false;
+	}
+
+	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	agg = (Form_pg_aggregate) GETSTRUCT(tuple);
+	ok = supported_transfn(agg->aggtransfn) && !agg->aggfinalextra;
+	ReleaseSysCache(tuple);
+	return ok;
+}
+
+/*
+ * Collects into *aggrefs (without duplicates) the aggregates of exprs and
+ * returns false if exprs use anything OlapAgg does not compute: an
+ * unsupported aggregate, or a column outside of an aggregate that is not
+ * one of the grouping keys.
+ */
+static bool
+collect_aggrefs(List *exprs, Index relid, List *keys, List **aggrefs)
+{
+	List	   *nodes = pull_var_clause((Node *) exprs,
+										PVC_INCLUDE_AGGREGATES |
+										PVC_INCLUDE_WINDOWFUNCS |
+										PVC_INCLUDE_PLACEHOLDERS);
+	ListCell   *lc;
+
+	foreach(lc, nodes)
+	{
+		Node	   *node = lfirst(lc);
+
+		if (IsA(node, Var) && list_member(keys, node))
+			continue;
+		if (!IsA(node, Aggref) || !aggref_supported((Aggref *) node, relid))
+			return false;
+		if (!list_member(*aggrefs, node))
+			*aggrefs = lappend(*aggrefs, node);
+	}
+	return true;
+}
+
+/*
+ * True when OlapAgg can group by key: a column of the relation of a type
+ * whose equality is the equality of its bytes (integers, date, timestamps,
+ * bool; text under a deterministic collation), grouped with that equality.
+ */
+static bool
+group_key_supported(Node *key, Oid eqop, Index relid)
+{
+	Var		   *var;
+	TypeCacheEntry *typentry;
+
+	if (!IsA(key, Var))
+		return false;
+	var = (Var *) key;
+	if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
+		return false;
+	switch (var->vartype)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case BOOLOID:
+			break;
+		case TEXTOID:
+			if (!OidIsValid(var->varcollid) ||
+				!get_collation_isdeterministic(var->varcollid))
+				return false;
+			break;
+		default:
+			return false;
+	}
+	typentry = lookup_type_cache(var->vartype, TYPECACHE_EQ_OPR);
+	return eqop == typentry->eq_opr;
+}
+
+/*
+ * The grouping keys of the query (Vars) in *keys; false when some key is
+ * not supported.
+ */
+static bool
+collect_group_keys(Query *parse, Index relid, List **keys)
+{
+	ListCell   *lc;
+
+	*keys = NIL;
+	foreach(lc, parse->groupClause)
+	{
+		SortGroupClause *sgc = lfirst_node(SortGroupClause, lc);
+		Node	   *key = get_sortgroupclause_expr(sgc, parse->targetList);
+
+		if (!group_key_supported(key, sgc->eqop, relid))
+			return false;
+		*keys = lappend(*keys, key);
+	}
+	return true;
+}
+
+/*
+ * Estimated bytes of one group of the hash table: the keys, each state
+ * (by-reference and internal states counted generously), and the table's
+ * own overhead.
+ */
+static double
+group_entry_bytes(RelOptInfo *rel, List *keys, List *aggrefs)
+{
+	double		bytes = 32;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		Var		   *var = lfirst(lc);
+
+		bytes += sizeof(Datum) + 1;
+		if (var->vartype == TEXTOID)
+			bytes += rel->attr_widths[var->varattno - rel->min_attr] + 16;
+	}
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst(lc);
+
+		bytes += sizeof(Datum) + 1;
+		if (!get_typbyval(aggref->aggtranstype) ||
+			aggref->aggtranstype == INTERNALOID)
+			bytes += 128;
+	}
+	return bytes;
+}
+
+/*
+ * The OlapScan path of rel in paths (possibly under a projection), or NULL.
+ */
+static Path *
+find_olap_scan_path(List *paths)
+{
+	ListCell   *lc;
+
+	foreach(lc, paths)
+	{
+		Path	   *path = lfirst(lc);
+
+		if (IsA(path, ProjectionPath))
+			path = ((ProjectionPath *) path)->subpath;
+		if (IsA(path, CustomPath) && path->param_info == NULL &&
+			strcmp(((CustomPath *) path)->methods->CustomName,
+				   OLAP_SCAN_NAME) == 0)
+			return path;
+	}
+	return NULL;
+}
+
+/* True when every restriction clause of rel runs on batches. */
+static bool
+quals_all_vectorized(RelOptInfo *rel)
+{
+	ListCell   *lc;
+
+	foreach(lc, rel->baserestrictinfo)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+
+		/* pseudoconstant quals become a Result node above the scan */
+		if (rinfo->pseudoconstant || !olap_enable_vectorization ||
+			!VectorQualSupported(rinfo->clause, rel->relid))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Builds the OlapAgg path over scan computing target (and filtering by
+ * having in serial plans).  Its cost is the scan's without a tenth of its
+ * run cost (the rows are never handed out one at a time) plus a tenth of an
+ * operator per aggregate and row: a fraction of what PostgreSQL's Agg over
+ * the same scan costs, so the path wins whenever it applies.
+ */
+static CustomPath *
+make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
+			  List *keys, List *aggrefs, List *having, double groups,
+			  bool partial)
+{
+	CustomPath *path = makeNode(CustomPath);
+	int			naggs = list_length(aggrefs) + list_length(keys);
+
+	path->path.pathtype = T_CustomScan;
+	path->path.parent = output_rel;
+	path->path.pathtarget = target;
+	path->path.param_info = NULL;
+	path->path.parallel_aware = false;
+	path->path.parallel_safe = partial;
+	path->path.parallel_workers = partial ? scan->parallel_workers : 0;
+	path->path.rows = groups;
+	path->path.pathkeys = NIL;
+	path->path.startup_cost = scan->startup_cost +
+		(scan->total_cost - scan->startup_cost) * 0.9 +
+		scan->rows * naggs * cpu_operator_cost * 0.1;
+	path->path.total_cost = path->path.startup_cost +
+		groups * (cpu_tuple_cost + target->cost.per_tuple);
+	path->flags = 0;
+	path->custom_paths = list_make1(scan);
+	path->custom_private = list_make3(keys, aggrefs, having);
+	path->methods = &olap_agg_path_methods;
+	return path;
+}
+
+/*
+ * The relation of the partial aggregation PostgreSQL planned for grouped_rel,
+ * or NULL when it did not consider one.
+ */
+static RelOptInfo *
+find_partial_grouping_rel(PlannerInfo *root, RelOptInfo *grouped_rel)
+{
+	ListCell   *lc;
+
+	foreach(lc, root->upper_rels[UPPERREL_PARTIAL_GROUP_AGG])
+	{
+		RelOptInfo *rel = lfirst(lc);
+
+		if (bms_equal(rel->relids, grouped_rel->relids) &&
+			rel->reltarget != NULL)
+			return rel;
+	}
+	return NULL;
+}
+
+/*
+ * Adds to grouped_rel the parallel plan Finalize Aggregate -> Gather ->
+ * OlapAgg (partial) -> partial OlapScan, when PostgreSQL itself planned a
+ * partial aggregation (so every aggregate can be combined).  PostgreSQL 15
+ * calls no hook for the partial grouping stage, so the whole shape is built
+ * here, with PostgreSQL's own Gather and Finalize Aggregate nodes.
+ */
+static void
+add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
+					  RelOptInfo *grouped_rel, GroupPathExtraData *extra,
+					  List *keys, double groups)
+{
+	RelOptInfo *partial_rel;
+	Path	   *scan;
+	List	   *aggrefs = NIL;
+	CustomPath *partial;
+	Path	   *gather;
+	double		rows;
+
+	if (!grouped_rel->consider_parallel || !extra->partial_costs_set ||
+		(extra->flags & GROUPING_CAN_PARTIAL_AGG) == 0 ||
+		(keys != NIL && (extra->flags & GROUPING_CAN_USE_HASH) == 0))
+		return;
+	partial_rel = find_partial_grouping_rel(root, grouped_rel);
+	scan = find_olap_scan_path(input_rel->partial_pathlist);
+	if (partial_rel == NULL || scan == NULL || scan->parallel_workers <= 0)
+		return;
+	if (!collect_aggrefs(partial_rel->reltarget->exprs, input_rel->relid,
+						 keys, &aggrefs) || aggrefs == NIL)
+		return;
+
+	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
+							keys, aggrefs, NIL, groups, true);
+	rows = partial->path.rows * partial->path.parallel_workers;
+	gather = (Path *) create_gather_path(root, partial_rel, &partial->path,
+										 partial_rel->reltarget, NULL, &rows);
+	add_path(grouped_rel,
+			 (Path *) create_agg_path(root, grouped_rel, gather,
+									  grouped_rel->reltarget,
+									  keys != NIL ? AGG_HASHED : AGG_PLAIN,
+									  AGGSPLIT_FINAL_DESERIAL,
+									  root->parse->groupClause,
+									  (List *) extra->havingQual,
+									  &extra->agg_final_costs, groups));
+}
+
+static void
+olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
+						RelOptInfo *input_rel, RelOptInfo *output_rel,
+						void *extra)
+{
+	Query	   *parse = root->parse;
+	GroupPathExtraData *gextra = (GroupPathExtraData *) extra;
+	Path	   *scan;
+	List	   *keys;
+	List	   *aggrefs = NIL;
+	List	   *having;
+	double		groups = 1;
+
+	if (prev_create_upper_paths_hook)
+		prev_create_upper_paths_hook(root, stage, input_rel, output_rel, extra);
+
+	if (stage != UPPERREL_GROUP_AGG ||
+		!olap_enable_vectorized_agg || !olap_enable_custom_scan ||
+		!parse->hasAggs || parse->groupingSets != NIL ||
+		input_rel->reloptkind != RELOPT_BASEREL ||
+		gextra->patype != PARTITIONWISE_AGGREGATE_NONE ||
+		!quals_all_vectorized(input_rel) ||
+		!collect_group_keys(parse, input_rel->relid, &keys))
+		return;
+
+	having = (List *) gextra->havingQual;
+	if (!collect_aggrefs(output_rel->reltarget->exprs, input_rel->relid,
+						 keys, &aggrefs) ||
+		!collect_aggrefs(having, input_rel->relid, keys, &aggrefs) ||
+		aggrefs == NIL)
+		return;
+
+	/*
+	 * The hash table of groups must fit in work_mem by the estimates;
+	 * otherwise PostgreSQL's Agg, which can spill to disk, is left alone.
+	 */
+	if (keys != NIL)
+	{
+		groups = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
+		if (groups * group_entry_bytes(input_rel, keys, aggrefs) >
+			work_mem * 1024.0)
+			return;
+	}
+
+	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
+
+	scan = find_olap_scan_path(input_rel->pathlist);
+	if (scan == NULL)
+		return;
+	add_path(output_rel,
+			 (Path *) make_agg_path(output_rel, scan, output_rel->reltarget,
+									keys, aggrefs, having, groups, false));
+}
+
+static Plan *
+olap_agg_plan_path(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
+				   List *tlist, List *clauses, List *custom_plans)
+{
+	CustomScan *cscan = makeNode(CustomScan);
+	List	   *keys = linitial(best_path->custom_private);
+	List	   *aggrefs = lsecond(best_path->custom_private);
+	List	   *having = lthird(best_path->custom_private);
+	List	   *scan_tlist = NIL;
+	ListCell   *lc;
+	Plan	   *child = linitial(custom_plans);
+
+	if (!IsA(child, CustomScan) ||
+		((CustomScan *) child)->methods->CreateCustomScanState != OlapScanCreateState)
+		elog(ERROR, "OlapAgg input is not an OlapScan");
+
+	foreach(lc, keys)
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry(copyObject(lfirst(lc)),
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
+	foreach(lc, aggrefs)
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry(copyObject(lfirst(lc)),
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
+
+	cscan->scan.plan.targetlist = tlist;
+	cscan->scan.plan.qual = having;
+	cscan->scan.scanrelid = 0;
+	cscan->flags = best_path->flags;
+	cscan->custom_plans = custom_plans;
+	cscan->custom_exprs = NIL;
+	cscan->custom_private = list_make1_int(list_length(keys));
+	cscan->custom_scan_tlist = scan_tlist;
+	cscan->methods = &olap_agg_scan_methods;
+	return &cscan->scan.plan;
+}
+
+/* Registers the planner hook and the plan's methods. */
+void
+OlapAggInit(void)
+{
+	RegisterCustomScanMethods(&olap_agg_scan_methods);
+	prev_create_upper_paths_hook = create_upper_paths_hook;
+	create_upper_paths_hook = olap_create_upper_paths;
+}

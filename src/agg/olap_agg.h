@@ -1,0 +1,23 @@
+/*-------------------------------------------------------------------------
+ *
+ * olap_agg.h
+ *	  OlapAgg: the custom node that aggregates OlapScan batches.
+ *
+ * The planner part (agg_planner.c) offers OlapAgg paths for the grouping
+ * stages of a query over one olap table; the executor part (agg_exec.c)
+ * runs them.  The plan's custom_scan_tlist lists the aggregates (Aggref
+ * nodes, serial or partial); the node's only child is the OlapScan.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_AGG_H
+#define OLAP_AGG_H
+
+#include "nodes/extensible.h"
+
+#define OLAP_AGG_NAME "OlapAgg"
+
+extern void OlapAggInit(void);
+extern Node *OlapAggCreateState(CustomScan *cscan);
+
+#endif							/* OLAP_AGG_H */
