@@ -682,6 +682,25 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	trans->nulls[g] = fcinfo->isnull;
 }
 
+/*
+ * Sets *values and *nulls to the batch vector of the aggregate's argument
+ * column (the planner made the scan read it).
+ */
+static void
+argument_vector(const OlapAggTrans *trans, const OlapBatch *batch,
+				const Datum **values, const bool **nulls)
+{
+	const OlapVector *vector;
+
+	if (trans->attnum > batch->natts)
+		elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
+	vector = &batch->columns[trans->attnum - 1];
+	*values = vector->values;
+	*nulls = vector->nulls;
+	if (*values == NULL)
+		elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
+}
+
 /* Feeds the selected rows of batch to one aggregate without grouping keys. */
 static void
 advance_batch(OlapAggState *state, OlapAggTrans *trans,
@@ -694,17 +713,7 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 	uint32		i;
 
 	if (trans->attnum != 0)
-	{
-		const OlapVector *vector;
-
-		if (trans->attnum > batch->natts)
-			elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
-		vector = &batch->columns[trans->attnum - 1];
-		values = vector->values;
-		nulls = vector->nulls;
-		if (values == NULL)
-			elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
-	}
+		argument_vector(trans, batch, &values, &nulls);
 
 	switch (trans->method)
 	{
@@ -806,17 +815,7 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 	uint32		i;
 
 	if (trans->attnum != 0)
-	{
-		const OlapVector *vector;
-
-		if (trans->attnum > batch->natts)
-			elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
-		vector = &batch->columns[trans->attnum - 1];
-		values = vector->values;
-		nulls = vector->nulls;
-		if (values == NULL)
-			elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
-	}
+		argument_vector(trans, batch, &values, &nulls);
 
 	switch (trans->method)
 	{
