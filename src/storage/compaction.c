@@ -691,6 +691,7 @@ OlapCompact(Relation rel, CompactionResult *result)
 		state.cid = GetCurrentCommandId(true);
 		state.values = palloc(sizeof(Datum) * Max(desc->natts, 1));
 		state.nulls = palloc(sizeof(bool) * Max(desc->natts, 1));
+
 		/*
 		 * Retire the old stripes first: the new chunk groups take over their
 		 * row numbers, and the snapshot (taken before these deletions) still
