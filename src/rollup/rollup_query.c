@@ -332,7 +332,7 @@ olap_rollup_analyze(PG_FUNCTION_ARGS)
 			   "No GROUP BY key in the select list is a time bucket: date_trunc(unit, column), date_bin(stride, column, origin) or a date column, with column a date or timestamp column of the source table.");
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+		elog(ERROR, "olap.rollup_analyze: result type is not a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
 	values[0] = ObjectIdGetDatum(rte->relid);

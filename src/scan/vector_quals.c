@@ -464,7 +464,7 @@ VectorQualsInit(List *quals, Index scanrelid, PlanState *ps)
 		VqNode	   *node = compile(lfirst(lc), scanrelid);
 
 		if (node == NULL)
-			elog(ERROR, "qual cannot be vectorized");
+			elog(ERROR, "qual chosen for vectorization did not compile");
 		vq->quals = lappend(vq->quals, node);
 	}
 	MemoryContextSwitchTo(old);
