@@ -37,6 +37,7 @@
 #include "utils/typcache.h"
 
 #include "scan/chunk_skip.h"
+#include "scan/olap_scan.h"
 #include "storage/chunk_format.h"
 #include "storage/minmax.h"
 
@@ -65,22 +66,6 @@ struct ChunkSkipState
 	bool		evaluated;		/* key values computed for this (re)scan */
 	MemoryContext ctx;			/* per chunk group: deserialised min/max */
 };
-
-/* Returns the Var of the scan's relation under an optional RelabelType. */
-static Var *
-scan_var(Node *node, Index scanrelid)
-{
-	if (node && IsA(node, RelabelType))
-		node = (Node *) ((RelabelType *) node)->arg;
-	if (node && IsA(node, Var))
-	{
-		Var		   *var = (Var *) node;
-
-		if (var->varno == scanrelid && var->varlevelsup == 0 && var->varattno > 0)
-			return var;
-	}
-	return NULL;
-}
 
 static bool
 usable_arg(Node *node)
@@ -137,9 +122,9 @@ key_from_qual(Expr *qual, Index scanrelid, Relation rel)
 		Node	   *right = lsecond(op->args);
 		Var		   *var;
 
-		if ((var = scan_var(left, scanrelid)) != NULL && usable_arg(right))
+		if ((var = OlapScanColumnVar(left, scanrelid)) != NULL && usable_arg(right))
 			return make_op_key(var, op->opno, op->inputcollid, (Expr *) right, rel);
-		if ((var = scan_var(right, scanrelid)) != NULL && usable_arg(left))
+		if ((var = OlapScanColumnVar(right, scanrelid)) != NULL && usable_arg(left))
 		{
 			Oid			commuted = get_commutator(op->opno);
 
@@ -151,7 +136,7 @@ key_from_qual(Expr *qual, Index scanrelid, Relation rel)
 	if (IsA(qual, NullTest) && !((NullTest *) qual)->argisrow)
 	{
 		NullTest   *nt = (NullTest *) qual;
-		Var		   *var = scan_var((Node *) nt->arg, scanrelid);
+		Var		   *var = OlapScanColumnVar((Node *) nt->arg, scanrelid);
 		SkipKey    *key;
 
 		if (var == NULL)

@@ -9,6 +9,7 @@
 #define OLAP_SCAN_H
 
 #include "nodes/extensible.h"
+#include "nodes/primnodes.h"
 
 #define OLAP_SCAN_NAME "OlapScan"
 
@@ -18,6 +19,26 @@ typedef enum OlapScanPrivate
 	OLAP_SCAN_PRIVATE_COLUMNS = 0,	/* IntList of attnums read */
 	OLAP_SCAN_PRIVATE_COUNT
 } OlapScanPrivate;
+
+/*
+ * The Var of a column of the scanned relation (scanrelid), under an
+ * optional RelabelType, or NULL: what min/max skipping and vectorized quals
+ * can compare.
+ */
+static inline Var *
+OlapScanColumnVar(Node *node, Index scanrelid)
+{
+	if (node && IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	if (node && IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if (var->varno == scanrelid && var->varlevelsup == 0 && var->varattno > 0)
+			return var;
+	}
+	return NULL;
+}
 
 extern void OlapScanInit(void);
 extern Node *OlapScanCreateState(CustomScan *cscan);

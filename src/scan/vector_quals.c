@@ -60,6 +60,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "scan/olap_scan.h"
 #include "scan/vector_quals.h"
 
 /* Three-valued results, one byte per row. */
@@ -166,22 +167,6 @@ struct VectorQuals
 	uint8	   *result;
 	uint32		result_size;
 };
-
-/* Returns the column Var of the scan under an optional RelabelType. */
-static Var *
-scan_var(Node *node, Index scanrelid)
-{
-	if (node && IsA(node, RelabelType))
-		node = (Node *) ((RelabelType *) node)->arg;
-	if (node && IsA(node, Var))
-	{
-		Var		   *var = (Var *) node;
-
-		if (var->varno == scanrelid && var->varlevelsup == 0 && var->varattno > 0)
-			return var;
-	}
-	return NULL;
-}
 
 /* A value computed once per scan: no Vars, volatile functions or subplans. */
 static bool
@@ -354,11 +339,11 @@ compile(Node *expr, Index scanrelid)
 					return NULL;
 				left = linitial(op->args);
 				right = lsecond(op->args);
-				if ((var = scan_var(left, scanrelid)) != NULL && usable_value(right))
+				if ((var = OlapScanColumnVar(left, scanrelid)) != NULL && usable_value(right))
 					return compile_compare(var, op->opno, op->opfuncid,
 										   op->inputcollid, true,
 										   (Expr *) right, false, false);
-				if ((var = scan_var(right, scanrelid)) != NULL && usable_value(left))
+				if ((var = OlapScanColumnVar(right, scanrelid)) != NULL && usable_value(left))
 					return compile_compare(var, op->opno, op->opfuncid,
 										   op->inputcollid, false,
 										   (Expr *) left, false, false);
@@ -369,7 +354,7 @@ compile(Node *expr, Index scanrelid)
 				ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) expr;
 				Node	   *right = lsecond(saop->args);
 
-				var = scan_var(linitial(saop->args), scanrelid);
+				var = OlapScanColumnVar(linitial(saop->args), scanrelid);
 				if (var == NULL || !usable_value(right))
 					return NULL;
 				return compile_compare(var, saop->opno, saop->opfuncid,
@@ -381,7 +366,7 @@ compile(Node *expr, Index scanrelid)
 				NullTest   *nt = (NullTest *) expr;
 
 				if (nt->argisrow ||
-					(var = scan_var((Node *) nt->arg, scanrelid)) == NULL)
+					(var = OlapScanColumnVar((Node *) nt->arg, scanrelid)) == NULL)
 					return NULL;
 				node = palloc0(sizeof(VqNode));
 				node->kind = VQ_NULL_TEST;
@@ -393,7 +378,7 @@ compile(Node *expr, Index scanrelid)
 			{
 				BooleanTest *bt = (BooleanTest *) expr;
 
-				if ((var = scan_var((Node *) bt->arg, scanrelid)) == NULL ||
+				if ((var = OlapScanColumnVar((Node *) bt->arg, scanrelid)) == NULL ||
 					var->vartype != BOOLOID)
 					return NULL;
 				node = palloc0(sizeof(VqNode));
@@ -403,7 +388,7 @@ compile(Node *expr, Index scanrelid)
 				return node;
 			}
 		case T_Var:
-			if ((var = scan_var(expr, scanrelid)) == NULL ||
+			if ((var = OlapScanColumnVar(expr, scanrelid)) == NULL ||
 				var->vartype != BOOLOID)
 				return NULL;
 			node = palloc0(sizeof(VqNode));
