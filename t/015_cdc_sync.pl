@@ -13,28 +13,12 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest qw(cdc_node);
 use IPC::Run;
 
-my $node = PostgreSQL::Test::Cluster->new('cdc');
-$node->init(allows_streaming => 'logical');
-$node->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-max_worker_processes = 16
-olap.sync_max_latency = '200ms'
-olap.worker_naptime = '500ms'
-});
-$node->start;
-
-# Servers that restrict output plugins to a list must allow ours.
-if ($node->safe_psql('postgres',
-		"SELECT count(*) FROM pg_settings WHERE name = 'output_plugin_libraries'")
-	eq '1')
-{
-	$node->append_conf('postgresql.conf',
-		"output_plugin_libraries = 'pgoutput, test_decoding, olap_ext'");
-	$node->reload;
-}
+my $node = cdc_node('cdc');
 
 $node->safe_psql(
 	'postgres', q{

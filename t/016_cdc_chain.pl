@@ -8,29 +8,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest qw(cdc_node);
 
 my $oltp = PostgreSQL::Test::Cluster->new('oltp');
 $oltp->init(allows_streaming => 'logical');
 $oltp->start;
 
-my $olap = PostgreSQL::Test::Cluster->new('analytics');
-$olap->init(allows_streaming => 'logical');
-$olap->append_conf(
-	'postgresql.conf', q{
-shared_preload_libraries = 'olap_ext'
-max_worker_processes = 16
-olap.sync_max_latency = '200ms'
-olap.worker_naptime = '500ms'
-});
-$olap->start;
-if ($olap->safe_psql('postgres',
-		"SELECT count(*) FROM pg_settings WHERE name = 'output_plugin_libraries'")
-	eq '1')
-{
-	$olap->append_conf('postgresql.conf',
-		"output_plugin_libraries = 'pgoutput, test_decoding, olap_ext'");
-	$olap->reload;
-}
+my $olap = cdc_node('analytics');
 
 my $ddl = 'CREATE TABLE orders (id int PRIMARY KEY, customer int, amount numeric, note text)';
 $oltp->safe_psql('postgres', $ddl);

@@ -1,6 +1,8 @@
 # t/OlapTest.pm: helpers shared by the crash-recovery and standby TAP tests
 # (t/001_crash_recovery.pl, t/002_standby_replay.pl,
-# t/005_dml_crash_recovery.pl, t/006_dml_standby.pl).
+# t/005_dml_crash_recovery.pl, t/006_dml_standby.pl,
+# t/008_vacuum_compaction.pl) and the CDC tests (t/015_cdc_sync.pl,
+# t/016_cdc_chain.pl).
 #
 # It owns what those tests have in common: starting nodes with olap_ext
 # preloaded (the crash-test settings, a streaming primary, a standby from a
@@ -25,7 +27,7 @@ use PostgreSQL::Test::Cluster;
 use Test::More;
 
 our @EXPORT = qw(
-  crash_node streaming_primary start_standby
+  crash_node streaming_primary start_standby cdc_node
   rows_sql rows_columns create_indexed_twins dml_both end_session
   $force_index $force_seqscan
   check_twin_rows check_row_numbers_unique compare_twins
@@ -77,6 +79,33 @@ shared_preload_libraries = 'olap_ext'
 autovacuum = off
 } . ($extra_conf // ''));
 	$node->start;
+	return $node;
+}
+
+# Creates and starts a node $name for CDC syncs: wal_level logical, olap_ext
+# preloaded, short sync latency and worker naptime; on servers that restrict
+# output plugins to a list (output_plugin_libraries), ours is allowed.
+sub cdc_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init(allows_streaming => 'logical');
+	$node->append_conf(
+		'postgresql.conf', q{
+shared_preload_libraries = 'olap_ext'
+max_worker_processes = 16
+olap.sync_max_latency = '200ms'
+olap.worker_naptime = '500ms'
+});
+	$node->start;
+	if ($node->safe_psql('postgres',
+			"SELECT count(*) FROM pg_settings WHERE name = 'output_plugin_libraries'")
+		eq '1')
+	{
+		$node->append_conf('postgresql.conf',
+			"output_plugin_libraries = 'pgoutput, test_decoding, olap_ext'");
+		$node->reload;
+	}
 	return $node;
 }
 
