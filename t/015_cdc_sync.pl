@@ -15,7 +15,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
 use lib $FindBin::RealBin;
-use OlapTest qw(cdc_node);
+use OlapTest qw(cdc_node background_errors);
 use IPC::Run;
 
 my $node = cdc_node('cdc');
@@ -130,5 +130,8 @@ ok( $node->poll_query_until(
 		q{SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'olap_ext cdc'}),
 	'no sync worker remains');
 
+my @errors = background_errors($node);
+is(scalar(@errors), 0, 'no sync worker error in the server log')
+  or diag(join("\n", @errors[0 .. ($#errors < 4 ? $#errors : 4)]));
 $node->stop;
 done_testing();

@@ -10,7 +10,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use FindBin;
 use lib $FindBin::RealBin;
-use OlapTest qw(cdc_node);
+use OlapTest qw(cdc_node background_errors);
 
 my $oltp = PostgreSQL::Test::Cluster->new('oltp');
 $oltp->init(allows_streaming => 'logical');
@@ -56,6 +56,9 @@ is( $olap->safe_psql('postgres',
 
 $olap->safe_psql('postgres', q{SELECT olap.drop_sync('orders_olap')});
 $olap->safe_psql('postgres', q{DROP SUBSCRIPTION orders_sub});
+my @errors = background_errors($olap);
+is(scalar(@errors), 0, 'no sync worker error in the server log')
+  or diag(join("\n", @errors[0 .. ($#errors < 4 ? $#errors : 4)]));
 $olap->stop;
 $oltp->stop;
 done_testing();

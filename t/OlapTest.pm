@@ -27,7 +27,7 @@ use PostgreSQL::Test::Cluster;
 use Test::More;
 
 our @EXPORT = qw(
-  crash_node streaming_primary start_standby cdc_node
+  crash_node streaming_primary start_standby cdc_node background_errors
   rows_sql rows_columns create_indexed_twins dml_both end_session
   $force_index $force_seqscan
   check_twin_rows check_row_numbers_unique compare_twins
@@ -107,6 +107,16 @@ olap.worker_naptime = '500ms'
 		$node->reload;
 	}
 	return $node;
+}
+
+# The ERROR lines that background workers (no application name) wrote to
+# the node's server log.  A sync worker's apply must never fail: each failure
+# rolls back a batch, and the conditions behind them have lost rows before.
+sub background_errors
+{
+	my ($node) = @_;
+	my $log = PostgreSQL::Test::Utils::slurp_file($node->logfile);
+	return grep { /^\S+ \S+ UTC \[\d+\] ERROR:/ } split /\n/, $log;
 }
 
 # Takes a base backup of $primary and creates and starts a streaming standby

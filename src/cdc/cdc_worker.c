@@ -28,10 +28,11 @@
  *    XLogReadRecord, LogicalDecodingProcessRecord) starting at the origin's
  *    position; our output plugin (cdc_decode.c) copies the source's changes
  *    into a batch.  Decoding runs outside any transaction; the reorder
- *    buffer opens its own.  A batch of whole source transactions is
- *    applied (cdc_apply.c) in one local transaction when it reaches
- *    olap.sync_max_batch_rows changes or its oldest change is
- *    olap.sync_max_latency old; that transaction also adds the counters to
+ *    buffer opens its own.  The worker must not stay marked as a decoding
+ *    backend, as it also writes (see show_own_transactions).  A batch of
+ *    whole source transactions is applied (cdc_apply.c) in one local
+ *    transaction when it reaches olap.sync_max_batch_rows changes or its
+ *    oldest change is olap.sync_max_latency old; that transaction also adds the counters to
  *    olap.sync and commits with replorigin_session_origin_lsn set to the
  *    end of the batch's last source commit, so the data and the position
  *    are durable together.  The slot is confirmed only up to the origin's
@@ -322,6 +323,27 @@ latency_due(CdcBatch *batch)
 								   olap_sync_max_latency);
 }
 
+/*
+ * Creating the decoding context outside a transaction marks this backend
+ * PROC_IN_LOGICAL_DECODING, which makes every other backend leave it out
+ * of its snapshots: right for a walsender, whose xmin the slot's
+ * catalog_xmin stands for and which never writes, but this worker also
+ * writes, in the transactions that apply its batches.  Left out of other
+ * snapshots, a running apply transaction would look aborted to them (they
+ * may even hint its new catalog and data rows as such, losing them), so
+ * the mark is taken off: the worker is then an ordinary backend whose
+ * transactions others wait for and whose xmin counts.  Decoding does not
+ * need the mark; the slot keeps the catalog rows it reads.
+ */
+static void
+show_own_transactions(void)
+{
+	LWLockAcquire(ProcArrayLock, LW_EXCLUSIVE);
+	MyProc->statusFlags &= ~PROC_IN_LOGICAL_DECODING;
+	ProcGlobal->statusFlags[MyProc->pgxactoff] = MyProc->statusFlags;
+	LWLockRelease(ProcArrayLock);
+}
+
 /* The streaming loop; returns only by error or signal. */
 static void
 stream_changes(SyncDef *def)
@@ -353,6 +375,7 @@ stream_changes(SyncDef *def)
 										   .segment_close = wal_segment_close),
 								NULL, NULL, NULL);
 	MemoryContextSwitchTo(old);
+	show_own_transactions();
 	if (XLogRecPtrIsInvalid(MyReplicationSlot->data.restart_lsn))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
