@@ -384,10 +384,13 @@ SELECT cg.stripe_num, cg.group_num, cg.first_row_number, cg.row_count,
 			WHEN ch.null_count >= cg.row_count THEN NULL ELSE 'infinity' END,
 	   ch.storage_id IS NULL OR ch.null_count > cg.dead_rows
 FROM olap.chunk_group cg
-LEFT JOIN olap.chunk ch ON ch.storage_id = cg.storage_id AND ch.stripe_num = cg.stripe_num
-	AND ch.group_num = cg.group_num AND ch.attr_num = att
-LEFT JOIN olap.row_mask m ON m.storage_id = cg.storage_id AND m.stripe_num = cg.stripe_num
-	AND m.group_num = cg.group_num
+-- one primary-key lookup per group, whatever the catalogs' statistics say
+LEFT JOIN LATERAL (SELECT * FROM olap.chunk c
+				   WHERE c.storage_id = cg.storage_id AND c.stripe_num = cg.stripe_num
+					 AND c.group_num = cg.group_num AND c.attr_num = att OFFSET 0) ch ON true
+LEFT JOIN LATERAL (SELECT * FROM olap.row_mask r
+				   WHERE r.storage_id = cg.storage_id AND r.stripe_num = cg.stripe_num
+					 AND r.group_num = cg.group_num OFFSET 0) m ON true
 WHERE cg.storage_id = sid
 $$;
 
@@ -422,6 +425,7 @@ DECLARE
 	r olap.rollup;
 	sid bigint;
 	att int2;
+	groups olap.rollup_seen_group[];
 	reread bigint[];
 	covers int8range[];
 BEGIN
@@ -434,10 +438,14 @@ BEGIN
 			USING ERRCODE = 'undefined_column';
 	END IF;
 
-	-- the new seen state (lo, hi: the group's time range)
+	-- the current groups: the new seen state (lo, hi: the group's time range)
+	SELECT array_agg(ROW(rid, g.stripe_num, g.group_num, g.first_row, g.row_count, g.deleted,
+						 g.lo, g.hi, g.has_nulls)::olap.rollup_seen_group)
+	INTO groups
+	FROM olap.rollup_current_groups(sid, att, r.time_type) g;
 	RETURN QUERY SELECT false, g.lo, g.hi, g.stripe_num, g.group_num, g.first_row, g.row_count,
 						g.deleted, g.has_nulls
-				 FROM olap.rollup_current_groups(sid, att, r.time_type) g;
+				 FROM unnest(groups) g;
 
 	IF r.seen_storage IS NOT NULL AND sid IS DISTINCT FROM r.seen_storage THEN
 		RETURN QUERY VALUES (true, '-infinity'::text, 'infinity'::text, NULL::bigint, NULL::integer,
@@ -449,8 +457,7 @@ BEGIN
 	-- classify the current groups against the seen ones (see above); the
 	-- overlap lookups start at the lowest first row a seen group
 	-- overlapping the group can have
-	WITH cur AS MATERIALIZED (
-		SELECT * FROM olap.rollup_current_groups(sid, att, r.time_type)),
+	WITH cur AS MATERIALIZED (SELECT * FROM unnest(groups)),
 	seen AS MATERIALIZED (
 		SELECT * FROM olap.rollup_seen_group s WHERE s.rollup_id = rid),
 	unmatched AS MATERIALIZED (	-- current groups not seen as they are now
@@ -493,13 +500,15 @@ BEGIN
 	-- seen groups whose deleted rows' values may be gone: covered by a
 	-- compacted group that changed, or covered by no group any more
 	RETURN QUERY
-	WITH lost AS MATERIALIZED (
-		SELECT s.* FROM olap.rollup_seen_group s
+	WITH now_rows AS (	-- the row numbers of the current groups
+		SELECT coalesce(range_agg(int8range(c.first_row, c.first_row + c.row_count)),
+						'{}'::int8multirange) AS mr
+		FROM unnest(groups) c),
+	lost AS MATERIALIZED (
+		SELECT s.* FROM olap.rollup_seen_group s, now_rows n
 		WHERE s.rollup_id = rid AND s.deleted < s.row_count
 		  AND (int8range(s.first_row, s.first_row + s.row_count) && ANY (coalesce(covers, '{}'))
-			   OR NOT EXISTS (SELECT 1 FROM olap.chunk_group c
-							  WHERE c.storage_id = sid AND c.first_row_number < s.first_row + s.row_count
-								AND c.first_row_number + c.row_count > s.first_row)))
+			   OR NOT n.mr && int8range(s.first_row, s.first_row + s.row_count)))
 	SELECT true, l.lo, l.hi, NULL::bigint, NULL::integer, NULL::bigint, NULL::integer,
 		   NULL::integer, NULL::boolean
 	FROM lost l WHERE l.lo IS NOT NULL
