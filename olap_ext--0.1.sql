@@ -568,6 +568,22 @@ SELECT c.lo, c.hi FROM olap.rollup r, LATERAL olap.rollup_storage_scan(r.rollup_
 WHERE r.rollup_id = rid AND r.storage_tracked AND c.is_range
 $$;
 
+-- Number of buckets from bucket blo to bucket bhi (rollups with a known
+-- step).
+CREATE FUNCTION olap.rollup_bucket_count(r olap.rollup, blo text, bhi text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM pg_catalog.generate_series($1::%1$s::timestamptz, $2::%1$s::timestamptz, $3)',
+				   r.bucket_type)
+		INTO n USING blo, bhi, r.bucket_step;
+	RETURN n;
+END
+$$;
+
 -- Statement trigger on a rollup's source: logs the touched range of the
 -- time column.  TG_ARGV[0] is the rollup id.
 CREATE FUNCTION olap.rollup_invalidate()
@@ -877,6 +893,12 @@ DECLARE
 	more boolean;
 	cmin text;
 	cmax text;
+	islands text;
+	isl record;
+	isl_upper text;
+	del_cond text;
+	nb bigint;
+	nisl bigint;
 BEGIN
 	LOOP
 		PERFORM pg_catalog.set_config('DateStyle', 'ISO, YMD', true);
@@ -918,18 +940,19 @@ BEGIN
 			CONTINUE;
 		END IF;
 
-		-- the lowest group of pending ranges whose buckets overlap or touch
-		EXECUTE format(
+		-- the groups of pending ranges whose buckets overlap or touch
+		-- (islands), lowest first; this batch starts with the first
+		islands := format(
 			'WITH inv AS (SELECT inval_id, lo, hi, %2$s AS blo, %3$s AS bhi'
 			'             FROM olap.rollup_invalidation i WHERE rollup_id = $1 AND lo IS NOT NULL),'
 			' o AS (SELECT *, max(bhi) OVER (ORDER BY blo, inval_id ROWS BETWEEN UNBOUNDED PRECEDING'
 			'                                AND 1 PRECEDING) AS prev_hi FROM inv),'
 			' g AS (SELECT *, count(*) FILTER (WHERE prev_hi IS NULL OR blo > prev_hi + coalesce($2, ''0'')) '
 			'                 OVER (ORDER BY blo, inval_id) AS island FROM o)'
-			' SELECT min(lo::%1$s)::text, max(hi::%1$s)::text, min(blo)::text, max(bhi)::text,'
-			'        array_agg(inval_id) FROM g WHERE island = 1',
-			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'))
-			INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
+			' SELECT min(lo::%1$s)::text AS lo, max(hi::%1$s)::text AS hi, min(blo)::text AS blo,'
+			'        max(bhi)::text AS bhi, array_agg(inval_id) AS ids FROM g GROUP BY island ORDER BY island',
+			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'));
+		EXECUTE islands || ' LIMIT 1' INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
 		EXIT WHEN ids IS NULL;
 
 		-- infinite ends clamped to the data in the source and the rollup
@@ -974,12 +997,39 @@ BEGIN
 
 		-- bounds go in as typed literals (not text parameters cast at run
 		-- time, which would be parsed again for every row)
-		EXECUTE format('DELETE FROM %s WHERE %I >= %L::%s AND %I %s %L::%s',
-					   r.rollup_table, r.bucket_column, blo, r.bucket_type, r.bucket_column,
-					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
+		del_cond := format('(%I >= %L::%s AND %I %s %L::%s)',
+						   r.bucket_column, blo, r.bucket_type, r.bucket_column,
+						   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
 		bq := olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', blo, r.bucket_type),
 										CASE WHEN upper_excl IS NULL THEN NULL
 										ELSE format('%L::%s', upper_excl, r.bucket_type) END);
+
+		-- with a known step, when the first island fits in this batch, the
+		-- next islands join it as long as the batch stays within
+		-- batch_buckets buckets: one DELETE and one INSERT (a UNION ALL of
+		-- one range-restricted query per island; their buckets are
+		-- disjoint) instead of a transaction each
+		IF r.bucket_step IS NOT NULL AND bend IS NULL THEN
+			nb := olap.rollup_bucket_count(r, blo, bhi);
+			bq := '(' || bq || ')';
+			FOR isl IN EXECUTE islands || ' OFFSET 1 LIMIT $3' USING r.rollup_id, r.bucket_step, r.batch_buckets LOOP
+				EXIT WHEN isl.hi = 'infinity';
+				nisl := olap.rollup_bucket_count(r, isl.blo, isl.bhi);
+				EXIT WHEN nb + nisl > r.batch_buckets;
+				nb := nb + nisl;
+				EXECUTE format('SELECT ($1::%1$s + $2)::text', r.bucket_type)
+					INTO isl_upper USING isl.bhi, r.bucket_step;
+				del_cond := del_cond || format(' OR (%I >= %L::%s AND %I <= %L::%s)',
+											   r.bucket_column, isl.blo, r.bucket_type,
+											   r.bucket_column, isl.bhi, r.bucket_type);
+				bq := bq || ' UNION ALL (' ||
+					olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', isl.blo, r.bucket_type),
+											  format('%L::%s', isl_upper, r.bucket_type)) || ')';
+				ids := ids || isl.ids;
+			END LOOP;
+		END IF;
+
+		EXECUTE format('DELETE FROM %s WHERE %s', r.rollup_table, del_cond);
 		-- with a known step the bounds on t are bucket boundaries, so they
 		-- select exactly the batch's buckets; otherwise filter on the bucket
 		IF r.bucket_step IS NOT NULL THEN
