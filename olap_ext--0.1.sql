@@ -1196,9 +1196,15 @@ BEGIN
 		DELETE FROM olap.jobs WHERE rollup_id = r.rollup_id;
 		DELETE FROM olap.rollup WHERE rollup_id = r.rollup_id;
 	END LOOP;
-	UPDATE olap.rollup x SET realtime_view = NULL
-	WHERE x.realtime_view IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
-							  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0);
+	-- (only when there is one: users who drop other tables need no write
+	-- access to olap.rollup)
+	IF EXISTS (SELECT 1 FROM olap.rollup x
+			   WHERE x.realtime_view IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+										 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0)) THEN
+		UPDATE olap.rollup x SET realtime_view = NULL
+		WHERE x.realtime_view IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+								  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0);
+	END IF;
 END
 $$;
 CREATE EVENT TRIGGER olap_rollup_sql_drop ON sql_drop

@@ -67,3 +67,16 @@ SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'src_heap'::regclass
 ALTER TABLE src_heap DROP COLUMN amount;
 DROP TABLE src_heap;
 DROP SCHEMA elsewhere;
+
+-- the event triggers need nothing from users who alter and drop other tables
+CREATE ROLE rollup_ddl_user;
+CREATE SCHEMA rollup_ddl_user AUTHORIZATION rollup_ddl_user;
+SET ROLE rollup_ddl_user;
+CREATE TABLE rollup_ddl_user.t (a int, b text);
+CREATE VIEW rollup_ddl_user.v AS SELECT a FROM rollup_ddl_user.t;
+ALTER TABLE rollup_ddl_user.t RENAME COLUMN b TO c;
+DROP VIEW rollup_ddl_user.v;
+DROP TABLE rollup_ddl_user.t;
+RESET ROLE;
+DROP SCHEMA rollup_ddl_user;
+DROP ROLE rollup_ddl_user;
