@@ -181,6 +181,20 @@ SELECT * FROM rcheck();
 CALL olap.refresh_rollup('ev_days', full => true);
 SELECT * FROM rcheck();
 
+-- a role allowed to read a real-time view only (not the source, nor the
+-- storage catalogs) reads it, pending changes included
+CREATE ROLE rollup_reader;
+GRANT SELECT ON ev_daily_realtime TO rollup_reader;
+SELECT add_ev(50, '2025-03-05', 2);
+SET ROLE rollup_reader;
+SELECT count(*) > 0 AS readable FROM ev_daily_realtime;
+SELECT count(*) FROM ev;
+SELECT * FROM olap.rollup_group_values('ev', 2::int2, '{1}', NULL::timestamptz);
+RESET ROLE;
+SELECT * FROM rcheck(realtime => true);
+REVOKE ALL ON ev_daily_realtime FROM rollup_reader;
+DROP ROLE rollup_reader;
+
 SELECT olap.drop_rollup(name) FROM olap.rollup WHERE name LIKE 'ev\_%' ORDER BY name;
 SELECT count(*) AS seen_left FROM olap.rollup_seen_group s
 WHERE NOT EXISTS (SELECT 1 FROM olap.rollup r WHERE r.rollup_id = s.rollup_id);
