@@ -1,12 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * rollup_storage.c
- *	  Read-only access to an olap source's storage for rollup invalidation.
+ *	  Helpers in C for rollups: reading an olap source's storage for
+ *	  invalidation, and the rollup table -> source dependency.
  *
  * Rollups over olap tables are not invalidated by row triggers: a refresh
  * compares the source's chunk groups and row masks (olap.chunk_group,
  * olap.row_mask) with those it saw last time (olap.rollup_seen_group, see
- * src/rollup/README) in SQL.  This file supplies the two things SQL cannot
+ * src/rollup/README) in SQL.  This file supplies the two reads SQL cannot
  * do by itself:
  *
  *	- olap.rollup_minmax_text(value, type): a chunk's serialised min or max
@@ -15,6 +16,9 @@
  *	  stored values of one column in the chunk groups starting at the given
  *	  row numbers, deleted rows included, read under the active snapshot,
  *	  so the refresh can log exactly the buckets those groups touch.
+ *
+ * and one catalog write SQL cannot do either: olap.rollup_depend, the
+ * pg_depend entry from a rollup table to its source.
  *
  *-------------------------------------------------------------------------
  */
