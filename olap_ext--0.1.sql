@@ -258,7 +258,11 @@ CREATE TABLE olap.rollup (
 	job_id bigint,
 	created_at timestamptz NOT NULL DEFAULT now(),
 	last_refresh timestamptz,
-	last_refresh_rows bigint
+	last_refresh_rows bigint,
+	-- olap sources: changes are found in the source's storage metadata
+	-- (olap.rollup_seen_group), not logged by triggers
+	storage_tracked boolean NOT NULL DEFAULT false,
+	seen_storage bigint				-- storage id of the source when last seen
 );
 
 -- Pending invalidations: a range [lo, hi] of the time column whose buckets
@@ -273,6 +277,24 @@ CREATE TABLE olap.rollup_invalidation (
 	logged_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX rollup_invalidation_rollup_idx ON olap.rollup_invalidation (rollup_id);
+
+-- The chunk groups of an olap source as the rollup last saw them (the
+-- rollup table reflects exactly these rows, minus the deleted ones): the
+-- group's place, its deleted-row count, and the min/max of the time column
+-- over its stored values (text; NULL when none) and whether it has NULL
+-- times.  A refresh compares the source's current groups with these.
+CREATE TABLE olap.rollup_seen_group (
+	rollup_id integer NOT NULL REFERENCES olap.rollup ON DELETE CASCADE,
+	stripe_num bigint NOT NULL,
+	group_num integer NOT NULL,
+	first_row bigint NOT NULL,
+	row_count integer NOT NULL,
+	deleted integer NOT NULL,
+	lo text,
+	hi text,
+	has_nulls boolean NOT NULL,
+	PRIMARY KEY (rollup_id, first_row, stripe_num)
+);
 
 -- Jobs of the scheduler (src/rollup/scheduler.c) and their runs.
 CREATE TABLE olap.jobs (
@@ -306,7 +328,7 @@ CREATE INDEX job_runs_job_idx ON olap.job_runs (job_id, run_id);
 CREATE FUNCTION olap.rollup_analyze(query text,
 	OUT source regclass, OUT time_column name, OUT bucket_column name,
 	OUT bucket_expr text, OUT bucket_type regtype, OUT bucket_step interval,
-	OUT canonical_query text)
+	OUT canonical_query text, OUT result_types regtype[])
 AS 'MODULE_PATHNAME', 'olap_rollup_analyze'
 LANGUAGE C STRICT;
 COMMENT ON FUNCTION olap.rollup_analyze(text)
@@ -329,6 +351,243 @@ AS $$
 SELECT format('(CASE WHEN (%1$s) IN (''infinity'', ''-infinity'') THEN (%1$s)::%2$s'
 			  ' ELSE (SELECT %3$s FROM (SELECT (%1$s)::%4$s AS %5$I) s) END)',
 			  x, r.bucket_type, r.bucket_expr, r.time_type, r.time_column)
+$$;
+
+
+-- Storage-based invalidation of olap sources (src/rollup/README) -----------
+
+CREATE FUNCTION olap.rollup_minmax_text(value bytea, typ regtype)
+RETURNS text
+AS 'MODULE_PATHNAME', 'olap_rollup_minmax_text'
+LANGUAGE C STRICT STABLE;
+
+CREATE FUNCTION olap.rollup_group_values(source regclass, attnum int2, first_rows bigint[], typ anyelement)
+RETURNS SETOF anyelement
+AS 'MODULE_PATHNAME', 'olap_rollup_group_values'
+LANGUAGE C STABLE;
+-- (it reads the table without checking privileges: only for
+-- olap.rollup_storage_scan)
+REVOKE ALL ON FUNCTION olap.rollup_group_values(regclass, int2, bigint[], anyelement) FROM PUBLIC;
+COMMENT ON FUNCTION olap.rollup_group_values(regclass, int2, bigint[], anyelement)
+	IS 'stored values (deleted rows included) of a column in the chunk groups of an olap table starting at first_rows, and one NULL if they hold NULLs';
+
+-- The chunk groups of storage sid visible now, with the time column's
+-- (attnum att, type typ) min/max and NULLs.
+CREATE FUNCTION olap.rollup_current_groups(sid bigint, att int2, typ regtype)
+RETURNS TABLE (stripe_num bigint, group_num integer, first_row bigint, row_count integer,
+			   deleted integer, lo text, hi text, has_nulls boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT cg.stripe_num, cg.group_num, cg.first_row_number, cg.row_count,
+	   coalesce(m.deleted_count, 0),
+	   CASE WHEN ch.min_value IS NOT NULL THEN olap.rollup_minmax_text(ch.min_value, typ)
+			WHEN ch.null_count >= cg.row_count THEN NULL ELSE '-infinity' END,
+	   CASE WHEN ch.max_value IS NOT NULL THEN olap.rollup_minmax_text(ch.max_value, typ)
+			WHEN ch.null_count >= cg.row_count THEN NULL ELSE 'infinity' END,
+	   ch.storage_id IS NULL OR ch.null_count > cg.dead_rows
+FROM olap.chunk_group cg
+-- one primary-key lookup per group, whatever the catalogs' statistics say
+LEFT JOIN LATERAL (SELECT * FROM olap.chunk c
+				   WHERE c.storage_id = cg.storage_id AND c.stripe_num = cg.stripe_num
+					 AND c.group_num = cg.group_num AND c.attr_num = att OFFSET 0) ch ON true
+LEFT JOIN LATERAL (SELECT * FROM olap.row_mask r
+				   WHERE r.storage_id = cg.storage_id AND r.stripe_num = cg.stripe_num
+					 AND r.group_num = cg.group_num OFFSET 0) m ON true
+WHERE cg.storage_id = sid
+$$;
+
+-- What changed in an olap source since the rollup last saw it, under one
+-- snapshot (the function is STABLE): rows with is_range true are ranges
+-- [lo, hi] of the time column to invalidate (lo NULL: NULL times); rows
+-- with is_range false are the source's chunk groups now, the new seen
+-- state.  The caller holds a lock on the source, so its storage id is
+-- stable.  For each current group g:
+--   - seen as it is (same stripe, group, first row, deleted count): nothing;
+--   - same group, more deleted rows: its stored values (deleted rows are
+--     still stored) are read and their buckets invalidated;
+--   - a group never seen, none of whose row numbers were seen: new rows;
+--     read as above;
+--   - a group written by compaction over row numbers that were seen:
+--     nothing changed if its deleted rows are those of the seen groups it
+--     covers plus every row number it covers that was not seen (unused
+--     numbers, rows inserted and deleted since); otherwise its values are
+--     read and the seen ranges of the groups it covers are invalidated too
+--     (the values of rows deleted since were dropped by the compaction).
+-- Seen groups that no current group covers (wholly deleted groups dropped by
+-- compaction) invalidate their seen range if they still had live rows.  A
+-- new storage id (TRUNCATE, table rewrite) invalidates everything.
+-- SECURITY DEFINER: readers of a real-time view need its pending ranges
+-- (as olap.rollup_invalidation, readable by all), not access to the
+-- storage catalogs or the source.
+CREATE FUNCTION olap.rollup_storage_scan(rid integer)
+RETURNS TABLE (is_range boolean, lo text, hi text, stripe_num bigint, group_num integer,
+			   first_row bigint, row_count integer, deleted integer, has_nulls boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET DateStyle = 'ISO, YMD'
+AS $$
+DECLARE
+	r olap.rollup;
+	sid bigint;
+	att int2;
+	groups olap.rollup_seen_group[];
+	reread bigint[];
+	covers int8range[];
+BEGIN
+	SELECT * INTO r FROM olap.rollup x WHERE x.rollup_id = rid;
+	sid := olap.storage_id(r.source);
+	SELECT a.attnum INTO att FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid = r.source AND a.attname = r.time_column AND NOT a.attisdropped;
+	IF att IS NULL THEN
+		RAISE EXCEPTION 'column "%" of the source of rollup "%" does not exist', r.time_column, r.name
+			USING ERRCODE = 'undefined_column';
+	END IF;
+
+	-- the current groups: the new seen state (lo, hi: the group's time range)
+	SELECT array_agg(ROW(rid, g.stripe_num, g.group_num, g.first_row, g.row_count, g.deleted,
+						 g.lo, g.hi, g.has_nulls)::olap.rollup_seen_group)
+	INTO groups
+	FROM olap.rollup_current_groups(sid, att, r.time_type) g;
+	RETURN QUERY SELECT false, g.lo, g.hi, g.stripe_num, g.group_num, g.first_row, g.row_count,
+						g.deleted, g.has_nulls
+				 FROM unnest(groups) g;
+
+	IF r.seen_storage IS NOT NULL AND sid IS DISTINCT FROM r.seen_storage THEN
+		RETURN QUERY VALUES (true, '-infinity'::text, 'infinity'::text, NULL::bigint, NULL::integer,
+							 NULL::bigint, NULL::integer, NULL::integer, NULL::boolean),
+							(true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		RETURN;
+	END IF;
+
+	-- classify the current groups against the seen ones (see above); the
+	-- overlap lookups start at the lowest first row a seen group
+	-- overlapping the group can have
+	WITH cur AS MATERIALIZED (SELECT * FROM unnest(groups)),
+	seen AS MATERIALIZED (
+		SELECT * FROM olap.rollup_seen_group s WHERE s.rollup_id = rid),
+	unmatched AS MATERIALIZED (	-- current groups not seen as they are now
+		SELECT c.*, EXISTS (SELECT 1 FROM seen s WHERE s.stripe_num = c.stripe_num
+							AND s.group_num = c.group_num AND s.first_row = c.first_row) AS same
+		FROM cur c
+		WHERE NOT EXISTS (SELECT 1 FROM seen s WHERE s.stripe_num = c.stripe_num
+						  AND s.group_num = c.group_num AND s.first_row = c.first_row
+						  AND s.deleted = c.deleted)),
+	cls AS (
+		SELECT u.first_row, u.row_count,
+			   CASE WHEN u.same OR coalesce(cov.nrows, 0) = 0 THEN 'reread'
+					WHEN cov.nrows = u.row_count AND cov.ndeleted = u.deleted THEN 'none'
+					-- unseen row numbers folded in: if every one of them is
+					-- deleted (dead) and the other deletions add up to the
+					-- seen ones, nothing changed
+					WHEN u.deleted = cov.ndeleted + (u.row_count - cov.nrows)
+						 AND NOT EXISTS (
+							SELECT 1 FROM olap.row_mask m, generate_series(0, u.row_count - 1) i
+							WHERE m.storage_id = sid AND m.stripe_num = u.stripe_num
+							  AND m.group_num = u.group_num
+							  AND NOT cov.consumed @> (u.first_row + i)
+							  AND get_bit(m.mask, i) = 0) THEN 'none'
+					ELSE 'reread+seen' END AS action
+		FROM unmatched u
+		LEFT JOIN LATERAL (
+			SELECT sum(least(s.first_row + s.row_count, u.first_row + u.row_count)
+					   - greatest(s.first_row, u.first_row)) AS nrows,
+				   sum(s.deleted) AS ndeleted,
+				   range_agg(int8range(s.first_row, s.first_row + s.row_count)) AS consumed
+			FROM seen s
+			WHERE s.first_row >= u.first_row - (SELECT coalesce(max(x.row_count), 0) FROM seen x)
+			  AND s.first_row < u.first_row + u.row_count
+			  AND s.first_row + s.row_count > u.first_row) cov ON NOT u.same)
+	SELECT array_agg(c.first_row) FILTER (WHERE c.action <> 'none'),
+		   array_agg(int8range(c.first_row, c.first_row + c.row_count)) FILTER (WHERE c.action = 'reread+seen')
+	INTO reread, covers
+	FROM cls c;
+
+	-- seen groups whose deleted rows' values may be gone: covered by a
+	-- compacted group that changed, or covered by no group any more
+	RETURN QUERY
+	WITH now_rows AS (	-- the row numbers of the current groups
+		SELECT coalesce(range_agg(int8range(c.first_row, c.first_row + c.row_count)),
+						'{}'::int8multirange) AS mr
+		FROM unnest(groups) c),
+	lost AS MATERIALIZED (
+		SELECT s.* FROM olap.rollup_seen_group s, now_rows n
+		WHERE s.rollup_id = rid AND s.deleted < s.row_count
+		  AND (int8range(s.first_row, s.first_row + s.row_count) && ANY (coalesce(covers, '{}'))
+			   OR NOT n.mr && int8range(s.first_row, s.first_row + s.row_count)))
+	SELECT true, l.lo, l.hi, NULL::bigint, NULL::integer, NULL::bigint, NULL::integer,
+		   NULL::integer, NULL::boolean
+	FROM lost l WHERE l.lo IS NOT NULL
+	UNION ALL
+	SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+	WHERE EXISTS (SELECT 1 FROM lost l WHERE l.has_nulls);
+
+	-- the buckets of the values stored in the groups to read (the trigger's
+	-- per-bucket logging, on stored values)
+	IF reread IS NOT NULL THEN
+		RETURN QUERY EXECUTE format(
+			'SELECT true, min(%1$I)::text, max(%1$I)::text, NULL::bigint, NULL::integer, NULL::bigint,'
+			' NULL::integer, NULL::integer, NULL::boolean'
+			' FROM olap.rollup_group_values($1, $2, $3, NULL::%2$s) AS v(%1$I) GROUP BY %3$s',
+			r.time_column, r.time_type, r.bucket_expr)
+			USING r.source, att, reread;
+	END IF;
+END
+$$;
+
+-- Records what changed in an olap source since the rollup last saw it:
+-- logs the ranges (when log) and replaces the seen state, from one
+-- snapshot, under a lock that keeps the source's storage id stable for the
+-- rest of the transaction.  The DELETE runs before the INSERT (the InitPlan
+-- over its RETURNING) and neither sees the other's rows.
+CREATE FUNCTION olap.rollup_collect(rid integer, log boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r olap.rollup;
+BEGIN
+	SELECT * INTO r FROM olap.rollup x WHERE x.rollup_id = rid;
+	EXECUTE format('LOCK TABLE %s IN ACCESS SHARE MODE', r.source);
+	WITH c AS MATERIALIZED (SELECT * FROM olap.rollup_storage_scan(rid)),
+	ins AS (INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)
+			SELECT rid, c.lo, c.hi FROM c WHERE c.is_range AND log),
+	del AS (DELETE FROM olap.rollup_seen_group s WHERE s.rollup_id = rid RETURNING 1)
+	INSERT INTO olap.rollup_seen_group
+	SELECT rid, c.stripe_num, c.group_num, c.first_row, c.row_count, c.deleted, c.lo, c.hi, c.has_nulls
+	FROM c WHERE NOT c.is_range AND (SELECT count(*) FROM del) >= 0;
+	UPDATE olap.rollup x SET seen_storage = olap.storage_id(r.source) WHERE x.rollup_id = rid;
+END
+$$;
+
+-- Pending invalidations of a rollup: its log, plus, for an olap source,
+-- the changes in its storage not collected yet.
+CREATE FUNCTION olap.rollup_pending(rid integer)
+RETURNS TABLE (lo text, hi text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT i.lo, i.hi FROM olap.rollup_invalidation i WHERE i.rollup_id = rid
+UNION ALL
+SELECT c.lo, c.hi FROM olap.rollup r, LATERAL olap.rollup_storage_scan(r.rollup_id) c
+WHERE r.rollup_id = rid AND r.storage_tracked AND c.is_range
+$$;
+
+-- Number of buckets from bucket blo to bucket bhi (rollups with a known
+-- step).
+CREATE FUNCTION olap.rollup_bucket_count(r olap.rollup, blo text, bhi text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM pg_catalog.generate_series($1::%1$s::timestamptz, $2::%1$s::timestamptz, $3)',
+				   r.bucket_type)
+		INTO n USING blo, bhi, r.bucket_step;
+	RETURN n;
+END
 $$;
 
 -- Statement trigger on a rollup's source: logs the touched range of the
@@ -384,23 +643,25 @@ DECLARE
 	lower_sql text;
 BEGIN
 	SELECT * INTO r FROM olap.rollup WHERE rollup_id = rid;
+	-- the pending ranges are computed once per query (CTE p); the lower
+	-- bound, inside the query that is analyzed on its own, calls
+	-- olap.rollup_pending again
 	pending_range := format(
-		'EXISTS (SELECT 1 FROM olap.rollup_invalidation i WHERE i.rollup_id = %s'
-		' AND i.lo IS NOT NULL AND %%1$s >= %s AND %%1$s <= %s)',
-		rid, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'));
-	null_pending := format('EXISTS (SELECT 1 FROM olap.rollup_invalidation i'
-						   ' WHERE i.rollup_id = %s AND i.lo IS NULL)', rid);
+		'EXISTS (SELECT 1 FROM p i WHERE i.lo IS NOT NULL AND %%1$s >= %s AND %%1$s <= %s)',
+		olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'));
+	null_pending := 'EXISTS (SELECT 1 FROM p i WHERE i.lo IS NULL)';
 	lower_sql := format('(%s)::%s', olap.rollup_bucket_sql(r,
-		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_invalidation i WHERE i.rollup_id = %s)',
+		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_pending(%s) i)',
 			   r.time_type, rid)), r.time_type);
 	EXECUTE format(
 		'CREATE VIEW %I AS '
+		'WITH p AS MATERIALIZED (SELECT lo, hi FROM olap.rollup_pending(%s)) '
 		'SELECT r.* FROM %s r WHERE NOT (%s OR (r.%I IS NULL AND %s)) '
 		'UNION ALL '
 		'SELECT q.* FROM (%s) q WHERE %s '
 		'UNION ALL '
 		'SELECT q.* FROM (%s) q WHERE q.%I IS NULL AND (SELECT %s)',
-		view_name, r.rollup_table,
+		view_name, rid, r.rollup_table,
 		format(pending_range, 'r.' || quote_ident(r.bucket_column)), r.bucket_column, null_pending,
 		olap.rollup_bounded_query(r.query, r.time_column, lower_sql, NULL),
 		format(pending_range, 'q.' || quote_ident(r.bucket_column)),
@@ -465,16 +726,25 @@ BEGIN
 	WHERE att.attrelid = src AND att.attname = a.time_column
 	RETURNING rollup_id INTO rid;
 
-	trig := 'olap_rollup_' || rid;
-	EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS olap_new_rows'
-				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_insert', src, rid);
-	EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS olap_old_rows'
-				   ' NEW TABLE AS olap_new_rows FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)',
-				   trig || '_update', src, rid);
-	EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS olap_old_rows'
-				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_delete', src, rid);
-	EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s'
-				   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_truncate', src, rid);
+	IF (SELECT am.amname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam
+		WHERE c.oid = src) = 'olap' THEN
+		-- changes are found in the source's storage metadata: what is there
+		-- now is seen (before the rows are read below, so a change that
+		-- commits in between is found again by the next refresh)
+		UPDATE olap.rollup SET storage_tracked = true WHERE rollup_id = rid;
+		PERFORM olap.rollup_collect(rid, false);
+	ELSE
+		trig := 'olap_rollup_' || rid;
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS olap_new_rows'
+					   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_insert', src, rid);
+		EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS olap_old_rows'
+					   ' NEW TABLE AS olap_new_rows FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)',
+					   trig || '_update', src, rid);
+		EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS olap_old_rows'
+					   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_delete', src, rid);
+		EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s'
+					   ' FOR EACH STATEMENT EXECUTE FUNCTION olap.rollup_invalidate(%L)', trig || '_truncate', src, rid);
+	END IF;
 
 	IF with_data THEN
 		EXECUTE format('INSERT INTO %s %s', tbl, a.canonical_query);
@@ -629,6 +899,12 @@ DECLARE
 	more boolean;
 	cmin text;
 	cmax text;
+	islands text;
+	isl record;
+	isl_upper text;
+	del_cond text;
+	nb bigint;
+	nisl bigint;
 BEGIN
 	LOOP
 		PERFORM pg_catalog.set_config('DateStyle', 'ISO, YMD', true);
@@ -650,6 +926,10 @@ BEGIN
 			INSERT INTO olap.rollup_invalidation (rollup_id, lo, hi)
 			VALUES (r.rollup_id, '-infinity', 'infinity'), (r.rollup_id, NULL, NULL);
 		END IF;
+		IF first AND r.storage_tracked THEN
+			-- the olap source's changes since the last refresh join the log
+			PERFORM olap.rollup_collect(r.rollup_id, NOT "full");
+		END IF;
 		first := false;
 
 		-- the bucket of NULL times
@@ -666,18 +946,19 @@ BEGIN
 			CONTINUE;
 		END IF;
 
-		-- the lowest group of pending ranges whose buckets overlap or touch
-		EXECUTE format(
+		-- the groups of pending ranges whose buckets overlap or touch
+		-- (islands), lowest first; this batch starts with the first
+		islands := format(
 			'WITH inv AS (SELECT inval_id, lo, hi, %2$s AS blo, %3$s AS bhi'
 			'             FROM olap.rollup_invalidation i WHERE rollup_id = $1 AND lo IS NOT NULL),'
 			' o AS (SELECT *, max(bhi) OVER (ORDER BY blo, inval_id ROWS BETWEEN UNBOUNDED PRECEDING'
 			'                                AND 1 PRECEDING) AS prev_hi FROM inv),'
 			' g AS (SELECT *, count(*) FILTER (WHERE prev_hi IS NULL OR blo > prev_hi + coalesce($2, ''0'')) '
 			'                 OVER (ORDER BY blo, inval_id) AS island FROM o)'
-			' SELECT min(lo::%1$s)::text, max(hi::%1$s)::text, min(blo)::text, max(bhi)::text,'
-			'        array_agg(inval_id) FROM g WHERE island = 1',
-			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'))
-			INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
+			' SELECT min(lo::%1$s)::text AS lo, max(hi::%1$s)::text AS hi, min(blo)::text AS blo,'
+			'        max(bhi)::text AS bhi, array_agg(inval_id) AS ids FROM g GROUP BY island ORDER BY island',
+			r.time_type, olap.rollup_bucket_sql(r, 'i.lo'), olap.rollup_bucket_sql(r, 'i.hi'));
+		EXECUTE islands || ' LIMIT 1' INTO lo_t, hi_t, blo, bhi, ids USING r.rollup_id, r.bucket_step;
 		EXIT WHEN ids IS NULL;
 
 		-- infinite ends clamped to the data in the source and the rollup
@@ -722,12 +1003,43 @@ BEGIN
 
 		-- bounds go in as typed literals (not text parameters cast at run
 		-- time, which would be parsed again for every row)
-		EXECUTE format('DELETE FROM %s WHERE %I >= %L::%s AND %I %s %L::%s',
-					   r.rollup_table, r.bucket_column, blo, r.bucket_type, r.bucket_column,
-					   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
+		del_cond := format('(%I >= %L::%s AND %I %s %L::%s)',
+						   r.bucket_column, blo, r.bucket_type, r.bucket_column,
+						   CASE WHEN bend IS NULL THEN '<=' ELSE '<' END, coalesce(bend, bhi), r.bucket_type);
 		bq := olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', blo, r.bucket_type),
 										CASE WHEN upper_excl IS NULL THEN NULL
 										ELSE format('%L::%s', upper_excl, r.bucket_type) END);
+
+		-- with a known step, when the first island fits in this batch, the
+		-- next islands join it as long as the batch stays within
+		-- batch_buckets buckets: one DELETE and one INSERT (a UNION ALL of
+		-- one range-restricted query per island; their buckets are
+		-- disjoint) instead of a transaction each
+		IF r.bucket_step IS NOT NULL AND bend IS NULL THEN
+			nb := olap.rollup_bucket_count(r, blo, bhi);
+			bq := '(' || bq || ')';
+			FOR isl IN EXECUTE islands || ' OFFSET 1 LIMIT $3' USING r.rollup_id, r.bucket_step, r.batch_buckets LOOP
+				EXIT WHEN isl.hi = 'infinity';
+				nisl := olap.rollup_bucket_count(r, isl.blo, isl.bhi);
+				EXIT WHEN nb + nisl > r.batch_buckets;
+				nb := nb + nisl;
+				EXECUTE format('SELECT ($1::%1$s + $2)::text', r.bucket_type)
+					INTO isl_upper USING isl.bhi, r.bucket_step;
+				del_cond := del_cond || format(' OR (%I >= %L::%s AND %I <= %L::%s)',
+											   r.bucket_column, isl.blo, r.bucket_type,
+											   r.bucket_column, isl.bhi, r.bucket_type);
+				bq := bq || ' UNION ALL (' ||
+					olap.rollup_bounded_query(r.query, r.time_column, format('%L::%s', isl.blo, r.bucket_type),
+											  format('%L::%s', isl_upper, r.bucket_type)) || ')';
+				ids := ids || isl.ids;
+				-- the planner costs the UNION ALL as a whole and would JIT
+				-- compile every island's expressions (about 60 ms each) for
+				-- the few days each one reads
+				PERFORM pg_catalog.set_config('jit', 'off', true);
+			END LOOP;
+		END IF;
+
+		EXECUTE format('DELETE FROM %s WHERE %s', r.rollup_table, del_cond);
 		-- with a known step the bounds on t are bucket boundaries, so they
 		-- select exactly the batch's buckets; otherwise filter on the bucket
 		IF r.bucket_step IS NOT NULL THEN
@@ -818,7 +1130,7 @@ DECLARE
 	w text;
 BEGIN
 	EXECUTE format('SELECT (%s)::text', olap.rollup_bucket_sql(r,
-		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_invalidation i WHERE i.rollup_id = %s)',
+		format('(SELECT min(i.lo::%s)::text FROM olap.rollup_pending(%s) i)',
 			   r.time_type, r.rollup_id)))
 		INTO w;
 	RETURN w;
@@ -831,7 +1143,7 @@ SELECT r.name, r.rollup_table, r.realtime_view, r.source, r.bucket_column,
 	   c.buckets, c.row_count AS rows,
 	   olap.rollup_watermark(r) AS watermark,
 	   r.last_refresh, r.last_refresh_rows,
-	   (SELECT count(*) FROM olap.rollup_invalidation i WHERE i.rollup_id = r.rollup_id) AS pending_ranges,
+	   (SELECT count(*) FROM olap.rollup_pending(r.rollup_id)) AS pending_ranges,
 	   pg_catalog.pg_total_relation_size(r.rollup_table) AS size_bytes,
 	   j.schedule_interval AS refresh_interval, j.enabled AS refresh_enabled, j.next_run
 FROM olap.rollup r
@@ -839,7 +1151,140 @@ CROSS JOIN LATERAL olap.rollup_counts(r) c
 LEFT JOIN olap.jobs j ON j.job_id = r.job_id;
 COMMENT ON VIEW olap.rollups IS 'one row per rollup: source, buckets, watermark, last refresh, pending invalidations, rows, size';
 
-GRANT SELECT ON olap.rollup, olap.rollup_invalidation, olap.jobs, olap.job_runs, olap.rollups TO PUBLIC;
+
+-- Dependencies and DDL on a rollup's tables ---------------------------------
+
+CREATE FUNCTION olap.rollup_depend(rollup_table regclass, source regclass)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'olap_rollup_depend'
+LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION olap.rollup_depend(regclass, regclass) FROM PUBLIC;
+
+-- Each new olap.rollup row (create_rollup, or a restore of a dump loading
+-- the catalog) records that the rollup table depends on the source, so
+-- DROP TABLE of the source is refused unless CASCADE drops the rollup too.
+CREATE FUNCTION olap.rollup_added()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+				   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = NEW.rollup_table
+					 AND d.objsubid = 0 AND d.refclassid = 'pg_catalog.pg_class'::regclass
+					 AND d.refobjid = NEW.source AND d.refobjsubid = 0) THEN
+		PERFORM olap.rollup_depend(NEW.rollup_table, NEW.source);
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER rollup_added AFTER INSERT ON olap.rollup
+	FOR EACH ROW EXECUTE FUNCTION olap.rollup_added();
+
+-- sql_drop: a dropped rollup table (DROP TABLE, or DROP TABLE of the source
+-- ... CASCADE) takes its rollup with it: catalog rows, schedule, and the
+-- invalidation triggers on the source; a dropped real-time view is
+-- forgotten.
+CREATE FUNCTION olap.rollup_on_sql_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r olap.rollup;
+	trig text;
+BEGIN
+	FOR r IN SELECT x.* FROM olap.rollup x
+			 WHERE x.rollup_table IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+									  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0)
+	LOOP
+		IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = r.source) THEN
+			FOREACH trig IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+				EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'olap_rollup_' || r.rollup_id || '_' || trig, r.source);
+			END LOOP;
+		END IF;
+		DELETE FROM olap.jobs WHERE rollup_id = r.rollup_id;
+		DELETE FROM olap.rollup WHERE rollup_id = r.rollup_id;
+	END LOOP;
+	-- (only when there is one: users who drop other tables need no write
+	-- access to olap.rollup)
+	IF EXISTS (SELECT 1 FROM olap.rollup x
+			   WHERE x.realtime_view IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+										 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0)) THEN
+		UPDATE olap.rollup x SET realtime_view = NULL
+		WHERE x.realtime_view IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+								  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0);
+	END IF;
+END
+$$;
+CREATE EVENT TRIGGER olap_rollup_sql_drop ON sql_drop
+	EXECUTE FUNCTION olap.rollup_on_sql_drop();
+
+-- ALTER TABLE of a rollup's source: refused when the rollup's query no
+-- longer means what it did (a column it uses dropped, renamed or retyped;
+-- the table renamed or moved: the stored query names it), or when the
+-- source changed between heap and olap (the way changes are found).
+CREATE FUNCTION olap.rollup_on_alter_table()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r olap.rollup;
+	a record;
+	problem text;
+BEGIN
+	FOR r IN SELECT x.* FROM olap.rollup x
+			 WHERE x.source IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c
+								WHERE c.classid = 'pg_catalog.pg_class'::regclass)
+			 ORDER BY x.name
+	LOOP
+		problem := NULL;
+		BEGIN
+			a := olap.rollup_analyze(r.query);
+			IF a.source <> r.source OR a.time_column <> r.time_column
+			   OR a.bucket_type <> r.bucket_type OR a.canonical_query <> r.query
+			   OR (SELECT t.atttypid FROM pg_catalog.pg_attribute t
+				   WHERE t.attrelid = r.source AND t.attname = r.time_column) <> r.time_type
+			   OR a.result_types IS DISTINCT FROM
+				  (SELECT array_agg(t.atttypid::regtype ORDER BY t.attnum) FROM pg_catalog.pg_attribute t
+				   WHERE t.attrelid = r.rollup_table AND t.attnum > 0 AND NOT t.attisdropped) THEN
+				problem := 'The query of the rollup would mean something else after this change.';
+			ELSIF ((SELECT am.amname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam
+					WHERE c.oid = r.source) = 'olap') <> r.storage_tracked THEN
+				problem := 'The rollup finds changes of heap and olap sources in different ways.';
+			END IF;
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS problem = MESSAGE_TEXT;
+			problem := format('The query of the rollup would fail: %s.', problem);
+		END;
+		IF problem IS NOT NULL THEN
+			RAISE EXCEPTION 'cannot alter table "%" because rollup "%" depends on it', r.source, r.name
+				USING ERRCODE = 'dependent_objects_still_exist', DETAIL = problem,
+					  HINT = 'Drop the rollup with olap.drop_rollup first, then create it again after the change.';
+		END IF;
+	END LOOP;
+END
+$$;
+CREATE EVENT TRIGGER olap_rollup_alter_table ON ddl_command_end
+	WHEN TAG IN ('ALTER TABLE')
+	EXECUTE FUNCTION olap.rollup_on_alter_table();
+
+-- pg_dump: rollups, their pending invalidations and the scheduler's jobs
+-- are user configuration (their tables, views and triggers are ordinary
+-- objects and dumped as such).  olap.rollup_seen_group is not: it describes
+-- the source's storage, which a restore writes anew; a restored olap-source
+-- rollup sees a new storage id and recomputes everything at its first
+-- refresh.
+SELECT pg_catalog.pg_extension_config_dump('olap.rollup', '');
+SELECT pg_catalog.pg_extension_config_dump('olap.rollup_rollup_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('olap.rollup_invalidation', '');
+SELECT pg_catalog.pg_extension_config_dump('olap.rollup_invalidation_inval_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('olap.jobs', '');
+SELECT pg_catalog.pg_extension_config_dump('olap.jobs_job_id_seq', '');
+
+GRANT SELECT ON olap.rollup, olap.rollup_invalidation, olap.rollup_seen_group, olap.jobs,
+	olap.job_runs, olap.rollups TO PUBLIC;
 
 -- start the maintenance worker of this database once CREATE EXTENSION commits
 SELECT olap.worker_wake();

@@ -72,7 +72,7 @@ INSERT INTO twin_heap SELECT * FROM new_orders;
 INSERT INTO twin_olap SELECT * FROM new_orders;
 \echo '== append 1% (1 in 10 late) to orders_heap (with the rollup trigger)'
 INSERT INTO orders_heap SELECT * FROM new_orders;
-\echo '== append 1% to orders_olap (with the rollup trigger)'
+\echo '== append 1% to orders_olap (olap source: no trigger, the refresh reads storage metadata)'
 INSERT INTO orders_olap SELECT * FROM new_orders;
 \echo '== REFRESH MATERIALIZED VIEW (heap) after the append'
 REFRESH MATERIALIZED VIEW mv_heap;

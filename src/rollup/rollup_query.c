@@ -221,7 +221,8 @@ deparse_qualified(Query *query)
 /*
  * olap.rollup_analyze(query text) -> (source regclass, time_column name,
  * bucket_column name, bucket_expr text, bucket_type regtype, bucket_step
- * interval, canonical_query text)
+ * interval, canonical_query text, result_types regtype[]): result_types
+ * are the output columns' types, which the rollup table's columns have.
  */
 Datum
 olap_rollup_analyze(PG_FUNCTION_ARGS)
@@ -231,8 +232,10 @@ olap_rollup_analyze(PG_FUNCTION_ARGS)
 	Query	   *query;
 	RangeTblEntry *rte;
 	TupleDesc	tupdesc;
-	Datum		values[7];
-	bool		nulls[7] = {0};
+	Datum		values[8];
+	bool		nulls[8] = {0};
+	Datum	   *result_types;
+	int			nresults = 0;
 	TargetEntry *bucket_tle = NULL;
 	Var		   *bucket_var = NULL;
 	const char *bucket_step = NULL;
@@ -354,6 +357,16 @@ olap_rollup_analyze(PG_FUNCTION_ARGS)
 	else
 		nulls[5] = true;
 	values[6] = CStringGetTextDatum(deparse_qualified(query));
+	result_types = palloc(sizeof(Datum) * list_length(query->targetList));
+	foreach(lc, query->targetList)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+
+		if (!tle->resjunk)
+			result_types[nresults++] = ObjectIdGetDatum(exprType((Node *) tle->expr));
+	}
+	values[7] = PointerGetDatum(construct_array(result_types, nresults, REGTYPEOID,
+												sizeof(Oid), true, TYPALIGN_INT));
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
