@@ -28,6 +28,7 @@ OBJS = \
 	src/storage/delete_state.o \
 	src/storage/free_space.o \
 	src/storage/index_access.o \
+	src/storage/index_vacuum.o \
 	src/storage/metapage.o \
 	src/storage/minmax.o \
 	src/storage/relation_hooks.o \

@@ -186,6 +186,51 @@ SELECT * FROM vac_mix_check();
 RESET olap.stripe_row_limit;
 RESET olap.chunk_group_row_limit;
 
+-- 5. VACUUM removes the index entries of rows no snapshot sees any more
+--    (deleted rows, old versions of updated rows, rows of aborted inserts),
+--    as heap's VACUUM does: afterwards each index holds as many entries as
+--    its heap twin's, and index scans return the same rows.
+CREATE TABLE vac_idx (id int PRIMARY KEY, v int) USING olap;
+CREATE INDEX vac_idx_v ON vac_idx (v);
+CREATE TABLE vac_idx_heap (id int PRIMARY KEY, v int);
+CREATE INDEX vac_idx_heap_v ON vac_idx_heap (v);
+INSERT INTO vac_idx SELECT g, g % 100 FROM generate_series(1, 5000) g;
+INSERT INTO vac_idx_heap SELECT g, g % 100 FROM generate_series(1, 5000) g;
+BEGIN;
+INSERT INTO vac_idx SELECT g, 7 FROM generate_series(5001, 6000) g;
+INSERT INTO vac_idx_heap SELECT g, 7 FROM generate_series(5001, 6000) g;
+ROLLBACK;
+DELETE FROM vac_idx WHERE id % 3 = 0;
+DELETE FROM vac_idx_heap WHERE id % 3 = 0;
+UPDATE vac_idx SET v = v + 1 WHERE id % 5 = 0;
+UPDATE vac_idx_heap SET v = v + 1 WHERE id % 5 = 0;
+INSERT INTO vac_idx SELECT g, g % 100 FROM generate_series(6001, 6500) g;
+INSERT INTO vac_idx_heap SELECT g, g % 100 FROM generate_series(6001, 6500) g;
+VACUUM vac_idx;
+VACUUM vac_idx_heap;
+SELECT o.relname, o.reltuples = h.reltuples AS same_entries_as_heap,
+	   o.reltuples = (SELECT count(*) FROM vac_idx) AS one_entry_per_row
+FROM pg_class o JOIN pg_class h
+	ON h.relname = replace(o.relname, 'vac_idx', 'vac_idx_heap')
+WHERE o.relname IN ('vac_idx_pkey', 'vac_idx_v')
+ORDER BY 1;
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SET olap.enable_custom_scan = off;
+SELECT count(*) AS differences FROM (
+	(SELECT v, count(*), sum(id) FROM vac_idx WHERE v BETWEEN 5 AND 11 GROUP BY v
+	 EXCEPT ALL
+	 SELECT v, count(*), sum(id) FROM vac_idx_heap WHERE v BETWEEN 5 AND 11 GROUP BY v)
+	UNION ALL
+	(SELECT v, count(*), sum(id) FROM vac_idx_heap WHERE v BETWEEN 5 AND 11 GROUP BY v
+	 EXCEPT ALL
+	 SELECT v, count(*), sum(id) FROM vac_idx WHERE v BETWEEN 5 AND 11 GROUP BY v)) d;
+SELECT count(*) AS rows_by_pkey FROM vac_idx WHERE id BETWEEN 1 AND 7000;
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+RESET olap.enable_custom_scan;
+
+DROP TABLE vac_idx, vac_idx_heap;
 DROP TABLE vac_small, vac_small_heap, vac_half, vac_half_heap, vac_mix, vac_mix_heap;
 DROP PROCEDURE vac_mix_round(int);
 DROP FUNCTION vac_mix_check();

@@ -52,6 +52,7 @@
 #include "storage/compaction.h"
 #include "storage/delete_state.h"
 #include "storage/index_access.h"
+#include "storage/index_vacuum.h"
 #include "storage/predicate.h"
 #include "storage/row_locking.h"
 #include "storage/row_mask.h"
@@ -781,7 +782,7 @@ visible_row_count(Relation rel, Snapshot snapshot)
 
 /*
  * VACUUM (not FULL) and autovacuum: one compaction pass (compaction.c),
- * then the relation's statistics.  Olap data carries no transaction ids, so
+ * then the relation's statistics, then the indexes (index_vacuum.c).  Olap data carries no transaction ids, so
  * there is nothing to freeze: relfrozenxid stays invalid, and the catalog
  * rows in olap.* are frozen by the VACUUMs of those heap tables.
  */
@@ -803,6 +804,7 @@ olap_am_relation_vacuum(Relation rel, struct VacuumParams *params,
 						rel->rd_rel->relhasindex,
 						InvalidTransactionId, InvalidMultiXactId,
 						NULL, NULL, false);
+	OlapVacuumIndexes(rel, bstrategy, rows, elevel);
 
 	/*
 	 * Resets the counters that trigger autovacuum, unless compaction had to

@@ -158,12 +158,12 @@ clear_in_vacuum_flag(void)
 }
 
 /*
- * True when no transaction other than ours has the table open for writing:
- * then every row number below the metapage's next row number read before
- * this call is either in a committed stripe or will never be used.
+ * False when no transaction other than ours has the table open for
+ * writing: then every row number below the metapage's next row number read
+ * before this call is either in a committed stripe or will never be used.
  */
-static bool
-no_other_writers(Relation rel)
+bool
+OlapTableHasOtherWriters(Relation rel)
 {
 	LOCKTAG		tag;
 	VirtualTransactionId *vxids;
@@ -171,7 +171,7 @@ no_other_writers(Relation rel)
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, RelationGetRelid(rel));
 	/* ShareLock conflicts with RowExclusiveLock, which writers hold */
 	vxids = GetLockConflicts(&tag, ShareLock, NULL);
-	return !VirtualTransactionIdIsValid(vxids[0]);
+	return VirtualTransactionIdIsValid(vxids[0]);
 }
 
 static void
@@ -631,7 +631,7 @@ OlapCompact(Relation rel, CompactionResult *result)
 	if (!MetapageRead(rel, &meta))
 		return;
 	nblocks = RelationGetNumberOfBlocks(rel);
-	gaps_free = no_other_writers(rel);
+	gaps_free = !OlapTableHasOtherWriters(rel);
 
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "olap_ext compaction",
 								ALLOCSET_DEFAULT_SIZES);

@@ -30,6 +30,7 @@ typedef struct CompactionResult
 #define OLAP_COMPACT_DELETED_PERCENT 20
 
 extern void OlapCompact(Relation rel, CompactionResult *result);
+extern bool OlapTableHasOtherWriters(Relation rel);
 extern bool CompactionMadeProgress(const CompactionResult *result);
 extern void CompactionReport(Relation rel, const CompactionResult *result,
 							 int elevel);

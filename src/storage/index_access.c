@@ -14,9 +14,13 @@
  * snapshot anyway.  CREATE INDEX CONCURRENTLY and exclusion constraints are
  * refused.
  *
- * Fetches by TID decode the row's whole chunk group and keep it for the
- * next fetch of the same scan (StripeReaderFetch), so index range scans and
- * repeated lookups into one chunk group decode once.
+ * Fetches by TID decode the row's whole chunk group and keep it for later
+ * fetches of the same scan (StripeReaderFetch), so index range scans and
+ * repeated lookups into one chunk group decode once.  A scan keeps the last
+ * FETCH_READERS groups it decoded, each in a reader of its own: an index
+ * in time order typically alternates between the group of the original
+ * rows and the group holding the new versions of updated ones, and with a
+ * single cached group every switch decoded a whole group again.
  *
  * Snapshots: MVCC snapshots see a row when its stripe's metadata is visible
  * and the mask version they see does not delete it.  A dirty snapshot
@@ -52,11 +56,16 @@
 #include "storage/stripe_reader.h"
 #include "storage/write_state.h"
 
+#define FETCH_READERS 4
+
 typedef struct OlapIndexFetchData
 {
 	IndexFetchTableData base;
 	MemoryContext ctx;
-	StripeReader *reader;
+	int			nreaders;
+	StripeReader *readers[FETCH_READERS];
+	uint64		last_used[FETCH_READERS];	/* value of uses at last fetch */
+	uint64		uses;
 } OlapIndexFetchData;
 
 IndexFetchTableData *
@@ -70,9 +79,44 @@ OlapIndexFetchBegin(Relation rel)
 
 	scan->base.rel = rel;
 	scan->ctx = ctx;
-	scan->reader = StripeReaderBeginFetch(rel);
 	MemoryContextSwitchTo(old);
 	return &scan->base;
+}
+
+/*
+ * The reader for a fetch of row_number: the one whose cached chunk group
+ * holds the row, else a new one while fewer than FETCH_READERS exist, else
+ * the least recently used one.
+ */
+static StripeReader *
+reader_for_row(OlapIndexFetchData *scan, uint64 row_number)
+{
+	int			chosen = -1;
+	int			i;
+
+	for (i = 0; i < scan->nreaders; i++)
+		if (StripeReaderHoldsRow(scan->readers[i], row_number))
+		{
+			chosen = i;
+			break;
+		}
+	if (chosen < 0 && scan->nreaders < FETCH_READERS)
+	{
+		MemoryContext old = MemoryContextSwitchTo(scan->ctx);
+
+		chosen = scan->nreaders++;
+		scan->readers[chosen] = StripeReaderBeginFetch(scan->base.rel);
+		MemoryContextSwitchTo(old);
+	}
+	if (chosen < 0)
+	{
+		chosen = 0;
+		for (i = 1; i < scan->nreaders; i++)
+			if (scan->last_used[i] < scan->last_used[chosen])
+				chosen = i;
+	}
+	scan->last_used[chosen] = ++scan->uses;
+	return scan->readers[chosen];
 }
 
 void
@@ -190,7 +234,9 @@ OlapIndexFetchTuple(IndexFetchTableData *scan, ItemPointer tid,
 		found = fetch_dirty(oscan, row_number, snapshot, slot);
 	else
 	{
-		found = StripeReaderFetch(oscan->reader, row_number, snapshot,
+		StripeReader *reader = reader_for_row(oscan, row_number);
+
+		found = StripeReaderFetch(reader, row_number, snapshot,
 								  snapshot->snapshot_type != SNAPSHOT_ANY,
 								  slot->tts_tupleDescriptor, slot->tts_values,
 								  slot->tts_isnull);
@@ -203,7 +249,7 @@ OlapIndexFetchTuple(IndexFetchTableData *scan, ItemPointer tid,
 		if (!found && !IsMVCCSnapshot(snapshot) && !IsInParallelMode())
 		{
 			WriteStateFlushRelation(scan->rel);
-			found = StripeReaderFetch(oscan->reader, row_number, snapshot,
+			found = StripeReaderFetch(reader, row_number, snapshot,
 									  snapshot->snapshot_type != SNAPSHOT_ANY,
 									  slot->tts_tupleDescriptor,
 									  slot->tts_values, slot->tts_isnull);

@@ -682,6 +682,22 @@ StripeReaderBeginFetch(Relation rel)
 }
 
 /*
+ * Whether the chunk group a fetch reader looked up last holds row_number
+ * (whether it serves the next fetch also depends on the snapshot).
+ */
+bool
+StripeReaderHoldsRow(StripeReader *reader, uint64 row_number)
+{
+	ChunkGroupMeta *group;
+
+	if (reader->stripe == NULL)
+		return false;
+	group = &reader->stripe->groups[reader->group];
+	return row_number >= group->first_row_number &&
+		row_number < group->first_row_number + group->row_count;
+}
+
+/*
  * Fetches the row with the given row number as snapshot sees it: its chunk
  * group must be visible to snapshot and, when check_deleted, the row not
  * deleted in the mask version snapshot sees.  Returns false otherwise.

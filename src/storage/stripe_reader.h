@@ -70,6 +70,7 @@ extern bool StripeReaderLastDeleted(StripeReader *reader);
 
 extern StripeReader *StripeReaderBeginFetch(Relation rel);
 extern void StripeReaderSetRelation(StripeReader *reader, Relation rel);
+extern bool StripeReaderHoldsRow(StripeReader *reader, uint64 row_number);
 extern bool StripeReaderFetch(StripeReader *reader, uint64 row_number,
 							  Snapshot snapshot, bool check_deleted,
 							  TupleDesc desc, Datum *values, bool *nulls);
