@@ -122,6 +122,23 @@ FETCH 3 FROM c;
 FETCH BACKWARD 2 FROM c;
 COMMIT;
 
+-- rows deleted and updated between fetches of a cursor: the cursor's
+-- snapshot still returns the rows as they were, as on heap
+BEGIN;
+DECLARE co CURSOR FOR SELECT id, ts, md5(pad1 || pad2 || pad3) FROM
+	(SELECT * FROM topn_olap ORDER BY grp, id LIMIT 6) s;
+DECLARE ch CURSOR FOR SELECT id, ts, md5(pad1 || pad2 || pad3) FROM
+	(SELECT * FROM topn_heap ORDER BY grp, id LIMIT 6) s;
+FETCH 2 FROM co;
+FETCH 2 FROM ch;
+DELETE FROM topn_olap WHERE grp = 0 AND id < 200;
+DELETE FROM topn_heap WHERE grp = 0 AND id < 200;
+UPDATE topn_olap SET pad2 = 'changed' WHERE grp = 0;
+UPDATE topn_heap SET pad2 = 'changed' WHERE grp = 0;
+FETCH ALL FROM co;
+FETCH ALL FROM ch;
+ROLLBACK;
+
 -- the rows a transaction changed itself, in the same snapshot as heap
 BEGIN;
 UPDATE topn_olap SET ts = '2024-12-31' WHERE id IN (20, 21);
