@@ -136,7 +136,7 @@ make_path(PlannerInfo *root, RelOptInfo *rel, List *columns,
 	path->path.parallel_safe = rel->consider_parallel;
 	path->path.parallel_workers = parallel_workers;
 	path->path.pathkeys = NIL;
-	path->flags = 0;
+	path->flags = CUSTOMPATH_SUPPORT_PROJECTION;
 	path->methods = &olap_scan_path_methods;
 	path->custom_private = list_make2(columns, NIL);
 
