@@ -16,8 +16,10 @@ OBJS = \
 	src/rollup/rollup_storage.o \
 	src/rollup/scheduler.o \
 	src/scan/chunk_skip.o \
+	src/scan/scan_cost.o \
 	src/scan/scan_exec.o \
 	src/scan/scan_planner.o \
+	src/scan/scan_topn.o \
 	src/scan/vector_quals.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \
@@ -49,7 +51,8 @@ DATA = $(wildcard olap_ext--*.sql)
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
-	olap_scan olap_vector_quals olap_agg rollup rollup_storage rollup_ddl cdc_api
+	olap_scan olap_scan_cost olap_scan_topn olap_vector_quals olap_agg rollup rollup_storage \
+	rollup_ddl cdc_api
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
 	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert

@@ -182,6 +182,25 @@ ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 	return state;
 }
 
+/*
+ * For the planner's estimates: whether qual can skip chunk groups, and if so
+ * on which column and how (a BT*StrategyNumber, or 0 for a null test).  The
+ * same rules as the executor's keys; nothing is prepared for execution.
+ */
+bool
+ChunkSkipQualColumn(Expr *qual, Index scanrelid, Relation rel,
+					AttrNumber *attnum, int *strategy)
+{
+	SkipKey    *key = key_from_qual(qual, scanrelid, rel);
+
+	if (key == NULL)
+		return false;
+	*attnum = key->attnum;
+	*strategy = key->arg != NULL ? key->strategy : 0;
+	pfree(key);
+	return true;
+}
+
 int
 ChunkSkipKeyCount(ChunkSkipState *state)
 {

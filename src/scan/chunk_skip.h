@@ -17,6 +17,8 @@ typedef struct ChunkSkipState ChunkSkipState;
 
 extern ChunkSkipState *ChunkSkipInit(List *quals, Index scanrelid,
 									 Relation rel, PlanState *ps);
+extern bool ChunkSkipQualColumn(Expr *qual, Index scanrelid, Relation rel,
+								AttrNumber *attnum, int *strategy);
 extern int	ChunkSkipKeyCount(ChunkSkipState *state);
 extern bool ChunkSkipGroupMayMatch(void *state, const StripeMeta *stripe,
 								   const ChunkGroupMeta *group);

@@ -17,6 +17,7 @@
 typedef enum OlapScanPrivate
 {
 	OLAP_SCAN_PRIVATE_COLUMNS = 0,	/* IntList of attnums read */
+	OLAP_SCAN_PRIVATE_TOPN,		/* top-N sort (scan_topn.c), NIL if none */
 	OLAP_SCAN_PRIVATE_COUNT
 } OlapScanPrivate;
 

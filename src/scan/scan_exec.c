@@ -48,6 +48,7 @@
 #include "scan/batch.h"
 #include "scan/chunk_skip.h"
 #include "scan/olap_scan.h"
+#include "scan/scan_topn.h"
 #include "scan/vector_quals.h"
 #include "storage/chunk_format.h"
 #include "storage/row_number.h"
@@ -97,6 +98,14 @@ typedef struct OlapScanState
 	uint32		next;			/* next entry of the selection to hand out */
 	bool		have_batch;
 	uint64		batches;		/* handed on (with rows selected) */
+
+	/* top-N scans (scan_topn.c) */
+	List	   *topn_private;	/* NIL: not a top-N scan */
+	OlapTopN   *topn;
+	bool		topn_sorted;	/* first pass done */
+	bool	   *fetch_needed;	/* columns of the rows returned */
+	StripeReader *fetch_reader; /* second pass */
+	uint64		topn_fetched;
 } OlapScanState;
 
 static void olap_scan_begin(CustomScanState *node, EState *estate, int eflags);
@@ -138,6 +147,8 @@ OlapScanCreateState(CustomScan *cscan)
 	Assert(list_length(cscan->custom_private) == OLAP_SCAN_PRIVATE_COUNT);
 	state->columns = (List *) list_nth(cscan->custom_private,
 									   OLAP_SCAN_PRIVATE_COLUMNS);
+	state->topn_private = (List *) list_nth(cscan->custom_private,
+											OLAP_SCAN_PRIVATE_TOPN);
 	state->vector_quals = cscan->custom_exprs;
 	return (Node *) state;
 }
@@ -199,6 +210,27 @@ olap_scan_begin(CustomScanState *node, EState *estate, int eflags)
 		if (attnum >= 1 && attnum <= natts)
 			state->needed[attnum - 1] = true;
 	}
+	/*
+	 * A top-N scan decodes only the sort keys and the quals' columns in its
+	 * first pass; the rows it returns are fetched with every needed column.
+	 */
+	if (state->topn_private != NIL)
+	{
+		Bitmapset  *qual_attrs = NULL;
+
+		state->topn = OlapTopNBegin(state->topn_private, RelationGetDescr(rel));
+		state->fetch_needed = state->needed;
+		state->needed = palloc0(sizeof(bool) * Max(natts, 1));
+		OlapTopNKeyColumns(state->topn, state->needed);
+		pull_varattnos((Node *) node->ss.ps.plan->qual, scanrelid, &qual_attrs);
+		pull_varattnos((Node *) state->vector_quals, scanrelid, &qual_attrs);
+		for (i = 0; i < natts; i++)
+			if (state->fetch_needed[i] &&
+				(bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, qual_attrs) ||
+				 bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, qual_attrs)))
+				state->needed[i] = true;
+	}
+
 	state->skip = ChunkSkipInit(list_concat_copy(state->vector_quals,
 												 node->ss.ps.plan->qual),
 								scanrelid, rel, &node->ss.ps);
@@ -344,15 +376,108 @@ next_batch(OlapScanState *state)
 	}
 }
 
+/* Puts row "row" of the current batch into the scan slot. */
+static void
+store_row(OlapScanState *state, TupleTableSlot *slot, uint32 row)
+{
+	int			k;
+
+	for (k = 0; k < state->nslot_columns; k++)
+	{
+		int			i = state->slot_columns[k];
+
+		slot->tts_values[i] = state->vectors[i].values[row];
+		slot->tts_isnull[i] = state->vectors[i].nulls[row];
+	}
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tid = RowNumberToTid(state->batch.first_row_number + row);
+	slot->tts_tableOid = RelationGetRelid(state->css.ss.ss_currentRelation);
+}
+
+/*
+ * First pass of a top-N scan: every row that passes all quals goes into
+ * the bounded sort with its key values and row number.
+ */
+static void
+topn_sort(OlapScanState *state)
+{
+	PlanState  *ps = &state->css.ss.ps;
+	ExprState  *qual = ps->qual;
+	ExprContext *econtext = ps->ps_ExprContext;
+	TupleTableSlot *slot = state->css.ss.ss_ScanTupleSlot;
+
+	while (next_batch(state))
+	{
+		uint32		k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < state->batch.nselected; k++)
+		{
+			uint32		row = state->selection[k];
+
+			if (qual != NULL)
+			{
+				ExecClearTuple(slot);
+				store_row(state, slot, row);
+				ResetExprContext(econtext);
+				econtext->ecxt_scantuple = slot;
+				if (!ExecQual(qual, econtext))
+				{
+					InstrCountFiltered1(ps, 1);
+					continue;
+				}
+			}
+			OlapTopNAdd(state->topn, &state->batch, row);
+		}
+	}
+	ExecClearTuple(slot);
+	OlapTopNFinish(state->topn);
+	state->topn_sorted = true;
+}
+
+/*
+ * Next row of a top-N scan: the next winner of the first pass, fetched with
+ * every column the plan needs under the scan's snapshot.
+ */
+static TupleTableSlot *
+topn_next(OlapScanState *state)
+{
+	Relation	rel = state->css.ss.ss_currentRelation;
+	TupleTableSlot *slot = state->css.ss.ss_ScanTupleSlot;
+	uint64		row_number;
+
+	if (!state->topn_sorted)
+		topn_sort(state);
+	ExecClearTuple(slot);
+	if (!OlapTopNNextRow(state->topn, &row_number))
+		return slot;
+	if (state->fetch_reader == NULL)
+	{
+		state->fetch_reader = StripeReaderBeginFetch(rel);
+		StripeReaderSetColumns(state->fetch_reader, state->fetch_needed);
+	}
+	if (!StripeReaderFetch(state->fetch_reader, row_number,
+						   state->css.ss.ps.state->es_snapshot, true,
+						   slot->tts_tupleDescriptor, slot->tts_values,
+						   slot->tts_isnull))
+		elog(ERROR, "row " UINT64_FORMAT " of relation \"%s\" found by the top-N pass is not visible",
+			 row_number, RelationGetRelationName(rel));
+	state->topn_fetched++;
+	ExecStoreVirtualTuple(slot);
+	slot->tts_tid = RowNumberToTid(row_number);
+	slot->tts_tableOid = RelationGetRelid(rel);
+	return slot;
+}
+
 static TupleTableSlot *
 olap_scan_next(ScanState *ss)
 {
 	OlapScanState *state = (OlapScanState *) ss;
 	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
-	Datum	   *values = slot->tts_values;
-	bool	   *isnull = slot->tts_isnull;
 	uint32		row;
-	int			k;
+
+	if (state->topn != NULL)
+		return topn_next(state);
 
 	ExecClearTuple(slot);
 	if (!state->have_batch || state->next >= state->batch.nselected)
@@ -361,16 +486,7 @@ olap_scan_next(ScanState *ss)
 			return slot;
 	}
 	row = state->selection[state->next++];
-	for (k = 0; k < state->nslot_columns; k++)
-	{
-		int			i = state->slot_columns[k];
-
-		values[i] = state->vectors[i].values[row];
-		isnull[i] = state->vectors[i].nulls[row];
-	}
-	ExecStoreVirtualTuple(slot);
-	slot->tts_tid = RowNumberToTid(state->batch.first_row_number + row);
-	slot->tts_tableOid = RelationGetRelid(ss->ss_currentRelation);
+	store_row(state, slot, row);
 	return slot;
 }
 
@@ -380,6 +496,8 @@ OlapScanNextBatch(PlanState *ps)
 	OlapScanState *state = (OlapScanState *) ps;
 
 	Assert(IsOlapScanState(ps));
+	if (state->topn != NULL)
+		elog(ERROR, "batches requested from a top-N OlapScan");
 	if (!next_batch(state))
 		return NULL;
 	state->next = state->batch.nselected;
@@ -431,6 +549,11 @@ olap_scan_end(CustomScanState *node)
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
 	state->reader = NULL;
+	if (state->fetch_reader != NULL)
+		StripeReaderEnd(state->fetch_reader);
+	state->fetch_reader = NULL;
+	OlapTopNEnd(state->topn);
+	state->topn = NULL;
 	if (node->ss.ps.ps_ResultTupleSlot)
 		ExecClearTuple(node->ss.ps.ps_ResultTupleSlot);
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
@@ -449,6 +572,13 @@ olap_scan_rescan(CustomScanState *node)
 	state->have_batch = false;
 	ChunkSkipReset(state->skip);
 	VectorQualsReset(state->vquals);
+	if (state->topn != NULL)
+	{
+		OlapTopNEnd(state->topn);
+		state->topn = OlapTopNBegin(state->topn_private,
+									RelationGetDescr(node->ss.ss_currentRelation));
+		state->topn_sorted = false;
+	}
 	ExecScanReScan(&node->ss);
 }
 
@@ -547,6 +677,8 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		appendStringInfoString(&buf, quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname)));
 	}
 	ExplainPropertyText("Columns Read", buf.len > 0 ? buf.data : "none", es);
+	if (state->topn != NULL)
+		ExplainPropertyText("Top-N", OlapTopNDescribe(state->topn, RelationGetDescr(rel)), es);
 
 	if (state->vector_quals != NIL)
 	{
@@ -601,10 +733,19 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		total.chunk_groups_skipped += state->worker_stats.chunk_groups_skipped;
 		total.bytes_read += state->worker_stats.bytes_read;
 		total.bytes_decoded += state->worker_stats.bytes_decoded;
+		if (state->fetch_reader != NULL)
+		{
+			const StripeReaderStats *s = StripeReaderGetStats(state->fetch_reader);
+
+			total.bytes_read += s->bytes_read;
+			total.bytes_decoded += s->bytes_decoded;
+		}
 		ExplainPropertyUInteger("Batches", NULL,
 								state->batches + state->worker_batches, es);
 		ExplainPropertyUInteger("Chunk Groups Read", NULL, total.chunk_groups_read, es);
 		ExplainPropertyUInteger("Chunk Groups Skipped", NULL, total.chunk_groups_skipped, es);
+		if (state->topn != NULL)
+			ExplainPropertyUInteger("Top-N Rows Fetched", NULL, state->topn_fetched, es);
 		ExplainPropertyUInteger("Bytes Read", "bytes", total.bytes_read, es);
 		ExplainPropertyUInteger("Bytes Decoded", "bytes", total.bytes_decoded, es);
 	}

@@ -7,9 +7,9 @@
  * plans) next to PostgreSQL's own sequential scan paths of every base
  * relation or partition stored with the olap access method.  The path
  * reads only the columns the query uses (the relation's target list and its
- * restriction clauses), so it is costed by the share of the table's stored
- * bytes those columns take; the planner picks it when it is cheaper, and
- * olap.enable_custom_scan = off removes it.
+ * restriction clauses) and is costed by scan_cost.c (columns read, chunk
+ * groups skipped, rows passing the vectorized quals); the planner picks it
+ * when it is cheaper, and olap.enable_custom_scan = off removes it.
  *
  * The plan keeps the relation's own tuple descriptor as scan tuple (so
  * quals, projections and system columns work unchanged) and records the
@@ -35,10 +35,13 @@
 #include "optimizer/paths.h"
 #include "optimizer/restrictinfo.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 #include "guc.h"
 #include "scan/olap_scan.h"
+#include "scan/scan_cost.h"
+#include "scan/scan_topn.h"
 #include "scan/vector_quals.h"
 #include "storage/am_handler.h"
 
@@ -87,45 +90,6 @@ needed_columns(RelOptInfo *rel, int natts)
 	return result;
 }
 
-/* Share of the row width the needed columns take (planner estimates). */
-static double
-column_fraction(RelOptInfo *rel, List *columns, int natts)
-{
-	double		total = 0;
-	double		needed = 0;
-	int			i;
-
-	for (i = 1; i <= natts; i++)
-	{
-		int32		width = rel->attr_widths[i - rel->min_attr];
-
-		if (width <= 0)
-			width = 8;
-		total += width;
-		if (list_member_int(columns, i))
-			needed += width;
-	}
-	if (total <= 0)
-		return 1.0;
-	return Max(needed / total, 0.01);
-}
-
-/* How many processes' worth of rows each one reads (costsize.c's rule). */
-static double
-parallel_divisor(int workers)
-{
-	double		divisor = workers;
-
-	if (parallel_leader_participation)
-	{
-		double		leader = 1.0 - 0.3 * workers;
-
-		if (leader > 0)
-			divisor += leader;
-	}
-	return divisor;
-}
-
 /*
  * Splits the scan's clauses (RestrictInfos in execution order) into the
  * quals that run on batches and those that run per row.
@@ -156,36 +120,13 @@ split_quals(List *clauses, Index relid, List **vector_quals, List **row_quals)
 	}
 }
 
-/*
- * Per-row cost of the relation's quals: a vectorized qual costs a fraction
- * of its expression cost (no executor dispatch per row, raw comparisons).
- */
-static QualCost
-scan_qual_cost(PlannerInfo *root, RelOptInfo *rel)
-{
-	List	   *vector_quals;
-	List	   *row_quals;
-	QualCost	vector_cost;
-	QualCost	row_cost;
-	QualCost	result;
-
-	split_quals(rel->baserestrictinfo, rel->relid, &vector_quals, &row_quals);
-	cost_qual_eval(&vector_cost, vector_quals, root);
-	cost_qual_eval(&row_cost, row_quals, root);
-	result.startup = vector_cost.startup + row_cost.startup;
-	result.per_tuple = vector_cost.per_tuple * 0.2 + row_cost.per_tuple;
-	return result;
-}
-
 static CustomPath *
-make_path(PlannerInfo *root, RelOptInfo *rel, List *columns, double fraction,
-		  int parallel_workers)
+make_path(PlannerInfo *root, RelOptInfo *rel, List *columns,
+		  const OlapScanCostInfo *cost_info, int parallel_workers)
 {
 	CustomPath *path = makeNode(CustomPath);
-	Cost		cpu_per_tuple;
-	QualCost	qual_cost;
-	double		rows = rel->tuples;
-	Cost		disk_cost;
+	List	   *vector_quals;
+	List	   *row_quals;
 
 	path->path.pathtype = T_CustomScan;
 	path->path.parent = rel;
@@ -194,30 +135,143 @@ make_path(PlannerInfo *root, RelOptInfo *rel, List *columns, double fraction,
 	path->path.parallel_aware = parallel_workers > 0;
 	path->path.parallel_safe = rel->consider_parallel;
 	path->path.parallel_workers = parallel_workers;
-	path->path.rows = rel->rows;
 	path->path.pathkeys = NIL;
-	path->flags = 0;
+	path->flags = CUSTOMPATH_SUPPORT_PROJECTION;
 	path->methods = &olap_scan_path_methods;
-	path->custom_private = list_make1(columns);
+	path->custom_private = list_make2(columns, NIL);
 
-	/*
-	 * Pages of the columns read, and per-row work without unread columns;
-	 * even reading every column, it is a little cheaper than a sequential
-	 * scan, which has to go through the same decoding one row at a time.
-	 */
-	disk_cost = seq_page_cost * rel->pages * fraction * 0.9;
-	qual_cost = scan_qual_cost(root, rel);
-	cpu_per_tuple = cpu_tuple_cost * (0.2 + 0.7 * fraction) + qual_cost.per_tuple;
-	if (parallel_workers > 0)
+	split_quals(rel->baserestrictinfo, rel->relid, &vector_quals, &row_quals);
+	OlapScanCostPath(root, rel, cost_info, vector_quals, row_quals,
+					 parallel_workers, &path->path);
+	return path;
+}
+
+/*
+ * The custom_private entry of a top-N scan of rel (scan_topn.c) and its
+ * bound, or NIL when the query is not ORDER BY plain columns of rel alone
+ * with a constant LIMIT (and OFFSET), without grouping, aggregates, window
+ * functions, DISTINCT, set-returning functions, row locks or volatile
+ * functions in its quals and target list.
+ */
+static List *
+topn_private(PlannerInfo *root, RelOptInfo *rel, int64 *bound)
+{
+	Query	   *parse = root->parse;
+	Const	   *count;
+	int64		offset = 0;
+	List	   *attnums = NIL;
+	List	   *sortops = NIL;
+	List	   *collations = NIL;
+	List	   *nulls_first = NIL;
+	ListCell   *lc;
+
+	if (parse->commandType != CMD_SELECT || parse->rowMarks != NIL ||
+		parse->setOperations != NULL || parse->groupClause != NIL ||
+		parse->groupingSets != NIL || parse->distinctClause != NIL ||
+		parse->hasAggs || parse->hasWindowFuncs || parse->hasTargetSRFs ||
+		root->hasHavingQual || parse->limitOption != LIMIT_OPTION_COUNT ||
+		root->query_pathkeys == NIL || rel->reloptkind != RELOPT_BASEREL ||
+		!bms_equal(root->all_baserels, rel->relids))
+		return NIL;
+
+	/* LIMIT and OFFSET must be constants: the bound is fixed in the plan */
+	if (parse->limitCount == NULL || !IsA(parse->limitCount, Const))
+		return NIL;
+	count = (Const *) parse->limitCount;
+	if (count->constisnull || DatumGetInt64(count->constvalue) <= 0)
+		return NIL;
+	if (parse->limitOffset != NULL)
 	{
-		double		divisor = parallel_divisor(parallel_workers);
+		Const	   *off = (Const *) parse->limitOffset;
 
-		rows = rows / divisor;
-		path->path.rows = clamp_row_est(rel->rows / divisor);
+		if (!IsA(off, Const))
+			return NIL;
+		if (!off->constisnull)
+			offset = Max(DatumGetInt64(off->constvalue), 0);
 	}
-	path->path.startup_cost = qual_cost.startup;
-	path->path.total_cost = qual_cost.startup + disk_cost + cpu_per_tuple * rows +
-		path->path.pathtarget->cost.per_tuple * path->path.rows;
+	if (DatumGetInt64(count->constvalue) > OLAP_TOPN_MAX_ROWS ||
+		offset > OLAP_TOPN_MAX_ROWS - DatumGetInt64(count->constvalue))
+		return NIL;
+
+	/* quals run twice, target list entries only for the rows returned */
+	if (contain_volatile_functions((Node *) parse->targetList))
+		return NIL;
+	foreach(lc, rel->baserestrictinfo)
+		if (contain_volatile_functions((Node *) lfirst_node(RestrictInfo, lc)->clause))
+			return NIL;
+
+	foreach(lc, root->query_pathkeys)
+	{
+		PathKey    *pathkey = lfirst(lc);
+		EquivalenceClass *ec = pathkey->pk_eclass;
+		Var		   *var = NULL;
+		Oid			type = InvalidOid;
+		Oid			sortop;
+		ListCell   *lm;
+
+		if (ec->ec_has_volatile)
+			return NIL;
+		foreach(lm, ec->ec_members)
+		{
+			EquivalenceMember *em = lfirst(lm);
+
+			if (em->em_is_child || em->em_is_const)
+				continue;
+			var = OlapScanColumnVar((Node *) em->em_expr, rel->relid);
+			if (var != NULL)
+			{
+				type = em->em_datatype;
+				break;
+			}
+		}
+		if (var == NULL)
+			return NIL;
+		sortop = get_opfamily_member(pathkey->pk_opfamily, type, type,
+									 pathkey->pk_strategy);
+		if (!OidIsValid(sortop))
+			return NIL;
+		attnums = lappend_int(attnums, var->varattno);
+		sortops = lappend_oid(sortops, sortop);
+		collations = lappend_oid(collations, ec->ec_collation);
+		nulls_first = lappend_int(nulls_first, pathkey->pk_nulls_first);
+	}
+
+	*bound = DatumGetInt64(count->constvalue) + offset;
+	return OlapTopNMakePrivate(*bound, attnums, sortops, collations, nulls_first);
+}
+
+/*
+ * A top-N path: the first pass reads the sort keys and the quals' columns,
+ * the rows returned are fetched whole (scan_topn.c).  Serial only.
+ */
+static CustomPath *
+make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+			   List *columns, const OlapScanCostInfo *cost_info,
+			   List *topn, int64 bound)
+{
+	Bitmapset  *attrs = NULL;
+	List	   *first_columns = NIL;
+	OlapScanCostInfo first_info;
+	CustomPath *path;
+	ListCell   *lc;
+
+	foreach(lc, rel->baserestrictinfo)
+		pull_varattnos((Node *) lfirst_node(RestrictInfo, lc)->clause,
+					   rel->relid, &attrs);
+	foreach(lc, columns)
+	{
+		int			attnum = lfirst_int(lc);
+
+		if (list_member_int(lsecond(topn), attnum) ||
+			bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, attrs))
+			first_columns = lappend_int(first_columns, attnum);
+	}
+	OlapScanCostPrepare(root, rel, relation, first_columns, &first_info);
+	path = make_path(root, rel, columns, &first_info, 0);
+	OlapScanCostTopN(rel, cost_info, (double) bound, &path->path);
+	path->path.pathkeys = root->query_pathkeys;
+	path->path.parallel_safe = false;
+	path->custom_private = list_make2(columns, topn);
 	return path;
 }
 
@@ -226,11 +280,12 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 					  RangeTblEntry *rte)
 {
 	Relation	relation;
-	bool		is_olap;
-	int			natts;
 	List	   *columns;
-	double		fraction;
+	OlapScanCostInfo cost_info;
 	CustomPath *serial;
+	CustomPath *topn_path = NULL;
+	List	   *topn;
+	int64		bound = 0;
 
 	if (prev_set_rel_pathlist_hook)
 		prev_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -241,15 +296,19 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		return;
 
 	relation = table_open(rte->relid, NoLock);
-	is_olap = IsOlapRelation(relation);
-	natts = RelationGetDescr(relation)->natts;
-	table_close(relation, NoLock);
-	if (!is_olap)
+	if (!IsOlapRelation(relation))
+	{
+		table_close(relation, NoLock);
 		return;
-
-	columns = needed_columns(rel, natts);
-	fraction = column_fraction(rel, columns, natts);
-	serial = make_path(root, rel, columns, fraction, 0);
+	}
+	columns = needed_columns(rel, RelationGetDescr(relation)->natts);
+	OlapScanCostPrepare(root, rel, relation, columns, &cost_info);
+	topn = topn_private(root, rel, &bound);
+	if (topn != NIL)
+		topn_path = make_topn_path(root, rel, relation, columns, &cost_info,
+								   topn, bound);
+	table_close(relation, NoLock);
+	serial = make_path(root, rel, columns, &cost_info, 0);
 
 	if (rel->consider_parallel && rel->lateral_relids == NULL)
 	{
@@ -259,7 +318,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		if (workers > 0)
 		{
 			add_partial_path(rel, (Path *) make_path(root, rel, columns,
-													 fraction, workers));
+													 &cost_info, workers));
 
 			/*
 			 * A table big enough for a parallel scan is not read in full by
@@ -273,6 +332,8 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		}
 	}
 	add_path(rel, (Path *) serial);
+	if (topn_path != NULL)
+		add_path(rel, (Path *) topn_path);
 }
 
 static Plan *

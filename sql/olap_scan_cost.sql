@@ -1,0 +1,79 @@
+-- olap_scan_cost: OlapScan costs count the columns read, the chunk groups
+-- min/max skipping leaves and the rows the vectorized quals keep, so with
+-- PostgreSQL's own parallel costs a scan that reads little stays serial and
+-- a scan with much to decode goes parallel.  Every query is also checked
+-- against a heap twin.
+SET olap.stripe_row_limit = 20000;
+SET olap.chunk_group_row_limit = 1000;
+
+CREATE TABLE cost_heap (id int, r float8, k int, label text, v int8);
+INSERT INTO cost_heap
+SELECT g, (hashint4(g)::float8 + 2147483648) / 4294967296, g % 7,
+	   'label ' || (g % 50), (g::int8 * 7919) % 100003
+FROM generate_series(1, 300000) g;
+CREATE TABLE cost_olap (LIKE cost_heap) USING olap;
+INSERT INTO cost_olap SELECT * FROM cost_heap ORDER BY id;
+ANALYZE cost_heap;
+ANALYZE cost_olap;
+
+-- PostgreSQL's default parallel costs; only the size threshold for
+-- considering workers is lowered (the compressed table is small)
+SET max_parallel_workers_per_gather = 2;
+SET min_parallel_table_scan_size = 0;
+SHOW parallel_setup_cost;
+SHOW parallel_tuple_cost;
+
+CREATE FUNCTION cost_same(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	a text;
+	b text;
+BEGIN
+	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM (%s) t',
+				   replace(query, 'TAB', 'cost_olap')) INTO a;
+	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM (%s) t',
+				   replace(query, 'TAB', 'cost_heap')) INTO b;
+	RETURN a = b;
+END $$;
+
+-- a narrow range of the sorted column: almost every chunk group is
+-- skipped, so the scan stays serial
+EXPLAIN (COSTS OFF)
+SELECT count(*), sum(v), max(label) FROM cost_olap WHERE id BETWEEN 100000 AND 100500;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT * FROM cost_olap WHERE id BETWEEN 100000 AND 100010 ORDER BY id;
+
+-- a tail of a column in random order: groups whose maximum is below are
+-- skipped, still serial
+EXPLAIN (COSTS OFF)
+SELECT count(*), sum(v) FROM cost_olap WHERE r > 0.99999;
+
+-- a selective vectorized qual on a column in random order: nothing is
+-- skipped, but only the passing rows reach the executor; serial
+EXPLAIN (COSTS OFF)
+SELECT id, label FROM cost_olap WHERE v = 4242;
+
+-- the whole table through per-row work: parallel
+EXPLAIN (COSTS OFF)
+SELECT k, sum(v * 2), count(*) FROM cost_olap WHERE label || 'x' <> 'x' GROUP BY k;
+EXPLAIN (COSTS OFF)
+SELECT sum(v + id), max(label || k) FROM cost_olap;
+
+-- the same answers as heap, serial or parallel
+SELECT q, cost_same(q) AS same FROM (VALUES
+	('SELECT count(*), sum(v), max(label) FROM TAB WHERE id BETWEEN 100000 AND 100500'),
+	('SELECT * FROM TAB WHERE id BETWEEN 100000 AND 100010'),
+	('SELECT count(*), sum(v) FROM TAB WHERE r > 0.99999'),
+	('SELECT id, label FROM TAB WHERE v = 4242'),
+	('SELECT k, sum(v * 2), count(*) FROM TAB WHERE label || ''x'' <> ''x'' GROUP BY k'),
+	('SELECT sum(v + id), max(label || k) FROM TAB')
+) t(q);
+
+-- after deleting most rows of the range, skipping and results still agree
+DELETE FROM cost_olap WHERE id BETWEEN 100000 AND 100400 AND id % 3 <> 0;
+DELETE FROM cost_heap WHERE id BETWEEN 100000 AND 100400 AND id % 3 <> 0;
+SELECT cost_same('SELECT count(*), sum(v), max(label) FROM TAB WHERE id BETWEEN 100000 AND 100500') AS same_after_delete;
+
+RESET max_parallel_workers_per_gather;
+RESET min_parallel_table_scan_size;
+DROP FUNCTION cost_same(text);
+DROP TABLE cost_heap, cost_olap;

@@ -1,0 +1,324 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan_cost.c
+ *	  Cost estimates of OlapScan paths: the bytes of the columns read, the
+ *	  share of chunk groups min/max skipping leaves, and per-row work only
+ *	  for the rows that pass the vectorized quals.
+ *
+ * An OlapScan reads the chunks of the columns it needs, from the chunk
+ * groups min/max skipping does not rule out, and runs its vectorized quals
+ * on whole batches; the executor's per-row work (a slot, the row quals, the
+ * projection) is only spent on the rows that pass the vectorized quals.  The
+ * estimate has the same shape:
+ *
+ *	 pages read   = table pages x the needed columns' share of the row width
+ *					x the fraction of chunk groups read
+ *	 rows scanned = table rows x the fraction of chunk groups read
+ *	 CPU		  = rows scanned x (decoding + vectorized quals)
+ *					+ rows passing the vectorized quals x (hand-out + row quals)
+ *
+ * Column widths are the planner's (pg_stats average widths).  The fraction
+ * of chunk groups read comes from the quals chunk_skip.c can use and from
+ * pg_stats, column by column: s is the selectivity of the column's quals
+ * and c the correlation of its values with the physical row order.  With
+ * the rows in the column's order (c = +-1), the rows a qual keeps lie in
+ * about s x groups + 1 consecutive groups.  With the rows in random order
+ * (c = 0), a group is skipped only when none of its n rows passes, which for
+ * one-sided ranges and null tests (where min/max and null counts decide
+ * exactly) happens with probability (1 - s)^n; an equality or a two-sided
+ * range is assumed to skip nothing then.  Between the two, c^2
+ * interpolates, as PostgreSQL's index costs do.  The smallest fraction over
+ * the columns is used (their quals are ANDed).
+ *
+ * Parallel paths divide the CPU part by PostgreSQL's parallel divisor; the
+ * disk part is not divided, as for sequential scans.  The number of workers
+ * comes from the table's size as for a sequential scan (scan_planner.c),
+ * and the cost of starting them and passing rows (parallel_setup_cost,
+ * parallel_tuple_cost) is PostgreSQL's own, charged by its Gather paths:
+ * with the work of a scan estimated as above, a scan that reads little
+ * (narrow columns, most groups skipped, most rows removed by vectorized
+ * quals) costs less than starting workers, and the planner keeps it serial.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/stratnum.h"
+#include "catalog/pg_statistic.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/restrictinfo.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/selfuncs.h"
+
+#include "guc.h"
+#include "scan/chunk_skip.h"
+#include "scan/scan_cost.h"
+#include "storage/table_options.h"
+
+/*
+ * Per row scanned, decoding costs cpu_tuple_cost x (BASE + WIDTH x the
+ * share of the row width read), and pages cost PAGE x seq_page_cost: even
+ * reading every column, an OlapScan stays a little cheaper than a
+ * sequential scan of the same table, which reads the same chunks and goes
+ * through the same decoding one row at a time.
+ */
+#define OLAP_COST_DECODE_BASE		0.05
+#define OLAP_COST_DECODE_WIDTH		0.7
+#define OLAP_COST_PAGE				0.9
+/* share of a qual's per-row cost when it runs on whole batches */
+#define OLAP_COST_VECTOR_QUAL		0.2
+/* x cpu_tuple_cost per row handed out (the slot is filled, not deformed) */
+#define OLAP_COST_ROW_OUT			0.2
+
+/* kinds of skipping quals on one column (bits) */
+#define SKIP_BELOW		0x01	/* col < v, col <= v: skips groups above v */
+#define SKIP_ABOVE		0x02	/* col > v, col >= v */
+#define SKIP_EXACT		0x04	/* IS [NOT] NULL: null counts decide */
+#define SKIP_TWO_SIDED	0x08	/* col = v */
+
+/* Average width of a column: the planner's, pg_stats', or its type's. */
+static int32
+column_width(RelOptInfo *rel, Relation relation, int attnum)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
+	int32		width = 0;
+
+	if (attr->attisdropped)
+		return 0;
+	if (attnum >= rel->min_attr && attnum <= rel->max_attr)
+		width = rel->attr_widths[attnum - rel->min_attr];
+	if (width <= 0)
+		width = get_attavgwidth(RelationGetRelid(relation), attnum);
+	if (width <= 0)
+		width = get_typavgwidth(attr->atttypid, attr->atttypmod);
+	return Max(width, 1);
+}
+
+/* Share of the row width the columns read take. */
+static double
+column_fraction(RelOptInfo *rel, Relation relation, List *columns)
+{
+	int			natts = RelationGetDescr(relation)->natts;
+	double		total = 0;
+	double		needed = 0;
+	int			i;
+
+	for (i = 1; i <= natts; i++)
+	{
+		int32		width = column_width(rel, relation, i);
+
+		total += width;
+		if (list_member_int(columns, i))
+			needed += width;
+	}
+	if (total <= 0)
+		return 1.0;
+	return Min(Max(needed / total, 0.001), 1.0);
+}
+
+/* Correlation of a column with the row order (pg_stats), 0 when unknown. */
+static double
+column_correlation(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+				   AttrNumber attnum)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
+	Var		   *var = makeVar(rel->relid, attnum, attr->atttypid, attr->atttypmod,
+							  attr->attcollation, 0);
+	VariableStatData vardata;
+	double		correlation = 0.0;
+
+	examine_variable(root, (Node *) var, 0, &vardata);
+	if (HeapTupleIsValid(vardata.statsTuple))
+	{
+		AttStatsSlot sslot;
+
+		if (get_attstatsslot(&sslot, vardata.statsTuple,
+							 STATISTIC_KIND_CORRELATION, InvalidOid,
+							 ATTSTATSSLOT_NUMBERS))
+		{
+			if (sslot.nnumbers > 0)
+				correlation = sslot.numbers[0];
+			free_attstatsslot(&sslot);
+		}
+	}
+	ReleaseVariableStats(vardata);
+	return Min(Abs(correlation), 1.0);
+}
+
+/*
+ * Fraction of a table's chunk groups a scan with these restriction clauses
+ * reads (see the file header), between 1 / groups and 1.
+ */
+static double
+group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+			   double *ngroups)
+{
+	int			natts = RelationGetDescr(relation)->natts;
+	List	  **clauses;
+	int		   *kinds;
+	OlapTableOptions options;
+	double		group_rows;
+	double		groups;
+	double		result = 1.0;
+	ListCell   *lc;
+	int			i;
+
+	TableOptionsGet(RelationGetRelid(relation), &options);
+	group_rows = Max(options.chunk_group_row_limit, 1);
+	groups = Max(ceil(rel->tuples / group_rows), 1.0);
+	group_rows = Min(group_rows, rel->tuples);
+	*ngroups = groups;
+	if (rel->baserestrictinfo == NIL || rel->tuples <= 0 || natts == 0)
+		return 1.0;
+
+	clauses = palloc0(sizeof(List *) * (natts + 1));
+	kinds = palloc0(sizeof(int) * (natts + 1));
+	foreach(lc, rel->baserestrictinfo)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+		AttrNumber	attnum;
+		int			strategy;
+
+		if (rinfo->pseudoconstant ||
+			!ChunkSkipQualColumn(rinfo->clause, rel->relid, relation,
+								 &attnum, &strategy))
+			continue;
+		clauses[attnum] = lappend(clauses[attnum], rinfo);
+		if (strategy == 0)
+			kinds[attnum] |= SKIP_EXACT;
+		else if (strategy < BTEqualStrategyNumber)
+			kinds[attnum] |= SKIP_BELOW;
+		else if (strategy > BTEqualStrategyNumber)
+			kinds[attnum] |= SKIP_ABOVE;
+		else
+			kinds[attnum] |= SKIP_TWO_SIDED;
+	}
+
+	for (i = 1; i <= natts; i++)
+	{
+		Selectivity s;
+		double		c2;
+		double		ordered;
+		double		random;
+
+		if (clauses[i] == NIL)
+			continue;
+		s = clauselist_selectivity(root, clauses[i], 0, JOIN_INNER, NULL);
+		c2 = column_correlation(root, rel, relation, i);
+		c2 *= c2;
+		ordered = Min(s + 1.0 / groups, 1.0);
+		if (kinds[i] == SKIP_BELOW || kinds[i] == SKIP_ABOVE ||
+			kinds[i] == SKIP_EXACT)
+			random = 1.0 - pow(1.0 - s, group_rows);
+		else
+			random = 1.0;
+		result = Min(result, c2 * ordered + (1.0 - c2) * random);
+	}
+	return Min(Max(result, 1.0 / groups), 1.0);
+}
+
+/* How many processes' worth of rows each one reads (costsize.c's rule). */
+static double
+parallel_divisor(int workers)
+{
+	double		divisor = workers;
+
+	if (parallel_leader_participation)
+	{
+		double		leader = 1.0 - 0.3 * workers;
+
+		if (leader > 0)
+			divisor += leader;
+	}
+	return divisor;
+}
+
+/*
+ * Prepares the estimates every path of the relation shares: the columns'
+ * share of the row width, the fraction of chunk groups read and the pages
+ * read.  relation is the opened relation of rel.
+ */
+void
+OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+					List *columns, OlapScanCostInfo *info)
+{
+	info->column_fraction = column_fraction(rel, relation, columns);
+	info->group_fraction = group_fraction(root, rel, relation, &info->groups);
+	info->pages_read = rel->pages * info->column_fraction * info->group_fraction;
+}
+
+/*
+ * Sets the rows and costs of path, an OlapScan of rel with these quals
+ * (clauses, split as the plan will split them) and parallel_workers (0 for
+ * a serial path).
+ */
+void
+OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
+				 const OlapScanCostInfo *info, List *vector_quals,
+				 List *row_quals, int parallel_workers, Path *path)
+{
+	QualCost	vector_cost;
+	QualCost	row_cost;
+	double		scanned = rel->tuples * info->group_fraction;
+	double		passed;
+	Cost		disk_cost;
+	Cost		cpu_cost;
+
+	cost_qual_eval(&vector_cost, vector_quals, root);
+	cost_qual_eval(&row_cost, row_quals, root);
+	passed = rel->tuples *
+		clauselist_selectivity(root, vector_quals, 0, JOIN_INNER, NULL);
+	passed = Min(passed, scanned);
+
+	disk_cost = seq_page_cost * OLAP_COST_PAGE * info->pages_read;
+	cpu_cost = scanned * (cpu_tuple_cost * (OLAP_COST_DECODE_BASE +
+											OLAP_COST_DECODE_WIDTH * info->column_fraction) +
+						  vector_cost.per_tuple * OLAP_COST_VECTOR_QUAL) +
+		passed * (cpu_tuple_cost * OLAP_COST_ROW_OUT + row_cost.per_tuple);
+
+	path->rows = rel->rows;
+	if (parallel_workers > 0)
+	{
+		double		divisor = parallel_divisor(parallel_workers);
+
+		cpu_cost /= divisor;
+		path->rows = clamp_row_est(rel->rows / divisor);
+	}
+	path->startup_cost = vector_cost.startup + row_cost.startup;
+	path->total_cost = path->startup_cost + disk_cost + cpu_cost +
+		path->pathtarget->cost.per_tuple * path->rows;
+}
+
+/*
+ * Turns path, costed by OlapScanCostPath as the first pass of a top-N scan
+ * (key and qual columns only), into the whole top-N scan: the bounded sort
+ * of the rows passing the quals, before the first row, then one fetch per
+ * row returned, each charged the decoding of a chunk group's needed columns
+ * (fetch_info).
+ */
+void
+OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
+				 double bound, Path *path)
+{
+	double		input = Max(rel->rows, 1.0);
+	double		fetched = Min(bound, input);
+	double		group_rows = Max(rel->tuples, 1.0) / fetch_info->groups;
+	Cost		sort_cost;
+	Cost		fetch_cost;
+
+	sort_cost = 2.0 * cpu_operator_cost * input * log(Max(2.0 * bound, 2.0)) / log(2.0);
+	fetch_cost = fetched *
+		(seq_page_cost * OLAP_COST_PAGE * rel->pages *
+		 fetch_info->column_fraction / fetch_info->groups +
+		 group_rows * cpu_tuple_cost *
+		 (OLAP_COST_DECODE_BASE + OLAP_COST_DECODE_WIDTH * fetch_info->column_fraction) +
+		 cpu_tuple_cost + path->pathtarget->cost.per_tuple);
+	path->rows = clamp_row_est(fetched);
+	path->startup_cost = path->total_cost + sort_cost;
+	path->total_cost = path->startup_cost + fetch_cost;
+}

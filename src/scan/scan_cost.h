@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan_cost.h
+ *	  Cost estimates of OlapScan paths.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_SCAN_COST_H
+#define OLAP_SCAN_COST_H
+
+#include "nodes/pathnodes.h"
+#include "utils/relcache.h"
+
+/* What every path of one relation shares. */
+typedef struct OlapScanCostInfo
+{
+	double		column_fraction;	/* share of the row width read */
+	double		group_fraction; /* share of chunk groups not skipped */
+	double		pages_read;		/* pages of the columns and groups read */
+	double		groups;			/* chunk groups of the table (estimate) */
+} OlapScanCostInfo;
+
+extern void OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel,
+								Relation relation, List *columns,
+								OlapScanCostInfo *info);
+extern void OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
+							 const OlapScanCostInfo *info, List *vector_quals,
+							 List *row_quals, int parallel_workers, Path *path);
+extern void OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
+							 double bound, Path *path);
+
+#endif							/* OLAP_SCAN_COST_H */
