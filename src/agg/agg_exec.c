@@ -57,8 +57,12 @@
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
+#include "agg/agg_hash.h"
+#include "agg/agg_input.h"
 #include "agg/olap_agg.h"
+#include "guc.h"
 #include "scan/batch.h"
+#include "scan/vector_quals.h"
 
 /* How an aggregate consumes a batch. */
 typedef enum OlapAggMethod
@@ -68,14 +72,15 @@ typedef enum OlapAggMethod
 	AGG_METHOD_COUNT,			/* count(x): add the non-null ones */
 	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
 	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
-	AGG_METHOD_MAX_INT			/* max over the same */
+	AGG_METHOD_MAX_INT,			/* max over the same */
+	AGG_METHOD_COUNT_DISTINCT	/* count(DISTINCT x): a set per aggregate */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
 typedef struct OlapAggTrans
 {
 	Aggref	   *aggref;
-	AttrNumber	attnum;			/* column aggregated; 0 for count(*) */
+	AggInput   *arg;			/* the argument; NULL for count(*) */
 	OlapAggMethod method;
 	int16		int_width;		/* bytes of the integer, for the MIN/MAX methods */
 
@@ -91,17 +96,24 @@ typedef struct OlapAggTrans
 	Datum		initval;
 	bool		initval_null;
 
+	/* FILTER (WHERE ...): vectorized, or evaluated per row */
+	VectorQuals *filter_quals;
+	AggInput   *filter;
+	uint32	   *selection;		/* the rows passing the filter */
+	uint32		selection_size;
+
+	AggDistinctSet *distinct;	/* AGG_METHOD_COUNT_DISTINCT */
+	AggValueType distinct_type;
+
 	Datum	   *states;			/* by group number */
 	bool	   *nulls;
 } OlapAggTrans;
 
-/* One grouping key: a column of the batch. */
+/* One grouping key: a column of the batch or an expression of columns. */
 typedef struct OlapAggKey
 {
-	AttrNumber	attnum;
-	int16		typlen;
-	bool		typbyval;
-	bool		is_text;		/* compared by bytes; otherwise an integer */
+	AggInput	input;
+	AggValueType type;
 } OlapAggKey;
 
 typedef struct OlapAggState
@@ -128,7 +140,7 @@ typedef struct OlapAggState
 	uint32	   *hashes;
 	uint32	   *buckets;		/* open addressing: group number + 1, 0 free */
 	uint32		nbuckets;		/* a power of two, at least twice ngroups */
-	uint32	   *gids;			/* group of each selected row of a batch */
+	uint32	   *gids;			/* group of each selected row, by row */
 	uint32		gids_size;
 	uint32		next_group;		/* next group to return */
 } OlapAggState;
@@ -204,7 +216,8 @@ choose_method(Oid transfn, int16 *int_width)
 
 /* Looks up aggregate aggref's functions and initial value into trans. */
 static void
-init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
+init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
+		   EState *estate, Index scanrelid)
 {
 	HeapTuple	tuple;
 	Form_pg_aggregate agg;
@@ -218,9 +231,44 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
 	agg = (Form_pg_aggregate) GETSTRUCT(tuple);
 
 	trans->aggref = aggref;
-	trans->attnum = aggref->aggstar ? 0 :
-		((Var *) linitial_node(TargetEntry, aggref->args)->expr)->varattno;
+	trans->arg = NULL;
+	if (!aggref->aggstar)
+	{
+		Expr	   *arg = linitial_node(TargetEntry, aggref->args)->expr;
+
+		trans->arg = palloc(sizeof(AggInput));
+		AggInputInit(trans->arg, arg, estate);
+		if (aggref->aggdistinct != NIL)
+		{
+			Oid			argtype = exprType((Node *) arg);
+
+			get_typlenbyval(argtype, &trans->distinct_type.typlen,
+							&trans->distinct_type.typbyval);
+			trans->distinct_type.is_text = !trans->distinct_type.typbyval;
+		}
+	}
 	trans->method = choose_method(agg->aggtransfn, &trans->int_width);
+	if (aggref->aggdistinct != NIL)
+	{
+		/* the planner admits count(DISTINCT x) only */
+		if (agg->aggtransfn != F_INT8INC_ANY || trans->arg == NULL)
+			elog(ERROR, "OlapAgg cannot compute aggregate %u with DISTINCT",
+				 aggref->aggfnoid);
+		trans->method = AGG_METHOD_COUNT_DISTINCT;
+	}
+	if (aggref->aggfilter != NULL)
+	{
+		if (olap_enable_vectorization &&
+			VectorQualSupported(aggref->aggfilter, scanrelid))
+			trans->filter_quals =
+				VectorQualsInit(list_make1(aggref->aggfilter), scanrelid,
+								&state->css.ss.ps);
+		else
+		{
+			trans->filter = palloc(sizeof(AggInput));
+			AggInputInit(trans->filter, aggref->aggfilter, estate);
+		}
+	}
 	trans->partial = DO_AGGSPLIT_SKIPFINAL(aggref->aggsplit);
 	trans->transtype = agg->aggtranstype;
 	get_typlenbyval(trans->transtype, &trans->translen, &trans->transbyval);
@@ -353,6 +401,8 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 static void
 reset_groups(OlapAggState *state)
 {
+	int			i;
+
 	MemoryContextReset(state->agg_context);
 	state->ngroups = 0;
 	state->capacity = 0;
@@ -360,6 +410,14 @@ reset_groups(OlapAggState *state)
 	state->next_group = 0;
 	grow_groups(state, 64);
 	rebuild_buckets(state, 128);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		if (trans->method == AGG_METHOD_COUNT_DISTINCT)
+			trans->distinct = AggDistinctCreate(state->agg_context,
+												&trans->distinct_type);
+	}
 	if (state->nkeys == 0)
 	{
 		state->ngroups = 1;
@@ -367,96 +425,39 @@ reset_groups(OlapAggState *state)
 	}
 }
 
-/* The integer in a by-value key of typlen bytes. */
-static inline int64
-key_int(Datum value, int16 typlen)
-{
-	switch (typlen)
-	{
-		case 1:
-			return DatumGetChar(value);
-		case 2:
-			return DatumGetInt16(value);
-		case 4:
-			return DatumGetInt32(value);
-		default:
-			return DatumGetInt64(value);
-	}
-}
-
-/* Hash of one key value. */
-static inline uint32
-hash_key(const OlapAggKey *key, Datum value, bool isnull)
-{
-	if (isnull)
-		return 0x9e3779b9;
-	if (key->is_text)
-	{
-		struct varlena *v = (struct varlena *) DatumGetPointer(value);
-
-		return hash_bytes((unsigned char *) VARDATA_ANY(v),
-						  VARSIZE_ANY_EXHDR(v));
-	}
-	else
-	{
-		uint64		x = (uint64) key_int(value, key->typlen);
-
-		return murmurhash32((uint32) x) ^
-			murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
-	}
-}
-
-/* True when two non-NULL values of key are equal (as the key's = says). */
-static inline bool
-keys_equal(const OlapAggKey *key, Datum a, Datum b)
-{
-	if (key->is_text)
-	{
-		struct varlena *va = (struct varlena *) DatumGetPointer(a);
-		struct varlena *vb = (struct varlena *) DatumGetPointer(b);
-		Size		len = VARSIZE_ANY_EXHDR(va);
-
-		return len == VARSIZE_ANY_EXHDR(vb) &&
-			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), len) == 0;
-	}
-	return key_int(a, key->typlen) == key_int(b, key->typlen);
-}
-
 /*
- * Fills state->gids with the group of each selected row of batch, creating
- * groups (keys copied into the aggregate context) as they appear.
+ * Fills state->gids[row] with the group of each of the n selected rows sel
+ * of batch, creating groups (keys copied into the aggregate context) as
+ * they appear.
  */
 static void
-assign_groups(OlapAggState *state, const OlapBatch *batch)
+assign_groups(OlapAggState *state, const OlapBatch *batch,
+			  const uint32 *sel, uint32 n)
 {
 	Datum		vals[INDEX_MAX_KEYS];
 	bool		isnull[INDEX_MAX_KEYS];
-	const OlapVector *vectors[INDEX_MAX_KEYS];
+	const Datum *keyvalues[INDEX_MAX_KEYS];
+	const bool *keynulls[INDEX_MAX_KEYS];
 	uint32		i;
 	int			k;
 	int			nkeys = state->nkeys;
 
-	if (state->gids_size < batch->nselected)
+	if (state->gids_size < batch->nrows)
 	{
 		if (state->gids != NULL)
 			pfree(state->gids);
 		state->gids = MemoryContextAllocExtended(state->query_context,
-												 sizeof(uint32) * batch->nselected,
+												 sizeof(uint32) * batch->nrows,
 												 MCXT_ALLOC_HUGE);
-		state->gids_size = batch->nselected;
+		state->gids_size = batch->nrows;
 	}
 	for (k = 0; k < nkeys; k++)
-	{
-		AttrNumber	attnum = state->keys[k].attnum;
+		AggInputCompute(&state->keys[k].input, batch, sel, n,
+						&keyvalues[k], &keynulls[k]);
 
-		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
-			elog(ERROR, "OlapAgg grouping column %d was not read", attnum);
-		vectors[k] = &batch->columns[attnum - 1];
-	}
-
-	for (i = 0; i < batch->nselected; i++)
+	for (i = 0; i < n; i++)
 	{
-		uint32		row = batch->selection[i];
+		uint32		row = sel[i];
 		uint32		hash = 0;
 		uint32		mask = state->nbuckets - 1;
 		uint32		b;
@@ -464,11 +465,13 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 
 		for (k = 0; k < nkeys; k++)
 		{
-			isnull[k] = vectors[k]->nulls[row];
-			vals[k] = isnull[k] ? (Datum) 0 : vectors[k]->values[row];
-			if (!isnull[k] && state->keys[k].is_text)
+			const AggValueType *type = &state->keys[k].type;
+
+			isnull[k] = keynulls[k][row];
+			vals[k] = isnull[k] ? (Datum) 0 : keyvalues[k][row];
+			if (!isnull[k] && type->is_text)
 				vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
-			hash = hash_combine(hash, hash_key(&state->keys[k], vals[k], isnull[k]));
+			hash = hash_combine(hash, agg_value_hash(type, vals[k], isnull[k]));
 		}
 
 		for (b = hash & mask;; b = (b + 1) & mask)
@@ -489,7 +492,9 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 				if (gnull != isnull[k])
 					match = false;
 				else if (!gnull &&
-						 !keys_equal(&state->keys[k], state->keyvals[g * nkeys + k], vals[k]))
+						 !agg_values_equal(&state->keys[k].type,
+										   state->keyvals[g * nkeys + k],
+										   vals[k]))
 					match = false;
 			}
 			if (match)
@@ -514,7 +519,8 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 			{
 				state->keynulls[g * nkeys + k] = isnull[k];
 				state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
-					datumCopy(vals[k], state->keys[k].typbyval, state->keys[k].typlen);
+					datumCopy(vals[k], state->keys[k].type.typbyval,
+							  state->keys[k].type.typlen);
 			}
 			MemoryContextSwitchTo(old);
 			state->hashes[g] = hash;
@@ -524,7 +530,7 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 			if ((uint64) state->ngroups * 2 > state->nbuckets)
 				rebuild_buckets(state, state->nbuckets * 2);
 		}
-		state->gids[i] = g;
+		state->gids[row] = g;
 	}
 }
 
@@ -536,11 +542,13 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	ExprContext *context;
 	ListCell   *lc;
 	int			i;
+	Index		scanrelid;
 
 	state->scan = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	node->custom_ps = list_make1(state->scan);
 	if (!IsOlapScanState(state->scan))
 		elog(ERROR, "OlapAgg input is not an OlapScan");
+	scanrelid = ((Scan *) state->scan->plan)->scanrelid;
 
 	state->query_context = estate->es_query_cxt;
 	state->agg_context = AllocSetContextCreate(estate->es_query_cxt,
@@ -575,16 +583,16 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 
 		if (i < state->nkeys)
 		{
-			Var		   *var = castNode(Var, tle->expr);
 			OlapAggKey *key = &state->keys[i];
 
-			key->attnum = var->varattno;
-			get_typlenbyval(var->vartype, &key->typlen, &key->typbyval);
-			key->is_text = !key->typbyval;
+			AggInputInit(&key->input, tle->expr, estate);
+			get_typlenbyval(exprType((Node *) tle->expr), &key->type.typlen,
+							&key->type.typbyval);
+			key->type.is_text = !key->type.typbyval;
 		}
 		else
 			init_trans(state, &state->trans[i - state->nkeys],
-					   castNode(Aggref, tle->expr));
+					   castNode(Aggref, tle->expr), estate, scanrelid);
 		i++;
 	}
 }
@@ -638,7 +646,7 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 
 	if (trans->transfn.fn_strict)
 	{
-		if (isnull && trans->attnum != 0)
+		if (isnull && trans->arg != NULL)
 			return;
 		if (trans->nulls[g])
 		{
@@ -657,7 +665,7 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 
 	fcinfo->args[0].value = trans->states[g];
 	fcinfo->args[0].isnull = trans->nulls[g];
-	if (trans->attnum != 0)
+	if (trans->arg != NULL)
 	{
 		fcinfo->args[1].value = value;
 		fcinfo->args[1].isnull = isnull;
@@ -683,37 +691,14 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 }
 
 /*
- * Sets *values and *nulls to the batch vector of the aggregate's argument
- * column (the planner made the scan read it).
+ * Feeds the n rows sel of the argument vectors values/nulls (unused for
+ * count(*)) to one aggregate without grouping keys.
  */
 static void
-argument_vector(const OlapAggTrans *trans, const OlapBatch *batch,
-				const Datum **values, const bool **nulls)
+advance_batch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
+			  const bool *nulls, const uint32 *sel, uint32 n)
 {
-	const OlapVector *vector;
-
-	if (trans->attnum > batch->natts)
-		elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
-	vector = &batch->columns[trans->attnum - 1];
-	*values = vector->values;
-	*nulls = vector->nulls;
-	if (*values == NULL)
-		elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
-}
-
-/* Feeds the selected rows of batch to one aggregate without grouping keys. */
-static void
-advance_batch(OlapAggState *state, OlapAggTrans *trans,
-			  const OlapBatch *batch)
-{
-	const uint32 *sel = batch->selection;
-	uint32		n = batch->nselected;
-	const Datum *values = NULL;
-	const bool *nulls = NULL;
 	uint32		i;
-
-	if (trans->attnum != 0)
-		argument_vector(trans, batch, &values, &nulls);
 
 	switch (trans->method)
 	{
@@ -783,8 +768,24 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 				}
 				break;
 			}
+		case AGG_METHOD_COUNT_DISTINCT:
+			{
+				int64		count = 0;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					if (!nulls[row] &&
+						AggDistinctAdd(trans->distinct, 0, values[row]))
+						count++;
+				}
+				trans->states[0] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
+				break;
+			}
 		case AGG_METHOD_TRANSFN:
-			if (trans->attnum == 0)
+			if (trans->arg == NULL)
 			{
 				for (i = 0; i < n; i++)
 					advance_transfn(state, trans, 0, (Datum) 0, true);
@@ -800,22 +801,16 @@ advance_batch(OlapAggState *state, OlapAggTrans *trans,
 }
 
 /*
- * Feeds the selected rows of batch to one aggregate, each row to its group
- * (state->gids).
+ * Feeds the n rows sel of the argument vectors values/nulls to one
+ * aggregate, each row to its group (state->gids by row).
  */
 static void
 advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
-					  const OlapBatch *batch)
+					  const Datum *values, const bool *nulls,
+					  const uint32 *sel, uint32 n)
 {
-	const uint32 *sel = batch->selection;
 	const uint32 *gids = state->gids;
-	uint32		n = batch->nselected;
-	const Datum *values = NULL;
-	const bool *nulls = NULL;
 	uint32		i;
-
-	if (trans->attnum != 0)
-		argument_vector(trans, batch, &values, &nulls);
 
 	switch (trans->method)
 	{
@@ -823,7 +818,7 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 		case AGG_METHOD_COUNT:
 			for (i = 0; i < n; i++)
 			{
-				uint32		g = gids[i];
+				uint32		g = gids[sel[i]];
 
 				if (nulls != NULL && nulls[sel[i]])
 					continue;
@@ -838,7 +833,7 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 				for (i = 0; i < n; i++)
 				{
 					uint32		row = sel[i];
-					uint32		g = gids[i];
+					uint32		g = gids[row];
 					int64		v;
 
 					if (nulls[row])
@@ -859,7 +854,7 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 				for (i = 0; i < n; i++)
 				{
 					uint32		row = sel[i];
-					uint32		g = gids[i];
+					uint32		g = gids[row];
 					int64		v;
 
 					if (nulls[row])
@@ -875,14 +870,28 @@ advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
 				}
 				break;
 			}
+		case AGG_METHOD_COUNT_DISTINCT:
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+				uint32		g = gids[row];
+
+				if (!nulls[row] &&
+					AggDistinctAdd(trans->distinct, g, values[row]))
+					trans->states[g] =
+						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
 		case AGG_METHOD_TRANSFN:
 			for (i = 0; i < n; i++)
 			{
-				if (trans->attnum == 0)
-					advance_transfn(state, trans, gids[i], (Datum) 0, true);
+				uint32		row = sel[i];
+
+				if (trans->arg == NULL)
+					advance_transfn(state, trans, gids[row], (Datum) 0, true);
 				else
-					advance_transfn(state, trans, gids[i], values[sel[i]],
-									nulls[sel[i]]);
+					advance_transfn(state, trans, gids[row], values[row],
+									nulls[row]);
 			}
 			break;
 	}
@@ -922,13 +931,93 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	return result;
 }
 
+/*
+ * Keeps in trans->selection the rows of sel (n of them) that pass the
+ * aggregate's FILTER clause and returns their number.
+ */
+static uint32
+filter_rows(OlapAggState *state, OlapAggTrans *trans, const OlapBatch *batch,
+			const uint32 *sel, uint32 n)
+{
+	uint32		kept = 0;
+	uint32		i;
+
+	if (trans->selection_size < n)
+	{
+		MemoryContext old = MemoryContextSwitchTo(state->query_context);
+
+		if (trans->selection != NULL)
+			pfree(trans->selection);
+		trans->selection = palloc_extended(sizeof(uint32) * batch->nrows,
+										   MCXT_ALLOC_HUGE);
+		trans->selection_size = batch->nrows;
+		MemoryContextSwitchTo(old);
+	}
+	if (trans->filter_quals != NULL)
+	{
+		memcpy(trans->selection, sel, sizeof(uint32) * n);
+		return VectorQualsFilter(trans->filter_quals, batch, trans->selection,
+								 n);
+	}
+	else
+	{
+		const Datum *values;
+		const bool *nulls;
+
+		AggInputCompute(trans->filter, batch, sel, n, &values, &nulls);
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+
+			if (!nulls[row] && DatumGetBool(values[row]))
+				trans->selection[kept++] = row;
+		}
+	}
+	return kept;
+}
+
+/*
+ * Aggregates the n rows sel of batch: groups them, then feeds each
+ * aggregate the rows that pass its FILTER.
+ */
+static void
+aggregate_batch(OlapAggState *state, const OlapBatch *batch,
+				const uint32 *sel, uint32 n)
+{
+	int			i;
+
+	if (state->nkeys > 0)
+		assign_groups(state, batch, sel, n);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+		const uint32 *tsel = sel;
+		uint32		tn = n;
+		const Datum *values = NULL;
+		const bool *nulls = NULL;
+
+		if (trans->filter_quals != NULL || trans->filter != NULL)
+		{
+			tn = filter_rows(state, trans, batch, sel, n);
+			tsel = trans->selection;
+			if (tn == 0)
+				continue;
+		}
+		if (trans->arg != NULL)
+			AggInputCompute(trans->arg, batch, tsel, tn, &values, &nulls);
+		if (state->nkeys > 0)
+			advance_batch_grouped(state, trans, values, nulls, tsel, tn);
+		else
+			advance_batch(state, trans, values, nulls, tsel, tn);
+	}
+}
+
 /* Aggregates the whole input into the groups' states. */
 static void
 aggregate_input(OlapAggState *state)
 {
 	const OlapBatch *batch;
 	MemoryContext old;
-	int			i;
 
 	reset_groups(state);
 	if (OlapScanHasRowQuals(state->scan))
@@ -948,17 +1037,7 @@ aggregate_input(OlapAggState *state)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(state->batch_context);
-		if (state->nkeys > 0)
-		{
-			assign_groups(state, batch);
-			for (i = 0; i < state->ntrans; i++)
-				advance_batch_grouped(state, &state->trans[i], batch);
-		}
-		else
-		{
-			for (i = 0; i < state->ntrans; i++)
-				advance_batch(state, &state->trans[i], batch);
-		}
+		aggregate_batch(state, batch, batch->selection, batch->nselected);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(state->batch_context);
 		state->batches++;
@@ -1034,11 +1113,17 @@ static void
 olap_agg_rescan(CustomScanState *node)
 {
 	OlapAggState *state = (OlapAggState *) node;
+	int			i;
 
 	state->aggregated = false;
 	state->ngroups = 0;
 	state->next_group = 0;
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		if (state->trans[i].filter_quals != NULL)
+			VectorQualsReset(state->trans[i].filter_quals);
+	}
 	if (node->ss.ps.chgParam != NULL)
 		UpdateChangedParamSet(state->scan, node->ss.ps.chgParam);
 	ExecReScan(state->scan);

@@ -50,6 +50,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "agg/agg_input.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
@@ -126,7 +127,43 @@ supported_transfn(Oid transfn)
 	}
 }
 
-/* True when OlapAgg can compute aggref over relation relid's batches. */
+/*
+ * True when OlapAgg hashes values of type typid under collation collid
+ * with the type's default equality eqop: integers, date, timestamps and
+ * bool compared as integers, text under a deterministic collation by its
+ * bytes.
+ */
+static bool
+hashable_type_supported(Oid typid, Oid collid, Oid eqop)
+{
+	TypeCacheEntry *typentry;
+
+	switch (typid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case BOOLOID:
+			break;
+		case TEXTOID:
+			if (!OidIsValid(collid) || !get_collation_isdeterministic(collid))
+				return false;
+			break;
+		default:
+			return false;
+	}
+	typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR);
+	return eqop == typentry->eq_opr;
+}
+
+/*
+ * True when OlapAgg can compute aggref over relation relid's batches: a
+ * supported aggregate (or count(DISTINCT x) of a hashable type), with an
+ * argument and FILTER clause computable per batch row.
+ */
 static bool
 aggref_supported(Aggref *aggref, Index relid)
 {
@@ -134,28 +171,41 @@ aggref_supported(Aggref *aggref, Index relid)
 	Form_pg_aggregate agg;
 	bool		ok;
 
-	if (aggref->aggorder != NIL || aggref->aggdistinct != NIL ||
-		aggref->aggfilter != NULL || aggref->aggkind != AGGKIND_NORMAL ||
+	if (aggref->aggorder != NIL || aggref->aggkind != AGGKIND_NORMAL ||
 		aggref->agglevelsup != 0 || aggref->aggvariadic)
+		return false;
+	if (aggref->aggfilter != NULL &&
+		!AggInputSupported(aggref->aggfilter, relid))
 		return false;
 	if (aggref->aggstar)
 	{
-		if (aggref->args != NIL)
+		if (aggref->args != NIL || aggref->aggdistinct != NIL)
 			return false;
 	}
 	else
 	{
 		TargetEntry *tle;
-		Var		   *var;
 
 		if (list_length(aggref->args) != 1)
 			return false;
 		tle = linitial_node(TargetEntry, aggref->args);
-		if (!IsA(tle->expr, Var))
+		if (!AggInputSupported(tle->expr, relid))
 			return false;
-		var = (Var *) tle->expr;
-		if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
-			return false;
+		if (aggref->aggdistinct != NIL)
+		{
+			SortGroupClause *sgc;
+
+			/* count(DISTINCT x): a set of hashable values per group */
+			if (aggref->aggfnoid != F_COUNT_ANY ||
+				list_length(aggref->aggdistinct) != 1)
+				return false;
+			sgc = linitial_node(SortGroupClause, aggref->aggdistinct);
+			if (sgc->tleSortGroupRef != tle->ressortgroupref ||
+				!hashable_type_supported(exprType((Node *) tle->expr),
+										 exprCollation((Node *) tle->expr),
+										 sgc->eqop))
+				return false;
+		}
 	}
 
 	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
@@ -167,6 +217,40 @@ aggref_supported(Aggref *aggref, Index relid)
 	return ok;
 }
 
+/* Context of collect_walker. */
+typedef struct CollectContext
+{
+	Index		relid;
+	List	   *keys;
+	List	   *aggrefs;
+	bool		ok;
+} CollectContext;
+
+static bool
+collect_walker(Node *node, CollectContext *cxt)
+{
+	if (node == NULL || !cxt->ok)
+		return false;
+	/* a grouping key (column or expression) is computed by the node */
+	if (list_member(cxt->keys, node))
+		return false;
+	if (IsA(node, Aggref))
+	{
+		if (!aggref_supported((Aggref *) node, cxt->relid))
+			cxt->ok = false;
+		else if (!list_member(cxt->aggrefs, node))
+			cxt->aggrefs = lappend(cxt->aggrefs, node);
+		return false;
+	}
+	if (IsA(node, Var) || IsA(node, PlaceHolderVar) ||
+		IsA(node, WindowFunc) || IsA(node, GroupingFunc))
+	{
+		cxt->ok = false;
+		return false;
+	}
+	return expression_tree_walker(node, collect_walker, cxt);
+}
+
 /*
  * Collects into *aggrefs (without duplicates) the aggregates of exprs and
  * returns false if exprs use anything OlapAgg does not compute: an
@@ -176,62 +260,25 @@ aggref_supported(Aggref *aggref, Index relid)
 static bool
 collect_aggrefs(List *exprs, Index relid, List *keys, List **aggrefs)
 {
-	List	   *nodes = pull_var_clause((Node *) exprs,
-										PVC_INCLUDE_AGGREGATES |
-										PVC_INCLUDE_WINDOWFUNCS |
-										PVC_INCLUDE_PLACEHOLDERS);
-	ListCell   *lc;
+	CollectContext cxt = {relid, keys, *aggrefs, true};
 
-	foreach(lc, nodes)
-	{
-		Node	   *node = lfirst(lc);
-
-		if (IsA(node, Var) && list_member(keys, node))
-			continue;
-		if (!IsA(node, Aggref) || !aggref_supported((Aggref *) node, relid))
-			return false;
-		if (!list_member(*aggrefs, node))
-			*aggrefs = lappend(*aggrefs, node);
-	}
-	return true;
+	collect_walker((Node *) exprs, &cxt);
+	*aggrefs = cxt.aggrefs;
+	return cxt.ok;
 }
 
 /*
- * True when OlapAgg can group by key: a column of the relation of a type
- * whose equality is the equality of its bytes (integers, date, timestamps,
- * bool; text under a deterministic collation), grouped with that equality.
+ * True when OlapAgg can group by key: a column of the relation, or an
+ * expression of its columns computable per batch row (date_trunc('day',
+ * ts), ts::date, ...), of a type whose equality is the equality of its
+ * bytes (integers, date, timestamps, bool; text under a deterministic
+ * collation), grouped with that equality.
  */
 static bool
 group_key_supported(Node *key, Oid eqop, Index relid)
 {
-	Var		   *var;
-	TypeCacheEntry *typentry;
-
-	if (!IsA(key, Var))
-		return false;
-	var = (Var *) key;
-	if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
-		return false;
-	switch (var->vartype)
-	{
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case DATEOID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-		case BOOLOID:
-			break;
-		case TEXTOID:
-			if (!OidIsValid(var->varcollid) ||
-				!get_collation_isdeterministic(var->varcollid))
-				return false;
-			break;
-		default:
-			return false;
-	}
-	typentry = lookup_type_cache(var->vartype, TYPECACHE_EQ_OPR);
-	return eqop == typentry->eq_opr;
+	return AggInputSupported((Expr *) key, relid) &&
+		hashable_type_supported(exprType(key), exprCollation(key), eqop);
 }
 
 /*
@@ -269,11 +316,15 @@ group_entry_bytes(RelOptInfo *rel, List *keys, List *aggrefs)
 
 	foreach(lc, keys)
 	{
-		Var		   *var = lfirst(lc);
+		Node	   *key = lfirst(lc);
 
 		bytes += sizeof(Datum) + 1;
-		if (var->vartype == TEXTOID)
-			bytes += rel->attr_widths[var->varattno - rel->min_attr] + 16;
+		if (exprType(key) != TEXTOID)
+			continue;
+		if (IsA(key, Var))
+			bytes += rel->attr_widths[((Var *) key)->varattno - rel->min_attr] + 16;
+		else
+			bytes += 48;
 	}
 	foreach(lc, aggrefs)
 	{
@@ -307,6 +358,34 @@ find_olap_scan_path(List *paths)
 			return path;
 	}
 	return NULL;
+}
+
+/*
+ * The serial OlapScan path of rel.  When PostgreSQL pruned it in favour of
+ * a Gather over the partial one (cheap parallel plans), a serial copy of
+ * the partial path is made: same scan, not parallel-aware, all the rows.
+ */
+static Path *
+find_serial_olap_scan_path(RelOptInfo *rel)
+{
+	Path	   *scan = find_olap_scan_path(rel->pathlist);
+	CustomPath *copy;
+	double		ratio;
+
+	if (scan != NULL)
+		return scan;
+	scan = find_olap_scan_path(rel->partial_pathlist);
+	if (scan == NULL)
+		return NULL;
+	copy = palloc(sizeof(CustomPath));
+	memcpy(copy, scan, sizeof(CustomPath));
+	ratio = clamp_row_est(rel->rows) / clamp_row_est(scan->rows);
+	copy->path.parallel_aware = false;
+	copy->path.parallel_workers = 0;
+	copy->path.rows = clamp_row_est(rel->rows);
+	copy->path.total_cost = scan->startup_cost +
+		(scan->total_cost - scan->startup_cost) * Max(ratio, 1.0);
+	return &copy->path;
 }
 
 /* True when every restriction clause of rel runs on batches. */
@@ -475,7 +554,7 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 
 	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
 
-	scan = find_olap_scan_path(input_rel->pathlist);
+	scan = find_serial_olap_scan_path(input_rel);
 	if (scan == NULL)
 		return;
 	add_path(output_rel,

@@ -1,0 +1,358 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_input.c
+ *	  Grouping keys, aggregate arguments and FILTER clauses of OlapAgg that
+ *	  are expressions of batch columns, computed per batch.
+ *
+ * A plain column is read from the batch as it is.  Any other expression
+ * (date_trunc('day', ts), ts::date, a + b, lower(t), ...) is compiled with
+ * ExecInitExpr over a private virtual slot holding the columns it reads,
+ * and evaluated by PostgreSQL's expression machinery for each selected row
+ * of a batch, so its results and errors are PostgreSQL's, including those
+ * of stable functions that depend on settings such as TimeZone.
+ *
+ * Two shortcuts skip evaluations without changing results:
+ *
+ *	- an expression of one by-reference column stored with a dictionary or
+ *	  run-length encoding (equal values share one copy) is evaluated once
+ *	  per run of rows sharing the same value pointer;
+ *	- a monotone expression of one integer-like column (a chain of
+ *	  date_trunc, date_bin and date/timestamp casts with constant other
+ *	  arguments) remembers the range of inputs lo..hi known to give the
+ *	  same result: a non-decreasing function that maps lo and hi to r maps
+ *	  everything between to r.  Time-zone dependent functions (on
+ *	  timestamptz) are monotone only when the session's time zone has a
+ *	  fixed UTC offset, which is checked per batch; otherwise (daylight
+ *	  saving time) every row is evaluated.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/tupdesc.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+
+#include "agg/agg_input.h"
+
+/* Context of find_columns. */
+typedef struct ColumnWalk
+{
+	Index		relid;			/* 0: any */
+	bool		ok;
+	Bitmapset  *attnums;
+} ColumnWalk;
+
+static bool
+find_columns_walker(Node *node, ColumnWalk *walk)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if ((walk->relid != 0 && var->varno != walk->relid) ||
+			var->varattno <= 0 || var->varlevelsup != 0)
+			walk->ok = false;
+		else
+			walk->attnums = bms_add_member(walk->attnums, var->varattno);
+		return false;
+	}
+	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) ||
+		IsA(node, WindowFunc) || IsA(node, GroupingFunc) ||
+		IsA(node, SubLink) || IsA(node, SubPlan) ||
+		IsA(node, AlternativeSubPlan))
+	{
+		walk->ok = false;
+		return false;
+	}
+	return expression_tree_walker(node, find_columns_walker, walk);
+}
+
+bool
+AggInputSupported(Expr *expr, Index relid)
+{
+	ColumnWalk	walk = {relid, true, NULL};
+
+	if (IsA(expr, Var))
+	{
+		Var		   *var = (Var *) expr;
+
+		return var->varno == relid && var->varattno > 0 &&
+			var->varlevelsup == 0;
+	}
+	if (contain_volatile_functions((Node *) expr) ||
+		expression_returns_set((Node *) expr))
+		return false;
+	find_columns_walker((Node *) expr, &walk);
+	return walk.ok;
+}
+
+/*
+ * True when node is a non-decreasing function of the one column it reads,
+ * by the functions it is made of; sets *tz_dependent when one of them is
+ * monotone only in a fixed-offset time zone.
+ */
+static bool
+is_monotone(Node *node, bool *tz_dependent)
+{
+	FuncExpr   *func;
+	int			argpos;
+	int			i;
+	ListCell   *lc;
+
+	if (IsA(node, Var))
+		return true;
+	if (!IsA(node, FuncExpr))
+		return false;
+	func = (FuncExpr *) node;
+	switch (func->funcid)
+	{
+		case F_DATE_TRUNC_TEXT_TIMESTAMP:	/* date_trunc(unit, timestamp) */
+		case F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP:
+		case F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ:	/* no zone used */
+			argpos = 1;
+			break;
+		case F_DATE_TRUNC_TEXT_TIMESTAMPTZ:
+			*tz_dependent = true;
+			argpos = 1;
+			break;
+		case F_DATE_TIMESTAMP:	/* timestamp::date */
+		case F_TIMESTAMP_DATE:	/* date::timestamp */
+			argpos = 0;
+			break;
+		case F_DATE_TIMESTAMPTZ:	/* timestamptz::date */
+			*tz_dependent = true;
+			argpos = 0;
+			break;
+		default:
+			return false;
+	}
+	i = 0;
+	foreach(lc, func->args)
+	{
+		if (i != argpos && !IsA(lfirst(lc), Const))
+			return false;
+		i++;
+	}
+	return list_length(func->args) > argpos &&
+		is_monotone(list_nth(func->args, argpos), tz_dependent);
+}
+
+void
+AggInputInit(AggInput *input, Expr *expr, EState *estate)
+{
+	ColumnWalk	walk = {0, true, NULL};
+	TupleDesc	desc;
+	int			natts;
+	int			attnum;
+	int			i;
+	List	   *vars;
+	ListCell   *lc;
+
+	memset(input, 0, sizeof(AggInput));
+	input->context = CurrentMemoryContext;
+	if (IsA(expr, Var))
+	{
+		input->attnum = ((Var *) expr)->varattno;
+		return;
+	}
+
+	find_columns_walker((Node *) expr, &walk);
+	if (!walk.ok)
+		elog(ERROR, "OlapAgg expression reads something other than columns");
+	natts = Max(bms_num_members(walk.attnums) > 0 ?
+				bms_prev_member(walk.attnums, -1) : 0, 1);
+	input->ncolumns = bms_num_members(walk.attnums);
+	input->columns = palloc(sizeof(AttrNumber) * Max(input->ncolumns, 1));
+	i = 0;
+	attnum = -1;
+	while ((attnum = bms_next_member(walk.attnums, attnum)) >= 0)
+		input->columns[i++] = attnum;
+
+	/* a descriptor with the columns' types where the expression reads them */
+	desc = CreateTemplateTupleDesc(natts);
+	for (i = 1; i <= natts; i++)
+		TupleDescInitEntry(desc, i, NULL, INT4OID, -1, 0);
+	vars = pull_var_clause((Node *) expr, 0);
+	foreach(lc, vars)
+	{
+		Var		   *var = lfirst_node(Var, lc);
+
+		TupleDescInitEntry(desc, var->varattno, NULL, var->vartype,
+						   var->vartypmod, 0);
+	}
+	input->slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	ExecClearTuple(input->slot);
+	for (i = 0; i < natts; i++)
+		input->slot->tts_isnull[i] = true;
+	ExecStoreVirtualTuple(input->slot);
+
+	input->econtext = CreateExprContext(estate);
+	input->econtext->ecxt_scantuple = input->slot;
+	input->exprstate = ExecInitExpr(expr, NULL);
+
+	if (input->ncolumns == 1 && is_monotone((Node *) expr, &input->tz_dependent))
+	{
+		Var		   *var = linitial_node(Var, vars);
+		int16		len = get_typlen(var->vartype);
+
+		input->monotone = get_typbyval(var->vartype) &&
+			get_typbyval(exprType((Node *) expr)) &&
+			(len == 2 || len == 4 || len == 8);
+		input->input_len = len;
+	}
+}
+
+/* The integer in a by-value datum of len bytes. */
+static inline int64
+input_int(Datum value, int16 len)
+{
+	if (len == 2)
+		return DatumGetInt16(value);
+	if (len == 4)
+		return DatumGetInt32(value);
+	return DatumGetInt64(value);
+}
+
+void
+AggInputCompute(AggInput *input, const OlapBatch *batch,
+				const uint32 *sel, uint32 n,
+				const Datum **values, const bool **nulls)
+{
+	TupleTableSlot *slot = input->slot;
+	const OlapVector *vectors[8];
+	bool		use_cache = false;
+	bool		shared = false;
+	const void *last_ptr = NULL;
+	Datum		last_value = (Datum) 0;
+	bool		last_null = false;
+	uint32		i;
+	int			c;
+
+	if (input->attnum > 0)
+	{
+		const OlapVector *vector;
+
+		if (input->attnum > batch->natts ||
+			batch->columns[input->attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", input->attnum);
+		vector = &batch->columns[input->attnum - 1];
+		*values = vector->values;
+		*nulls = vector->nulls;
+		return;
+	}
+
+	if (input->size < batch->nrows)
+	{
+		MemoryContext old = MemoryContextSwitchTo(input->context);
+
+		if (input->values != NULL)
+		{
+			pfree(input->values);
+			pfree(input->nulls);
+		}
+		input->values = palloc_extended(sizeof(Datum) * batch->nrows,
+										MCXT_ALLOC_HUGE);
+		input->nulls = palloc_extended(sizeof(bool) * batch->nrows,
+									   MCXT_ALLOC_HUGE);
+		input->size = batch->nrows;
+		MemoryContextSwitchTo(old);
+	}
+	*values = input->values;
+	*nulls = input->nulls;
+	if (input->ncolumns > lengthof(vectors))
+		elog(ERROR, "OlapAgg expression reads too many columns");
+	for (c = 0; c < input->ncolumns; c++)
+	{
+		AttrNumber	attnum = input->columns[c];
+
+		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", attnum);
+		vectors[c] = &batch->columns[attnum - 1];
+	}
+
+	if (input->monotone)
+	{
+		long		gmtoff;
+
+		if (input->cache_zone != session_timezone)
+		{
+			input->cache_valid = false;
+			input->cache_zone = session_timezone;
+		}
+		use_cache = !input->tz_dependent ||
+			pg_get_timezone_offset(session_timezone, &gmtoff);
+	}
+	else if (input->ncolumns == 1 && vectors[0]->shared_values &&
+			 !TupleDescAttr(slot->tts_tupleDescriptor,
+							input->columns[0] - 1)->attbyval)
+		shared = true;
+
+	ResetExprContext(input->econtext);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		Datum		result;
+		bool		isnull;
+
+		if (use_cache && !vectors[0]->nulls[row] && input->cache_valid)
+		{
+			int64		v = input_int(vectors[0]->values[row], input->input_len);
+
+			if (v >= input->cache_lo && v <= input->cache_hi)
+			{
+				input->values[row] = input->cache_result;
+				input->nulls[row] = false;
+				continue;
+			}
+		}
+		if (shared && !vectors[0]->nulls[row] && last_ptr != NULL &&
+			DatumGetPointer(vectors[0]->values[row]) == last_ptr)
+		{
+			input->values[row] = last_value;
+			input->nulls[row] = last_null;
+			continue;
+		}
+
+		for (c = 0; c < input->ncolumns; c++)
+		{
+			AttrNumber	attnum = input->columns[c];
+
+			slot->tts_values[attnum - 1] = vectors[c]->values[row];
+			slot->tts_isnull[attnum - 1] = vectors[c]->nulls[row];
+		}
+		result = ExecEvalExpr(input->exprstate, input->econtext, &isnull);
+		input->values[row] = result;
+		input->nulls[row] = isnull;
+		input->evaluations++;
+
+		if (use_cache && !vectors[0]->nulls[row] && !isnull)
+		{
+			int64		v = input_int(vectors[0]->values[row], input->input_len);
+
+			if (input->cache_valid && result == input->cache_result)
+			{
+				input->cache_lo = Min(input->cache_lo, v);
+				input->cache_hi = Max(input->cache_hi, v);
+			}
+			else
+			{
+				input->cache_valid = true;
+				input->cache_lo = input->cache_hi = v;
+				input->cache_result = result;
+			}
+		}
+		else if (shared && !vectors[0]->nulls[row])
+		{
+			last_ptr = DatumGetPointer(vectors[0]->values[row]);
+			last_value = result;
+			last_null = isnull;
+		}
+	}
+}
