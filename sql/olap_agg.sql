@@ -185,7 +185,7 @@ SELECT agg_group_check('n', 'count(*)');			-- numeric key
 SELECT agg_group_check('g % 2', 'count(*)');		-- expression key: OlapAgg
 SELECT agg_group_check('g', 'count(*) FILTER (WHERE b)');	-- OlapAgg
 SET work_mem = '64kB';
-SELECT agg_group_check('i4', 'count(*), avg(n)');	-- too many groups for work_mem
+SELECT agg_group_check('i4', 'count(*), avg(n)');	-- more groups than work_mem: spilled
 RESET work_mem;
 
 SET parallel_setup_cost = 0;

@@ -54,11 +54,13 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
+#include "agg/agg_spill.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/batch.h"
@@ -143,8 +145,25 @@ typedef struct OlapAggState
 	uint32	   *gids;			/* group of each selected row, by row */
 	uint32		gids_size;
 	uint32		next_group;		/* next group to return */
+
+	/* spilling when the groups outgrow the hash memory limit */
+	Size		mem_limit;		/* bytes of the aggregate context */
+	bool		spilling;		/* no new groups: rows of others spill */
+	int			level;			/* hash bits used by the current pass */
+	bool	   *columns;		/* [natts]: columns the node reads */
+	AggSpill	spill;
+	AggSpillFile *files[AGG_SPILL_PARTITIONS];	/* written by this pass */
+	List	   *pending;		/* AggSpillFiles still to aggregate */
+	bool		batch_spilled;	/* rows of the batch went to files */
+	uint32	   *kept;			/* the batch's selected rows not spilled */
+	uint32		kept_size;
+	uint64		spilled_rows;
+	uint64		spill_files;
+	uint64		passes;			/* spill files aggregated */
+	Size		peak_memory;
 } OlapAggState;
 
+static void finish_pass(OlapAggState *state);
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *olap_agg_exec(CustomScanState *node);
 static void olap_agg_end(CustomScanState *node);
@@ -426,6 +445,25 @@ reset_groups(OlapAggState *state)
 }
 
 /*
+ * Notes the memory the groups use and starts spilling when it exceeds the
+ * limit, unless the hash bits for partitions are used up (then the table
+ * grows) or there are no groups yet (each pass must make progress).
+ */
+static void
+check_memory(OlapAggState *state)
+{
+	Size		used;
+
+	if (state->spilling || state->nkeys == 0)
+		return;
+	used = MemoryContextMemAllocated(state->agg_context, true);
+	state->peak_memory = Max(state->peak_memory, used);
+	if (used > state->mem_limit && state->ngroups > 0 &&
+		state->level < AGG_SPILL_MAX_LEVEL)
+		state->spilling = true;
+}
+
+/*
  * Fills state->gids[row] with the group of each of the n selected rows sel
  * of batch, creating groups (keys copied into the aggregate context) as
  * they appear.
@@ -501,6 +539,23 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 				break;
 		}
 
+		if (state->buckets[b] == 0 && state->spilling)
+		{
+			/* the table is full: set the row aside for a later pass */
+			int			part = agg_spill_partition(hash, state->level);
+
+			if (state->files[part] == NULL)
+			{
+				state->files[part] = AggSpillNewFile(&state->spill,
+													 state->level + 1);
+				state->spill_files++;
+			}
+			AggSpillWrite(&state->spill, state->files[part], batch, row);
+			state->spilled_rows++;
+			state->batch_spilled = true;
+			state->gids[row] = PG_UINT32_MAX;
+			continue;
+		}
 		if (state->buckets[b] == 0)
 		{
 			MemoryContext old;
@@ -529,9 +584,23 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 			init_group_states(state, g);
 			if ((uint64) state->ngroups * 2 > state->nbuckets)
 				rebuild_buckets(state, state->nbuckets * 2);
+			if ((state->ngroups & 255) == 0)
+				check_memory(state);
 		}
 		state->gids[row] = g;
 	}
+}
+
+/* Marks the columns input reads in columns[attnum - 1]. */
+static void
+mark_input_columns(const AggInput *input, bool *columns)
+{
+	int			c;
+
+	if (input->attnum > 0)
+		columns[input->attnum - 1] = true;
+	for (c = 0; c < input->ncolumns; c++)
+		columns[input->columns[c] - 1] = true;
 }
 
 static void
@@ -594,6 +663,29 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 			init_trans(state, &state->trans[i - state->nkeys],
 					   castNode(Aggref, tle->expr), estate, scanrelid);
 		i++;
+	}
+
+	/* spilling: the columns the node reads, in rows shaped like the table */
+	{
+		Relation	rel = ((ScanState *) state->scan)->ss_currentRelation;
+		TupleDesc	desc = CreateTupleDescCopy(RelationGetDescr(rel));
+
+		state->columns = palloc0(sizeof(bool) * Max(desc->natts, 1));
+		for (i = 0; i < state->nkeys; i++)
+			mark_input_columns(&state->keys[i].input, state->columns);
+		for (i = 0; i < state->ntrans; i++)
+		{
+			OlapAggTrans *trans = &state->trans[i];
+
+			if (trans->arg != NULL)
+				mark_input_columns(trans->arg, state->columns);
+			if (trans->filter != NULL)
+				mark_input_columns(trans->filter, state->columns);
+			if (trans->filter_quals != NULL)
+				VectorQualsColumns(trans->filter_quals, state->columns);
+		}
+		AggSpillInit(&state->spill, desc, state->columns);
+		state->mem_limit = get_hash_memory_limit();
 	}
 }
 
@@ -987,7 +1079,33 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 	int			i;
 
 	if (state->nkeys > 0)
+	{
+		state->batch_spilled = false;
 		assign_groups(state, batch, sel, n);
+		if (state->batch_spilled)
+		{
+			/* aggregate only the rows that stayed */
+			uint32		kept = 0;
+			uint32		j;
+
+			if (state->kept_size < batch->nrows)
+			{
+				if (state->kept != NULL)
+					pfree(state->kept);
+				state->kept = MemoryContextAllocExtended(state->query_context,
+														 sizeof(uint32) * batch->nrows,
+														 MCXT_ALLOC_HUGE);
+				state->kept_size = batch->nrows;
+			}
+			for (j = 0; j < n; j++)
+			{
+				if (state->gids[sel[j]] != PG_UINT32_MAX)
+					state->kept[kept++] = sel[j];
+			}
+			sel = state->kept;
+			n = kept;
+		}
+	}
 	for (i = 0; i < state->ntrans; i++)
 	{
 		OlapAggTrans *trans = &state->trans[i];
@@ -1020,6 +1138,7 @@ aggregate_input(OlapAggState *state)
 	MemoryContext old;
 
 	reset_groups(state);
+	state->level = 0;
 	if (OlapScanHasRowQuals(state->scan))
 		elog(ERROR, "OlapAgg input has row quals");
 
@@ -1040,10 +1159,82 @@ aggregate_input(OlapAggState *state)
 		aggregate_batch(state, batch, batch->selection, batch->nselected);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(state->batch_context);
+		check_memory(state);
 		state->batches++;
 		state->rows += batch->nselected;
 	}
+	finish_pass(state);
 	state->aggregated = true;
+}
+
+/*
+ * Ends a pass over the input or a spill file: the files it wrote join the
+ * pending ones.
+ */
+static void
+finish_pass(OlapAggState *state)
+{
+	int			i;
+
+	check_memory(state);
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			state->pending = lappend(state->pending, state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+}
+
+/*
+ * Aggregates the rows of spill file into an empty table (spilling again
+ * when they do not fit) and frees the file.
+ */
+static void
+aggregate_file(OlapAggState *state, AggSpillFile *file)
+{
+	const OlapBatch *batch;
+	MemoryContext old;
+
+	reset_groups(state);
+	state->level = file->level;
+	state->passes++;
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(state->batch_context);
+		batch = AggSpillRead(&state->spill, file);
+		if (batch != NULL)
+			aggregate_batch(state, batch, batch->selection, batch->nselected);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(state->batch_context);
+		if (batch == NULL)
+			break;
+		check_memory(state);
+	}
+	AggSpillEndFile(file);
+	finish_pass(state);
+}
+
+/* Frees the spill files of a pass cut short (rescans). */
+static void
+drop_spill_files(OlapAggState *state)
+{
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, state->pending)
+		AggSpillEndFile(lfirst(lc));
+	list_free(state->pending);
+	state->pending = NIL;
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			AggSpillEndFile(state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+	state->level = 0;
 }
 
 /* Puts group g's keys and aggregate results into the scan slot. */
@@ -1079,9 +1270,23 @@ olap_agg_exec(CustomScanState *node)
 	if (!state->aggregated)
 		aggregate_input(state);
 
-	while (state->next_group < state->ngroups)
+	for (;;)
 	{
-		uint32		g = state->next_group++;
+		uint32		g;
+
+		if (state->next_group >= state->ngroups)
+		{
+			AggSpillFile *file;
+
+			/* the groups in memory are done: on to the next spill file */
+			if (state->pending == NIL)
+				break;
+			file = linitial(state->pending);
+			state->pending = list_delete_first(state->pending);
+			aggregate_file(state, file);
+			continue;
+		}
+		g = state->next_group++;
 
 		CHECK_FOR_INTERRUPTS();
 		ResetExprContext(econtext);
@@ -1104,6 +1309,7 @@ olap_agg_end(CustomScanState *node)
 {
 	OlapAggState *state = (OlapAggState *) node;
 
+	drop_spill_files(state);
 	ExecEndNode(state->scan);
 	MemoryContextDelete(state->agg_context);
 	MemoryContextDelete(state->batch_context);
@@ -1118,6 +1324,7 @@ olap_agg_rescan(CustomScanState *node)
 	state->aggregated = false;
 	state->ngroups = 0;
 	state->next_group = 0;
+	drop_spill_files(state);
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	for (i = 0; i < state->ntrans; i++)
 	{
@@ -1191,5 +1398,13 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			ExplainPropertyUInteger("Groups", NULL, state->ngroups, es);
 		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
 		ExplainPropertyUInteger("Rows Aggregated", NULL, state->rows, es);
+		if (state->nkeys > 0)
+			ExplainPropertyInteger("Peak Memory", "kB",
+								   (state->peak_memory + 1023) / 1024, es);
+		if (state->spill_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		{
+			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
+			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
+		}
 	}
 }

@@ -16,8 +16,7 @@
  *
  * The path is offered only when everything it must compute is supported:
  * no grouping sets; GROUP BY keys that are columns of a type whose equality
- * is byte equality (group_key_supported), with a hash table that fits in
- * work_mem by the estimates; every aggregate a plain aggregate of the list
+ * is byte equality (group_key_supported); every aggregate a plain aggregate of the list
  * in supported_transfn over one column of the relation (or count(*)),
  * without DISTINCT, ORDER BY or FILTER; every restriction clause of the
  * relation a vectorized qual (batches carry no other filtering).  Anything
@@ -304,36 +303,32 @@ collect_group_keys(Query *parse, Index relid, List **keys)
 }
 
 /*
- * Estimated bytes of one group of the hash table: the keys, each state
- * (by-reference and internal states counted generously), and the table's
- * own overhead.
+ * Estimated bytes of the count(DISTINCT x) sets of aggrefs: one entry per
+ * distinct (group keys, x) combination.
  */
 static double
-group_entry_bytes(RelOptInfo *rel, List *keys, List *aggrefs)
+distinct_set_bytes(PlannerInfo *root, RelOptInfo *rel, List *keys,
+				   List *aggrefs)
 {
-	double		bytes = 32;
+	double		bytes = 0;
 	ListCell   *lc;
 
-	foreach(lc, keys)
-	{
-		Node	   *key = lfirst(lc);
-
-		bytes += sizeof(Datum) + 1;
-		if (exprType(key) != TEXTOID)
-			continue;
-		if (IsA(key, Var))
-			bytes += rel->attr_widths[((Var *) key)->varattno - rel->min_attr] + 16;
-		else
-			bytes += 48;
-	}
 	foreach(lc, aggrefs)
 	{
 		Aggref	   *aggref = lfirst(lc);
+		Node	   *arg;
+		double		pairs;
+		double		width = 8;
 
-		bytes += sizeof(Datum) + 1;
-		if (!get_typbyval(aggref->aggtranstype) ||
-			aggref->aggtranstype == INTERNALOID)
-			bytes += 128;
+		if (aggref->aggdistinct == NIL)
+			continue;
+		arg = (Node *) linitial_node(TargetEntry, aggref->args)->expr;
+		pairs = estimate_num_groups(root, lappend(list_copy(keys), arg),
+									rel->rows, NULL, NULL);
+		if (exprType(arg) == TEXTOID)
+			width = IsA(arg, Var) ?
+				rel->attr_widths[((Var *) arg)->varattno - rel->min_attr] + 16 : 48;
+		bytes += pairs * (32 + width);
 	}
 	return bytes;
 }
@@ -541,16 +536,16 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 		return;
 
 	/*
-	 * The hash table of groups must fit in work_mem by the estimates;
-	 * otherwise PostgreSQL's Agg, which can spill to disk, is left alone.
+	 * Groups that outgrow the hash memory limit at run time are spilled to
+	 * files (agg_spill.c), but count(DISTINCT) sets are not: they must fit
+	 * by the estimates, otherwise PostgreSQL's Agg (which sorts) is left
+	 * alone.
 	 */
 	if (keys != NIL)
-	{
 		groups = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
-		if (groups * group_entry_bytes(input_rel, keys, aggrefs) >
-			work_mem * 1024.0)
-			return;
-	}
+	if (distinct_set_bytes(root, input_rel, keys, aggrefs) >
+		(double) get_hash_memory_limit())
+		return;
 
 	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
 
