@@ -12,9 +12,11 @@
  * Aggregate combines them).
  *
  * Groups live in an open-addressing hash table on the key values (integers
- * compared as integers, text by its bytes); the planner admits GROUP BY only
- * when the estimated table fits in work_mem.  Keys and states are arrays by
- * group number, grown by doubling.
+ * compared as integers, text by its bytes; agg_hash.h).  Keys and states are
+ * arrays by group number, grown by doubling.  Keys, arguments and FILTER
+ * clauses that are expressions are computed per batch (agg_input.c).  When
+ * the groups outgrow the hash memory limit, rows of new groups go to spill
+ * files aggregated after the groups in memory (agg_spill.c).
  *
  * States are PostgreSQL's own: each aggregate keeps the transition value
  * its pg_aggregate entry defines, starting from the same initial value,
