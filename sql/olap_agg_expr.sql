@@ -134,6 +134,11 @@ INSERT INTO ax_cases (q) VALUES
 	('SELECT (random() * 0)::int, count(*) FROM %1$s GROUP BY 1'),	-- volatile key
 	('SELECT sum(i4) FILTER (WHERE i4 > (SELECT 5)) FROM %1$s'),	-- InitPlan in FILTER
 	('SELECT count(*) FILTER (WHERE random() >= 0) FROM %1$s');
+-- GROUP BY without aggregates
+INSERT INTO ax_cases (q) VALUES
+	('SELECT t FROM %1$s GROUP BY t'),
+	('SELECT date_trunc(''day'', tz), b FROM %1$s GROUP BY 1, 2'),
+	('SELECT i2 FROM %1$s WHERE i4 > 100 GROUP BY i2 HAVING i2 > 50');
 
 SELECT id, q, ax_check(q) FROM ax_cases ORDER BY id;
 
@@ -155,6 +160,21 @@ SELECT id, ax_check(q) FROM ax_cases ORDER BY id;
 EXPLAIN (COSTS OFF)
 SELECT date_trunc('month', tz)::date, count(*) FILTER (WHERE t = 'val3'), sum(i4 + 1)
 FROM ax_o GROUP BY 1;
+-- EXPLAIN's Rows Aggregated and Batches are summed over all processes
+CREATE FUNCTION ax_counters(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	plan jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || q INTO plan;
+	RETURN (jsonb_path_query_first(plan, 'strict $.**."Rows Aggregated"') =
+			to_jsonb((SELECT count(*) FROM ax_h))) || ' ' ||
+		(jsonb_path_query_first(plan, 'strict $.**."Batches"') =
+		 jsonb_path_query_first(plan, 'strict $.**."Plans".**."Batches"')) || ' ' ||
+		(plan::text LIKE '%Gather%');
+END
+$$;
+SELECT ax_counters('SELECT t, count(*) FROM ax_o GROUP BY t');
+DROP FUNCTION ax_counters(text);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -159,6 +159,7 @@ typedef struct OlapAggState
 	bool		batch_spilled;	/* rows of the batch went to files */
 	uint32	   *kept;			/* the batch's selected rows not spilled */
 	uint32		kept_size;
+	uint64		groups_made;	/* by this process, over all passes */
 	uint64		spilled_rows;
 	uint64		spill_files;
 	uint64		passes;			/* spill files aggregated */
@@ -583,6 +584,7 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 			state->hashes[g] = hash;
 			state->buckets[b] = g + 1;
 			state->ngroups++;
+			state->groups_made++;
 			init_group_states(state, g);
 			if ((uint64) state->ngroups * 2 > state->nbuckets)
 				rebuild_buckets(state, state->nbuckets * 2);
@@ -1164,6 +1166,12 @@ aggregate_input(OlapAggState *state)
 		check_memory(state);
 		state->batches++;
 		state->rows += batch->nselected;
+		if (state->css.ss.ps.instrument != NULL)
+		{
+			/* core sums these over parallel workers for EXPLAIN */
+			state->css.ss.ps.instrument->ntuples2 += 1;
+			state->css.ss.ps.instrument->nfiltered2 += batch->nselected;
+		}
 	}
 	finish_pass(state);
 	state->aggregated = true;
@@ -1396,10 +1404,17 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyText("Per-Value Aggregates", buf.data, es);
 	if (es->analyze)
 	{
+		Instrumentation *instr = node->ss.ps.instrument;
+
 		if (state->nkeys > 0)
-			ExplainPropertyUInteger("Groups", NULL, state->ngroups, es);
-		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
-		ExplainPropertyUInteger("Rows Aggregated", NULL, state->rows, es);
+			ExplainPropertyUInteger("Groups", NULL, state->groups_made, es);
+		/* summed over the processes of a parallel plan when instrumented */
+		ExplainPropertyUInteger("Batches", NULL,
+								instr ? (uint64) instr->ntuples2 : state->batches,
+								es);
+		ExplainPropertyUInteger("Rows Aggregated", NULL,
+								instr ? (uint64) instr->nfiltered2 : state->rows,
+								es);
 		if (state->nkeys > 0)
 			ExplainPropertyInteger("Peak Memory", "kB",
 								   (state->peak_memory + 1023) / 1024, es);

@@ -90,7 +90,7 @@ AggInputSupported(Expr *expr, Index relid)
 		expression_returns_set((Node *) expr))
 		return false;
 	find_columns_walker((Node *) expr, &walk);
-	return walk.ok;
+	return walk.ok && bms_num_members(walk.attnums) <= AGG_INPUT_MAX_COLUMNS;
 }
 
 /*
@@ -220,13 +220,146 @@ input_int(Datum value, int16 len)
 	return DatumGetInt64(value);
 }
 
+/* Evaluates input's expression of one column on value (not NULL). */
+static inline Datum
+evaluate_one(AggInput *input, Datum value, bool *isnull)
+{
+	AttrNumber	attnum = input->columns[0];
+
+	input->slot->tts_values[attnum - 1] = value;
+	input->slot->tts_isnull[attnum - 1] = false;
+	input->evaluations++;
+	return ExecEvalExpr(input->exprstate, input->econtext, isnull);
+}
+
+/* Widens the cached range of inputs giving cache_result to take in v. */
+static inline void
+extend_range(AggInput *input, int64 v)
+{
+	input->cache_lo = Min(input->cache_lo, v);
+	input->cache_hi = Max(input->cache_hi, v);
+}
+
+/*
+ * Computes a monotone expression of one integer-like column for the n rows
+ * sel: a value inside the cached range gets the cached result; on a miss
+ * the expression is evaluated, and then evaluated again on the values of
+ * rows further on (doubling the distance, then bisecting) to widen the
+ * range as far as the batch's values allow.  Only values of selected rows
+ * are evaluated, which PostgreSQL evaluates too, so no evaluation can fail
+ * that would not fail on heap; in sorted data a bucket costs a few dozen
+ * evaluations instead of one per row.
+ */
+static void
+compute_monotone(AggInput *input, const OlapVector *vector,
+				 const uint32 *sel, uint32 n)
+{
+	int16		len = input->input_len;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int64		v;
+		Datum		result;
+		bool		isnull;
+		uint32		good;
+		uint32		step;
+
+		if (vector->nulls[row])
+		{
+			/* NULL in: evaluate (strict functions give NULL) */
+			input->slot->tts_isnull[input->columns[0] - 1] = true;
+			input->values[row] = ExecEvalExpr(input->exprstate,
+											  input->econtext,
+											  &input->nulls[row]);
+			continue;
+		}
+		v = input_int(vector->values[row], len);
+		if (input->cache_valid && v >= input->cache_lo && v <= input->cache_hi)
+		{
+			input->values[row] = input->cache_result;
+			input->nulls[row] = false;
+			continue;
+		}
+		result = evaluate_one(input, vector->values[row], &isnull);
+		input->values[row] = result;
+		input->nulls[row] = isnull;
+		if (isnull)
+			continue;
+		if (input->cache_valid && result == input->cache_result)
+			extend_range(input, v);
+		else
+		{
+			input->cache_valid = true;
+			input->cache_lo = input->cache_hi = v;
+			input->cache_result = result;
+		}
+
+		/* widen the range with values of rows further on */
+		good = i;
+		step = 1;
+		for (;;)
+		{
+			uint32		j = i + step;
+			int64		w;
+
+			if (j >= n)
+				j = n - 1;
+			if (j <= good)
+				break;
+			if (vector->nulls[sel[j]])
+				break;
+			w = input_int(vector->values[sel[j]], len);
+			if (w < input->cache_lo || w > input->cache_hi)
+			{
+				Datum		r = evaluate_one(input, vector->values[sel[j]],
+											 &isnull);
+
+				if (isnull || r != result)
+				{
+					/* bisect between good and j */
+					uint32		bad = j;
+
+					while (bad - good > 1)
+					{
+						uint32		mid = good + (bad - good) / 2;
+
+						if (vector->nulls[sel[mid]])
+							break;
+						w = input_int(vector->values[sel[mid]], len);
+						if (w >= input->cache_lo && w <= input->cache_hi)
+						{
+							good = mid;
+							continue;
+						}
+						r = evaluate_one(input, vector->values[sel[mid]],
+										 &isnull);
+						if (!isnull && r == result)
+						{
+							extend_range(input, w);
+							good = mid;
+						}
+						else
+							bad = mid;
+					}
+					break;
+				}
+				extend_range(input, w);
+			}
+			good = j;
+			step *= 2;
+		}
+	}
+}
+
 void
 AggInputCompute(AggInput *input, const OlapBatch *batch,
 				const uint32 *sel, uint32 n,
 				const Datum **values, const bool **nulls)
 {
 	TupleTableSlot *slot = input->slot;
-	const OlapVector *vectors[8];
+	const OlapVector *vectors[AGG_INPUT_MAX_COLUMNS];
 	bool		use_cache = false;
 	bool		shared = false;
 	const void *last_ptr = NULL;
@@ -295,23 +428,17 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 		shared = true;
 
 	ResetExprContext(input->econtext);
+	if (use_cache)
+	{
+		compute_monotone(input, vectors[0], sel, n);
+		return;
+	}
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
 		Datum		result;
 		bool		isnull;
 
-		if (use_cache && !vectors[0]->nulls[row] && input->cache_valid)
-		{
-			int64		v = input_int(vectors[0]->values[row], input->input_len);
-
-			if (v >= input->cache_lo && v <= input->cache_hi)
-			{
-				input->values[row] = input->cache_result;
-				input->nulls[row] = false;
-				continue;
-			}
-		}
 		if (shared && !vectors[0]->nulls[row] && last_ptr != NULL &&
 			DatumGetPointer(vectors[0]->values[row]) == last_ptr)
 		{
@@ -332,23 +459,7 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 		input->nulls[row] = isnull;
 		input->evaluations++;
 
-		if (use_cache && !vectors[0]->nulls[row] && !isnull)
-		{
-			int64		v = input_int(vectors[0]->values[row], input->input_len);
-
-			if (input->cache_valid && result == input->cache_result)
-			{
-				input->cache_lo = Min(input->cache_lo, v);
-				input->cache_hi = Max(input->cache_hi, v);
-			}
-			else
-			{
-				input->cache_valid = true;
-				input->cache_lo = input->cache_hi = v;
-				input->cache_result = result;
-			}
-		}
-		else if (shared && !vectors[0]->nulls[row])
+		if (shared && !vectors[0]->nulls[row])
 		{
 			last_ptr = DatumGetPointer(vectors[0]->values[row]);
 			last_value = result;

@@ -15,6 +15,9 @@
 
 #include "scan/batch.h"
 
+/* Columns an expression input may read. */
+#define AGG_INPUT_MAX_COLUMNS 16
+
 /*
  * One input of the node: a column of the batch (attnum > 0), read as it
  * is, or an expression of columns evaluated for the selected rows of each

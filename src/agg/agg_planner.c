@@ -43,10 +43,15 @@
 #include "optimizer/planner.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
+#include "datatype/timestamp.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/fmgroids.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
+#include "catalog/pg_statistic.h"
 #include "utils/typcache.h"
 
 #include "agg/agg_input.h"
@@ -303,6 +308,159 @@ collect_group_keys(Query *parse, Index relid, List **keys)
 }
 
 /*
+ * The width of the buckets of time bucket expression node over one
+ * timestamp, timestamptz or date column *var, in microseconds (for a date
+ * column: in days), or 0 when node is not such an expression: a chain of
+ * date_trunc with a constant unit, date_bin with a constant stride, and
+ * casts to date.  Month-based units count their shortest length, so the
+ * estimate made from it is an upper bound.
+ */
+static double
+bucket_width(Node *node, Var **var)
+{
+	FuncExpr   *func;
+	double		inner;
+	double		width = 0;
+
+	if (IsA(node, Var))
+	{
+		*var = (Var *) node;
+		return 1;
+	}
+	if (!IsA(node, FuncExpr))
+		return 0;
+	func = (FuncExpr *) node;
+	switch (func->funcid)
+	{
+		case F_DATE_TIMESTAMP:
+		case F_DATE_TIMESTAMPTZ:
+			inner = bucket_width(linitial(func->args), var);
+			return inner > 0 ? Max(inner, USECS_PER_DAY) : 0;
+		case F_DATE_TRUNC_TEXT_TIMESTAMP:
+		case F_DATE_TRUNC_TEXT_TIMESTAMPTZ:
+			{
+				Const	   *unit = linitial(func->args);
+				char	   *name;
+
+				if (!IsA(unit, Const) || unit->constisnull)
+					return 0;
+				name = TextDatumGetCString(unit->constvalue);
+				if (pg_strcasecmp(name, "second") == 0)
+					width = USECS_PER_SEC;
+				else if (pg_strcasecmp(name, "minute") == 0)
+					width = USECS_PER_MINUTE;
+				else if (pg_strcasecmp(name, "hour") == 0)
+					width = USECS_PER_HOUR;
+				else if (pg_strcasecmp(name, "day") == 0)
+					width = USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "week") == 0)
+					width = 7.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "month") == 0)
+					width = 28.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "quarter") == 0)
+					width = 89.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "year") == 0)
+					width = 365.0 * USECS_PER_DAY;
+				else
+					return 0;
+				inner = bucket_width(lsecond(func->args), var);
+				return inner > 0 ? Max(inner, width) : 0;
+			}
+		case F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP:
+		case F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ:
+			{
+				Const	   *stride = linitial(func->args);
+				Interval   *iv;
+
+				if (!IsA(stride, Const) || stride->constisnull)
+					return 0;
+				iv = DatumGetIntervalP(stride->constvalue);
+				width = iv->time + (double) iv->day * USECS_PER_DAY;
+				if (iv->month != 0 || width <= 0)
+					return 0;
+				inner = bucket_width(lsecond(func->args), var);
+				return inner > 0 ? Max(inner, width) : 0;
+			}
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Estimated groups of one time bucket key from the range of its column in
+ * the column's histogram, or -1 when unknown.  estimate_num_groups counts
+ * date_trunc('day', ts) as many groups as ts has values.
+ */
+static double
+estimate_bucket_groups(PlannerInfo *root, Node *key)
+{
+	Var		   *var = NULL;
+	double		width = bucket_width(key, &var);
+	VariableStatData vardata;
+	AttStatsSlot sslot;
+	double		groups = -1;
+
+	if (width <= 0 || var == NULL)
+		return -1;
+	if (var->vartype != TIMESTAMPOID && var->vartype != TIMESTAMPTZOID &&
+		var->vartype != DATEOID)
+		return -1;
+	if (var->vartype == DATEOID)
+		width = Max(width / USECS_PER_DAY, 1);
+	examine_variable(root, (Node *) var, 0, &vardata);
+	if (HeapTupleIsValid(vardata.statsTuple) &&
+		get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM,
+						 InvalidOid, ATTSTATSSLOT_VALUES))
+	{
+		if (sslot.nvalues >= 2)
+		{
+			double		lo;
+			double		hi;
+
+			if (var->vartype == DATEOID)
+			{
+				lo = DatumGetDateADT(sslot.values[0]);
+				hi = DatumGetDateADT(sslot.values[sslot.nvalues - 1]);
+			}
+			else
+			{
+				lo = DatumGetTimestamp(sslot.values[0]);
+				hi = DatumGetTimestamp(sslot.values[sslot.nvalues - 1]);
+			}
+			/* the bounds are finite in practice; +2: partial buckets, NULL */
+			if (hi >= lo && hi - lo < 1e18)
+				groups = floor((hi - lo) / width) + 2;
+		}
+		free_attstatsslot(&sslot);
+	}
+	ReleaseVariableStats(vardata);
+	return groups;
+}
+
+/*
+ * Estimated groups of keys over rows input rows: PostgreSQL's estimate,
+ * lowered for time bucket keys to what their columns' ranges allow.
+ */
+static double
+estimate_groups(PlannerInfo *root, List *keys, double rows)
+{
+	double		groups = estimate_num_groups(root, keys, rows, NULL, NULL);
+	double		product = 1;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		Node	   *key = lfirst(lc);
+		double		g = estimate_bucket_groups(root, key);
+
+		if (g < 0)
+			g = estimate_num_groups(root, list_make1(key), rows, NULL, NULL);
+		product *= g;
+	}
+	return clamp_row_est(Min(groups, Min(product, rows)));
+}
+
+/*
  * Estimated bytes of the count(DISTINCT x) sets of aggrefs: one entry per
  * distinct (group keys, x) combination.
  */
@@ -323,8 +481,8 @@ distinct_set_bytes(PlannerInfo *root, RelOptInfo *rel, List *keys,
 		if (aggref->aggdistinct == NIL)
 			continue;
 		arg = (Node *) linitial_node(TargetEntry, aggref->args)->expr;
-		pairs = estimate_num_groups(root, lappend(list_copy(keys), arg),
-									rel->rows, NULL, NULL);
+		pairs = estimate_groups(root, lappend(list_copy(keys), arg),
+								rel->rows);
 		if (exprType(arg) == TEXTOID)
 			width = IsA(arg, Var) ?
 				rel->attr_widths[((Var *) arg)->varattno - rel->min_attr] + 16 : 48;
@@ -485,7 +643,7 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 	if (partial_rel == NULL || scan == NULL || scan->parallel_workers <= 0)
 		return;
 	if (!collect_aggrefs(partial_rel->reltarget->exprs, input_rel->relid,
-						 keys, &aggrefs) || aggrefs == NIL)
+						 keys, &aggrefs) || (aggrefs == NIL && keys == NIL))
 		return;
 
 	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
@@ -521,7 +679,8 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 
 	if (stage != UPPERREL_GROUP_AGG ||
 		!olap_enable_vectorized_agg || !olap_enable_custom_scan ||
-		!parse->hasAggs || parse->groupingSets != NIL ||
+		(!parse->hasAggs && parse->groupClause == NIL) ||
+		parse->groupingSets != NIL ||
 		input_rel->reloptkind != RELOPT_BASEREL ||
 		gextra->patype != PARTITIONWISE_AGGREGATE_NONE ||
 		!quals_all_vectorized(input_rel) ||
@@ -532,7 +691,7 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	if (!collect_aggrefs(output_rel->reltarget->exprs, input_rel->relid,
 						 keys, &aggrefs) ||
 		!collect_aggrefs(having, input_rel->relid, keys, &aggrefs) ||
-		aggrefs == NIL)
+		(aggrefs == NIL && keys == NIL))
 		return;
 
 	/*
@@ -542,7 +701,7 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	 * alone.
 	 */
 	if (keys != NIL)
-		groups = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
+		groups = estimate_groups(root, keys, input_rel->rows);
 	if (distinct_set_bytes(root, input_rel, keys, aggrefs) >
 		(double) get_hash_memory_limit())
 		return;
