@@ -139,6 +139,13 @@ INSERT INTO ax_cases (q) VALUES
 	('SELECT t FROM %1$s GROUP BY t'),
 	('SELECT date_trunc(''day'', tz), b FROM %1$s GROUP BY 1, 2'),
 	('SELECT i2 FROM %1$s WHERE i4 > 100 GROUP BY i2 HAVING i2 > 50');
+-- integer arithmetic with a constant runs as a loop: same results and errors
+INSERT INTO ax_cases (q) VALUES
+	('SELECT sum(i8 * 3), sum(3 - i4), min(i8 + 5), max(-7 * i4), avg(i4 - 1) FROM %1$s'),
+	('SELECT i2, sum(i4 + 2147483000) FROM %1$s GROUP BY 1'),	-- int4 overflow
+	('SELECT sum(i8 * 10000000000000) FROM %1$s'),				-- int8 overflow
+	-- sum and avg of one column share one transition state
+	('SELECT i2, sum(n), avg(n), sum(i8), avg(i8), sum(n) FILTER (WHERE b) FROM %1$s GROUP BY 1');
 
 SELECT id, q, ax_check(q) FROM ax_cases ORDER BY id;
 

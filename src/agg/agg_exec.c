@@ -106,6 +106,9 @@ typedef struct OlapAggTrans
 	uint32	   *selection;		/* the rows passing the filter */
 	uint32		selection_size;
 
+	bool		final_read_only;	/* the final function leaves the state be */
+	struct OlapAggTrans *shared;	/* computes the same states, or NULL */
+
 	AggDistinctSet *distinct;	/* AGG_METHOD_COUNT_DISTINCT */
 	AggValueType distinct_type;
 
@@ -142,7 +145,8 @@ typedef struct OlapAggState
 	Datum	   *keyvals;
 	bool	   *keynulls;
 	uint32	   *hashes;
-	uint32	   *buckets;		/* open addressing: group number + 1, 0 free */
+	uint64	   *buckets;		/* open addressing: hash << 32 | group + 1;
+								 * 0 free */
 	uint32		nbuckets;		/* a power of two, at least twice ngroups */
 	uint32	   *gids;			/* group of each selected row, by row */
 	uint32		gids_size;
@@ -311,6 +315,7 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
 
 	initval = SysCacheGetAttr(AGGFNOID, tuple, Anum_pg_aggregate_agginitval,
 							  &isnull);
+	trans->final_read_only = agg->aggfinalmodify == AGGMODIFY_READ_ONLY;
 	trans->initval_null = isnull;
 	trans->initval = (Datum) 0;
 	if (!isnull)
@@ -403,7 +408,7 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 	if (state->buckets != NULL)
 		pfree(state->buckets);
 	state->buckets = MemoryContextAllocExtended(state->agg_context,
-												sizeof(uint32) * nbuckets,
+												sizeof(uint64) * nbuckets,
 												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	state->nbuckets = nbuckets;
 	for (g = 0; g < state->ngroups; g++)
@@ -412,7 +417,7 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 
 		while (state->buckets[b] != 0)
 			b = (b + 1) & mask;
-		state->buckets[b] = g + 1;
+		state->buckets[b] = ((uint64) state->hashes[g] << 32) | (g + 1);
 	}
 }
 
@@ -517,14 +522,15 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 
 		for (b = hash & mask;; b = (b + 1) & mask)
 		{
+			uint64		entry = state->buckets[b];
 			bool		match;
 
-			g = state->buckets[b];
-			if (g == 0)
+			if (entry == 0)
 				break;
-			g--;
-			if (state->hashes[g] != hash)
+			/* the hash in the bucket spares a look at the group */
+			if ((uint32) (entry >> 32) != hash)
 				continue;
+			g = (uint32) entry - 1;
 			match = true;
 			for (k = 0; k < nkeys && match; k++)
 			{
@@ -582,7 +588,7 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 			}
 			MemoryContextSwitchTo(old);
 			state->hashes[g] = hash;
-			state->buckets[b] = g + 1;
+			state->buckets[b] = ((uint64) hash << 32) | (g + 1);
 			state->ngroups++;
 			state->groups_made++;
 			init_group_states(state, g);
@@ -593,6 +599,30 @@ assign_groups(OlapAggState *state, const OlapBatch *batch,
 		}
 		state->gids[row] = g;
 	}
+}
+
+/*
+ * True when a and b compute the same transition states: same function,
+ * state type, initial value, argument and FILTER, no DISTINCT, and final
+ * functions that do not modify the state.
+ */
+static bool
+can_share(const OlapAggTrans *a, const OlapAggTrans *b)
+{
+	Aggref	   *x = a->aggref;
+	Aggref	   *y = b->aggref;
+
+	if (a->transfn.fn_oid != b->transfn.fn_oid ||
+		a->transtype != b->transtype || a->method != AGG_METHOD_TRANSFN ||
+		b->method != AGG_METHOD_TRANSFN ||
+		!a->final_read_only || !b->final_read_only ||
+		a->initval_null != b->initval_null ||
+		x->aggdistinct != NIL || y->aggdistinct != NIL ||
+		x->inputcollid != y->inputcollid ||
+		!equal(x->args, y->args) || !equal(x->aggfilter, y->aggfilter))
+		return false;
+	return a->initval_null ||
+		datumIsEqual(a->initval, b->initval, a->transbyval, a->translen);
 }
 
 /* Marks the columns input reads in columns[attnum - 1]. */
@@ -667,6 +697,28 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 			init_trans(state, &state->trans[i - state->nkeys],
 					   castNode(Aggref, tle->expr), estate, scanrelid);
 		i++;
+	}
+
+	/*
+	 * Aggregates with the same transition (sum and avg of one column, say)
+	 * share one state, as in nodeAgg.c, when their final functions only
+	 * read it.
+	 */
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+		int			j;
+
+		for (j = 0; j < i; j++)
+		{
+			OlapAggTrans *other = &state->trans[j];
+
+			if (other->shared == NULL && can_share(trans, other))
+			{
+				trans->shared = other;
+				break;
+			}
+		}
 	}
 
 	/* spilling: the columns the node reads, in rows shaped like the table */
@@ -1003,6 +1055,8 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	FmgrInfo   *flinfo;
 	LOCAL_FCINFO(fcinfo, 1);
 	Datum		result;
+	Datum	   *states = trans->shared ? trans->shared->states : trans->states;
+	bool	   *nulls = trans->shared ? trans->shared->nulls : trans->nulls;
 
 	if (trans->partial)
 		flinfo = &trans->serialfn;
@@ -1010,18 +1064,18 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 		flinfo = &trans->finalfn;
 	if (!OidIsValid(flinfo->fn_oid))
 	{
-		*isnull = trans->nulls[g];
-		return trans->states[g];
+		*isnull = nulls[g];
+		return states[g];
 	}
-	if (flinfo->fn_strict && trans->nulls[g])
+	if (flinfo->fn_strict && nulls[g])
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
 	InitFunctionCallInfoData(*fcinfo, flinfo, 1, trans->aggref->inputcollid,
 							 (Node *) state->call_context, NULL);
-	fcinfo->args[0].value = trans->states[g];
-	fcinfo->args[0].isnull = trans->nulls[g];
+	fcinfo->args[0].value = states[g];
+	fcinfo->args[0].isnull = nulls[g];
 	result = FunctionCallInvoke(fcinfo);
 	*isnull = fcinfo->isnull;
 	return result;
@@ -1118,6 +1172,8 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 		const Datum *values = NULL;
 		const bool *nulls = NULL;
 
+		if (trans->shared != NULL)
+			continue;
 		if (trans->filter_quals != NULL || trans->filter != NULL)
 		{
 			tn = filter_rows(state, trans, batch, sel, n);

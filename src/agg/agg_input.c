@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/tupdesc.h"
+#include "common/int.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
@@ -144,6 +145,118 @@ is_monotone(Node *node, bool *tz_dependent)
 		is_monotone(list_nth(func->args, argpos), tz_dependent);
 }
 
+/*
+ * Recognizes column op constant (or constant op column) for the int4 and
+ * int8 +, -, * operators, which AggInputCompute runs as a loop.
+ */
+static void
+init_arith(AggInput *input, Expr *expr)
+{
+	OpExpr	   *op;
+	Node	   *left;
+	Node	   *right;
+	Const	   *c;
+	Var		   *var;
+	Oid			type;
+
+	if (!IsA(expr, OpExpr))
+		return;
+	op = (OpExpr *) expr;
+	if (list_length(op->args) != 2)
+		return;
+	switch (op->opfuncid)
+	{
+		case F_INT4PL:
+		case F_INT8PL:
+			input->arith_op = '+';
+			break;
+		case F_INT4MI:
+		case F_INT8MI:
+			input->arith_op = '-';
+			break;
+		case F_INT4MUL:
+		case F_INT8MUL:
+			input->arith_op = '*';
+			break;
+		default:
+			return;
+	}
+	input->arith_int8 = op->opfuncid == F_INT8PL ||
+		op->opfuncid == F_INT8MI || op->opfuncid == F_INT8MUL;
+	type = input->arith_int8 ? INT8OID : INT4OID;
+	left = linitial(op->args);
+	right = lsecond(op->args);
+	input->arith_const_left = IsA(left, Const);
+	c = (Const *) (input->arith_const_left ? left : right);
+	var = (Var *) (input->arith_const_left ? right : left);
+	if (!IsA(c, Const) || c->constisnull || !IsA(var, Var) ||
+		c->consttype != type || var->vartype != type)
+	{
+		input->arith_op = 0;
+		return;
+	}
+	input->arith_const = input->arith_int8 ? DatumGetInt64(c->constvalue) :
+		DatumGetInt32(c->constvalue);
+}
+
+/* Runs the int4/int8 arithmetic of input on the n rows sel of vector. */
+static void
+compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
+			  uint32 n)
+{
+	int64		k = input->arith_const;
+	bool		left = input->arith_const_left;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		bool		overflow;
+
+		input->nulls[row] = vector->nulls[row];
+		if (vector->nulls[row])
+			continue;
+		if (input->arith_int8)
+		{
+			int64		v = DatumGetInt64(vector->values[row]);
+			int64		a = left ? k : v;
+			int64		b = left ? v : k;
+			int64		r;
+
+			if (input->arith_op == '+')
+				overflow = pg_add_s64_overflow(a, b, &r);
+			else if (input->arith_op == '-')
+				overflow = pg_sub_s64_overflow(a, b, &r);
+			else
+				overflow = pg_mul_s64_overflow(a, b, &r);
+			if (unlikely(overflow))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("bigint out of range")));
+			input->values[row] = Int64GetDatum(r);
+		}
+		else
+		{
+			int32		v = DatumGetInt32(vector->values[row]);
+			int32		a = left ? (int32) k : v;
+			int32		b = left ? v : (int32) k;
+			int32		r;
+
+			if (input->arith_op == '+')
+				overflow = pg_add_s32_overflow(a, b, &r);
+			else if (input->arith_op == '-')
+				overflow = pg_sub_s32_overflow(a, b, &r);
+			else
+				overflow = pg_mul_s32_overflow(a, b, &r);
+			if (unlikely(overflow))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("integer out of range")));
+			input->values[row] = Int32GetDatum(r);
+		}
+	}
+}
+
 void
 AggInputInit(AggInput *input, Expr *expr, EState *estate)
 {
@@ -196,6 +309,7 @@ AggInputInit(AggInput *input, Expr *expr, EState *estate)
 	input->econtext = CreateExprContext(estate);
 	input->econtext->ecxt_scantuple = input->slot;
 	input->exprstate = ExecInitExpr(expr, NULL);
+	init_arith(input, expr);
 
 	if (input->ncolumns == 1 && is_monotone((Node *) expr, &input->tz_dependent))
 	{
@@ -428,6 +542,11 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 		shared = true;
 
 	ResetExprContext(input->econtext);
+	if (input->arith_op != 0)
+	{
+		compute_arith(input, vectors[0], sel, n);
+		return;
+	}
 	if (use_cache)
 	{
 		compute_monotone(input, vectors[0], sel, n);

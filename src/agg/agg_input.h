@@ -50,6 +50,15 @@ typedef struct AggInput
 	int64		cache_hi;
 	Datum		cache_result;
 	pg_tz	   *cache_zone;		/* session_timezone the cache holds for */
+
+	/*
+	 * Integer arithmetic of a column and a constant (int4 or int8 +, -, *),
+	 * computed in a loop with the operator's overflow error.
+	 */
+	char		arith_op;		/* '+', '-', '*' or 0: none */
+	bool		arith_int8;		/* int8 operator, else int4 */
+	bool		arith_const_left;	/* constant op column */
+	int64		arith_const;
 	uint64		evaluations;	/* rows the expression was evaluated for */
 } AggInput;
 
