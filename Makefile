@@ -6,6 +6,7 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/agg/agg_advance.o \
 	src/agg/agg_distinct.o \
 	src/agg/agg_exec.o \
 	src/agg/agg_input.o \

@@ -21,8 +21,9 @@
  * States are PostgreSQL's own: each aggregate keeps the transition value
  * its pg_aggregate entry defines, starting from the same initial value,
  * and is finished by the same final or serialization function, so results
- * are exactly PostgreSQL's.  Cheap aggregates have a loop of their own over
- * the vector (count, sum of int2/int4, min/max of integer-like types),
+ * are exactly PostgreSQL's.  The per-batch loops are in agg_advance.c:
+ * cheap aggregates have a loop of their own over the vector (count,
+ * count(DISTINCT), sum of int2/int4, min/max of integer-like types),
  * computing the same value the transition function would.  Every other
  * aggregate calls its transition function once per selected value, with a
  * stand-in AggState as fcinfo->context so that functions relying on
@@ -30,6 +31,9 @@
  * update it in place, like under nodeAgg.c; that still saves the per-row
  * slot, expression evaluation and executor dispatch.  The planner only
  * admits transition functions that need nothing else of the aggregate call.
+ *
+ * Aggregates with the same transition (sum and avg of one column) share one
+ * state when their final functions only read it, as in nodeAgg.c.
  *
  * Memory: groups and states live in the "olap_ext aggregate states" context
  * (reset at rescans), garbage of transition calls in a per-batch context,
@@ -63,112 +67,11 @@
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
 #include "agg/agg_spill.h"
+#include "agg/agg_state.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/batch.h"
 #include "scan/vector_quals.h"
-
-/* How an aggregate consumes a batch. */
-typedef enum OlapAggMethod
-{
-	AGG_METHOD_TRANSFN,			/* transition function per selected value */
-	AGG_METHOD_COUNT_STAR,		/* count(*): add the selected rows */
-	AGG_METHOD_COUNT,			/* count(x): add the non-null ones */
-	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
-	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
-	AGG_METHOD_MAX_INT,			/* max over the same */
-	AGG_METHOD_COUNT_DISTINCT	/* count(DISTINCT x): a set per aggregate */
-} OlapAggMethod;
-
-/* One aggregate of the node, with its transition state. */
-typedef struct OlapAggTrans
-{
-	Aggref	   *aggref;
-	AggInput   *arg;			/* the argument; NULL for count(*) */
-	OlapAggMethod method;
-	int16		int_width;		/* bytes of the integer, for the MIN/MAX methods */
-
-	FmgrInfo	transfn;
-	FmgrInfo	finalfn;		/* fn_oid InvalidOid: none */
-	FmgrInfo	serialfn;		/* for partial internal states; or none */
-	bool		partial;		/* emit the transition state */
-	FunctionCallInfo fcinfo;	/* of the transition function */
-
-	Oid			transtype;
-	int16		translen;
-	bool		transbyval;
-	Datum		initval;
-	bool		initval_null;
-
-	/* FILTER (WHERE ...): vectorized, or evaluated per row */
-	VectorQuals *filter_quals;
-	AggInput   *filter;
-	uint32	   *selection;		/* the rows passing the filter */
-	uint32		selection_size;
-
-	bool		final_read_only;	/* the final function leaves the state be */
-	struct OlapAggTrans *shared;	/* computes the same states, or NULL */
-
-	AggDistinctSet *distinct;	/* AGG_METHOD_COUNT_DISTINCT */
-	AggValueType distinct_type;
-
-	Datum	   *states;			/* by group number */
-	bool	   *nulls;
-} OlapAggTrans;
-
-/* One grouping key: a column of the batch or an expression of columns. */
-typedef struct OlapAggKey
-{
-	AggInput	input;
-	AggValueType type;
-} OlapAggKey;
-
-typedef struct OlapAggState
-{
-	CustomScanState css;
-	PlanState  *scan;			/* the OlapScan child */
-	int			ntrans;
-	OlapAggTrans *trans;		/* by custom_scan_tlist position */
-	AggState   *call_context;	/* stand-in for AggCheckCallContext */
-	MemoryContext agg_context;	/* transition states */
-	MemoryContext batch_context;	/* garbage of one batch */
-	MemoryContext query_context;	/* the node's lifetime */
-	bool		aggregated;		/* the input was read */
-	uint64		batches;
-	uint64		rows;			/* selected rows aggregated */
-
-	/* groups: number g has its keys at keyvals[g * nkeys ...] */
-	int			nkeys;
-	OlapAggKey *keys;
-	uint32		ngroups;
-	uint32		capacity;		/* of the per-group arrays */
-	Datum	   *keyvals;
-	bool	   *keynulls;
-	uint32	   *hashes;
-	uint64	   *buckets;		/* open addressing: hash << 32 | group + 1;
-								 * 0 free */
-	uint32		nbuckets;		/* a power of two, at least twice ngroups */
-	uint32	   *gids;			/* group of each selected row, by row */
-	uint32		gids_size;
-	uint32		next_group;		/* next group to return */
-
-	/* spilling when the groups outgrow the hash memory limit */
-	Size		mem_limit;		/* bytes of the aggregate context */
-	bool		spilling;		/* no new groups: rows of others spill */
-	int			level;			/* hash bits used by the current pass */
-	bool	   *columns;		/* [natts]: columns the node reads */
-	AggSpill	spill;
-	AggSpillFile *files[AGG_SPILL_PARTITIONS];	/* written by this pass */
-	List	   *pending;		/* AggSpillFiles still to aggregate */
-	bool		batch_spilled;	/* rows of the batch went to files */
-	uint32	   *kept;			/* the batch's selected rows not spilled */
-	uint32		kept_size;
-	uint64		groups_made;	/* by this process, over all passes */
-	uint64		spilled_rows;
-	uint64		spill_files;
-	uint64		passes;			/* spill files aggregated */
-	Size		peak_memory;
-} OlapAggState;
 
 static void finish_pass(OlapAggState *state);
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
@@ -745,306 +648,6 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	}
 }
 
-/* Raises count(*)'s error when adding n to a count overflows. */
-static int64
-add_count(int64 count, int64 n)
-{
-	int64		result;
-
-	if (unlikely(pg_add_s64_overflow(count, n, &result)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("bigint out of range")));
-	return result;
-}
-
-/* The integer of width bytes in value, widened. */
-static inline int64
-int_value(Datum value, int16 width)
-{
-	if (width == 2)
-		return DatumGetInt16(value);
-	if (width == 4)
-		return DatumGetInt32(value);
-	return DatumGetInt64(value);
-}
-
-static inline Datum
-int_datum(int64 value, int16 width)
-{
-	if (width == 2)
-		return Int16GetDatum((int16) value);
-	if (width == 4)
-		return Int32GetDatum((int32) value);
-	return Int64GetDatum(value);
-}
-
-/*
- * Calls trans's transition function on one input value, keeping the new
- * state like nodeAgg.c does: a strict function skips NULL inputs and takes
- * the first value as state when there is no initial value; a new
- * by-reference state is copied into the aggregate context.
- */
-static void
-advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
-				Datum value, bool isnull)
-{
-	FunctionCallInfo fcinfo = trans->fcinfo;
-	Datum		result;
-
-	if (trans->transfn.fn_strict)
-	{
-		if (isnull && trans->arg != NULL)
-			return;
-		if (trans->nulls[g])
-		{
-			if (trans->initval_null)
-			{
-				MemoryContext old = MemoryContextSwitchTo(state->agg_context);
-
-				trans->states[g] = datumCopy(value, trans->transbyval,
-										 trans->translen);
-				trans->nulls[g] = false;
-				MemoryContextSwitchTo(old);
-			}
-			return;
-		}
-	}
-
-	fcinfo->args[0].value = trans->states[g];
-	fcinfo->args[0].isnull = trans->nulls[g];
-	if (trans->arg != NULL)
-	{
-		fcinfo->args[1].value = value;
-		fcinfo->args[1].isnull = isnull;
-	}
-	fcinfo->isnull = false;
-	result = FunctionCallInvoke(fcinfo);
-
-	if (!trans->transbyval &&
-		DatumGetPointer(result) != DatumGetPointer(trans->states[g]))
-	{
-		if (!fcinfo->isnull)
-		{
-			MemoryContext old = MemoryContextSwitchTo(state->agg_context);
-
-			result = datumCopy(result, trans->transbyval, trans->translen);
-			MemoryContextSwitchTo(old);
-		}
-		if (!trans->nulls[g])
-			pfree(DatumGetPointer(trans->states[g]));
-	}
-	trans->states[g] = result;
-	trans->nulls[g] = fcinfo->isnull;
-}
-
-/*
- * Feeds the n rows sel of the argument vectors values/nulls (unused for
- * count(*)) to one aggregate without grouping keys.
- */
-static void
-advance_batch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
-			  const bool *nulls, const uint32 *sel, uint32 n)
-{
-	uint32		i;
-
-	switch (trans->method)
-	{
-		case AGG_METHOD_COUNT_STAR:
-			trans->states[0] =
-				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
-			break;
-		case AGG_METHOD_COUNT:
-			{
-				int64		count = 0;
-
-				for (i = 0; i < n; i++)
-					count += !nulls[sel[i]];
-				trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]),
-													   count));
-				break;
-			}
-		case AGG_METHOD_SUM_INT:
-			{
-				/* int2_sum/int4_sum add into int8 without overflow checks */
-				int64		sum = 0;
-				bool		any = false;
-				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-
-					if (nulls[row])
-						continue;
-					sum += wide ? DatumGetInt32(values[row]) :
-						DatumGetInt16(values[row]);
-					any = true;
-				}
-				if (any)
-				{
-					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
-												  DatumGetInt64(trans->states[0])) + sum);
-					trans->nulls[0] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_MIN_INT:
-		case AGG_METHOD_MAX_INT:
-			{
-				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
-				int16		width = trans->int_width;
-				bool		any = !trans->nulls[0];
-				int64		best = any ? int_value(trans->states[0], width) : 0;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = int_value(values[row], width);
-					if (!any || (is_min ? v < best : v > best))
-						best = v;
-					any = true;
-				}
-				if (any)
-				{
-					trans->states[0] = int_datum(best, width);
-					trans->nulls[0] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_COUNT_DISTINCT:
-			{
-				int64		count = 0;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-
-					if (!nulls[row] &&
-						AggDistinctAdd(trans->distinct, 0, values[row]))
-						count++;
-				}
-				trans->states[0] =
-					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
-				break;
-			}
-		case AGG_METHOD_TRANSFN:
-			if (trans->arg == NULL)
-			{
-				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, 0, (Datum) 0, true);
-			}
-			else
-			{
-				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, 0, values[sel[i]],
-									nulls[sel[i]]);
-			}
-			break;
-	}
-}
-
-/*
- * Feeds the n rows sel of the argument vectors values/nulls to one
- * aggregate, each row to its group (state->gids by row).
- */
-static void
-advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
-					  const Datum *values, const bool *nulls,
-					  const uint32 *sel, uint32 n)
-{
-	const uint32 *gids = state->gids;
-	uint32		i;
-
-	switch (trans->method)
-	{
-		case AGG_METHOD_COUNT_STAR:
-		case AGG_METHOD_COUNT:
-			for (i = 0; i < n; i++)
-			{
-				uint32		g = gids[sel[i]];
-
-				if (nulls != NULL && nulls[sel[i]])
-					continue;
-				trans->states[g] =
-					Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
-			}
-			break;
-		case AGG_METHOD_SUM_INT:
-			{
-				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					uint32		g = gids[row];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
-					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
-													  DatumGetInt64(trans->states[g])) + v);
-					trans->nulls[g] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_MIN_INT:
-		case AGG_METHOD_MAX_INT:
-			{
-				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
-				int16		width = trans->int_width;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					uint32		g = gids[row];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = int_value(values[row], width);
-					if (trans->nulls[g] ||
-						(is_min ? v < int_value(trans->states[g], width) :
-						 v > int_value(trans->states[g], width)))
-					{
-						trans->states[g] = int_datum(v, width);
-						trans->nulls[g] = false;
-					}
-				}
-				break;
-			}
-		case AGG_METHOD_COUNT_DISTINCT:
-			for (i = 0; i < n; i++)
-			{
-				uint32		row = sel[i];
-				uint32		g = gids[row];
-
-				if (!nulls[row] &&
-					AggDistinctAdd(trans->distinct, g, values[row]))
-					trans->states[g] =
-						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
-			}
-			break;
-		case AGG_METHOD_TRANSFN:
-			for (i = 0; i < n; i++)
-			{
-				uint32		row = sel[i];
-
-				if (trans->arg == NULL)
-					advance_transfn(state, trans, gids[row], (Datum) 0, true);
-				else
-					advance_transfn(state, trans, gids[row], values[row],
-									nulls[row]);
-			}
-			break;
-	}
-}
-
 /*
  * The output of one aggregate: its final value, or its (serialized)
  * transition state in partial plans.
@@ -1079,51 +682,6 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	result = FunctionCallInvoke(fcinfo);
 	*isnull = fcinfo->isnull;
 	return result;
-}
-
-/*
- * Keeps in trans->selection the rows of sel (n of them) that pass the
- * aggregate's FILTER clause and returns their number.
- */
-static uint32
-filter_rows(OlapAggState *state, OlapAggTrans *trans, const OlapBatch *batch,
-			const uint32 *sel, uint32 n)
-{
-	uint32		kept = 0;
-	uint32		i;
-
-	if (trans->selection_size < n)
-	{
-		MemoryContext old = MemoryContextSwitchTo(state->query_context);
-
-		if (trans->selection != NULL)
-			pfree(trans->selection);
-		trans->selection = palloc_extended(sizeof(uint32) * batch->nrows,
-										   MCXT_ALLOC_HUGE);
-		trans->selection_size = batch->nrows;
-		MemoryContextSwitchTo(old);
-	}
-	if (trans->filter_quals != NULL)
-	{
-		memcpy(trans->selection, sel, sizeof(uint32) * n);
-		return VectorQualsFilter(trans->filter_quals, batch, trans->selection,
-								 n);
-	}
-	else
-	{
-		const Datum *values;
-		const bool *nulls;
-
-		AggInputCompute(trans->filter, batch, sel, n, &values, &nulls);
-		for (i = 0; i < n; i++)
-		{
-			uint32		row = sel[i];
-
-			if (!nulls[row] && DatumGetBool(values[row]))
-				trans->selection[kept++] = row;
-		}
-	}
-	return kept;
 }
 
 /*
@@ -1176,7 +734,7 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 			continue;
 		if (trans->filter_quals != NULL || trans->filter != NULL)
 		{
-			tn = filter_rows(state, trans, batch, sel, n);
+			tn = AggFilterRows(state, trans, batch, sel, n);
 			tsel = trans->selection;
 			if (tn == 0)
 				continue;
@@ -1184,9 +742,9 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 		if (trans->arg != NULL)
 			AggInputCompute(trans->arg, batch, tsel, tn, &values, &nulls);
 		if (state->nkeys > 0)
-			advance_batch_grouped(state, trans, values, nulls, tsel, tn);
+			AggAdvanceBatchGrouped(state, trans, values, nulls, tsel, tn);
 		else
-			advance_batch(state, trans, values, nulls, tsel, tn);
+			AggAdvanceBatch(state, trans, values, nulls, tsel, tn);
 	}
 }
 
