@@ -100,10 +100,11 @@ INSERT INTO agg_cases (aggs, cond) VALUES
 INSERT INTO agg_cases (aggs, tail) VALUES
 	('count(*), sum(i4)', 'HAVING count(*) > 10'),
 	('count(*), sum(i4)', 'HAVING sum(i8) < 0');
--- not supported: PostgreSQL's Agg computes them
+-- FILTER, count(DISTINCT x), expression arguments (more in olap_agg_expr),
+-- then what is not supported (PostgreSQL's Agg computes it)
 INSERT INTO agg_cases (aggs, cond) VALUES
 	('count(*) FILTER (WHERE i4 > 5), sum(i4)', 'true'),
-	('count(DISTINCT g), sum(i4)', 'true'),
+	('count(DISTINCT g), sum(i4)', 'true'),		-- DISTINCT: serial only
 	('count(*), bit_or(i4), sum(i4)', 'true'),	-- mixed supported and not
 	('sum(i4 + 1)', 'true'),
 	('count(*), sum(i8)', 't ~ ''val1.''');		-- a qual batches do not apply
@@ -181,10 +182,10 @@ SELECT (SELECT count(*) FROM ((SELECT t, count(*) FROM agg_o GROUP BY t HAVING s
 SELECT agg_group_check('g', 'sum(i4) * 2 + count(*), max(t)');
 -- not supported: PostgreSQL's Agg
 SELECT agg_group_check('n', 'count(*)');			-- numeric key
-SELECT agg_group_check('g % 2', 'count(*)');		-- expression key
-SELECT agg_group_check('g', 'count(*) FILTER (WHERE b)');
+SELECT agg_group_check('g % 2', 'count(*)');		-- expression key: OlapAgg
+SELECT agg_group_check('g', 'count(*) FILTER (WHERE b)');	-- OlapAgg
 SET work_mem = '64kB';
-SELECT agg_group_check('i4', 'count(*), avg(n)');	-- too many groups for work_mem
+SELECT agg_group_check('i4', 'count(*), avg(n)');	-- more groups than work_mem: spilled
 RESET work_mem;
 
 SET parallel_setup_cost = 0;

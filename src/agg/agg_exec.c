@@ -12,15 +12,18 @@
  * Aggregate combines them).
  *
  * Groups live in an open-addressing hash table on the key values (integers
- * compared as integers, text by its bytes); the planner admits GROUP BY only
- * when the estimated table fits in work_mem.  Keys and states are arrays by
- * group number, grown by doubling.
+ * compared as integers, text by its bytes; agg_hash.h).  Keys and states are
+ * arrays by group number, grown by doubling.  Keys, arguments and FILTER
+ * clauses that are expressions are computed per batch (agg_input.c).  When
+ * the groups outgrow the hash memory limit, rows of new groups go to spill
+ * files aggregated after the groups in memory (agg_spill.c).
  *
  * States are PostgreSQL's own: each aggregate keeps the transition value
  * its pg_aggregate entry defines, starting from the same initial value,
  * and is finished by the same final or serialization function, so results
- * are exactly PostgreSQL's.  Cheap aggregates have a loop of their own over
- * the vector (count, sum of int2/int4, min/max of integer-like types),
+ * are exactly PostgreSQL's.  The per-batch loops are in agg_advance.c:
+ * cheap aggregates have a loop of their own over the vector (count,
+ * count(DISTINCT), sum of int2/int4, min/max of integer-like types),
  * computing the same value the transition function would.  Every other
  * aggregate calls its transition function once per selected value, with a
  * stand-in AggState as fcinfo->context so that functions relying on
@@ -28,6 +31,9 @@
  * update it in place, like under nodeAgg.c; that still saves the per-row
  * slot, expression evaluation and executor dispatch.  The planner only
  * admits transition functions that need nothing else of the aggregate call.
+ *
+ * Aggregates with the same transition (sum and avg of one column) share one
+ * state when their final functions only read it, as in nodeAgg.c.
  *
  * Memory: groups and states live in the "olap_ext aggregate states" context
  * (reset at rescans), garbage of transition calls in a per-batch context,
@@ -54,85 +60,20 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
+#include "agg/agg_hash.h"
+#include "agg/agg_input.h"
+#include "agg/agg_spill.h"
+#include "agg/agg_state.h"
 #include "agg/olap_agg.h"
+#include "guc.h"
 #include "scan/batch.h"
+#include "scan/vector_quals.h"
 
-/* How an aggregate consumes a batch. */
-typedef enum OlapAggMethod
-{
-	AGG_METHOD_TRANSFN,			/* transition function per selected value */
-	AGG_METHOD_COUNT_STAR,		/* count(*): add the selected rows */
-	AGG_METHOD_COUNT,			/* count(x): add the non-null ones */
-	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
-	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
-	AGG_METHOD_MAX_INT			/* max over the same */
-} OlapAggMethod;
-
-/* One aggregate of the node, with its transition state. */
-typedef struct OlapAggTrans
-{
-	Aggref	   *aggref;
-	AttrNumber	attnum;			/* column aggregated; 0 for count(*) */
-	OlapAggMethod method;
-	int16		int_width;		/* bytes of the integer, for the MIN/MAX methods */
-
-	FmgrInfo	transfn;
-	FmgrInfo	finalfn;		/* fn_oid InvalidOid: none */
-	FmgrInfo	serialfn;		/* for partial internal states; or none */
-	bool		partial;		/* emit the transition state */
-	FunctionCallInfo fcinfo;	/* of the transition function */
-
-	Oid			transtype;
-	int16		translen;
-	bool		transbyval;
-	Datum		initval;
-	bool		initval_null;
-
-	Datum	   *states;			/* by group number */
-	bool	   *nulls;
-} OlapAggTrans;
-
-/* One grouping key: a column of the batch. */
-typedef struct OlapAggKey
-{
-	AttrNumber	attnum;
-	int16		typlen;
-	bool		typbyval;
-	bool		is_text;		/* compared by bytes; otherwise an integer */
-} OlapAggKey;
-
-typedef struct OlapAggState
-{
-	CustomScanState css;
-	PlanState  *scan;			/* the OlapScan child */
-	int			ntrans;
-	OlapAggTrans *trans;		/* by custom_scan_tlist position */
-	AggState   *call_context;	/* stand-in for AggCheckCallContext */
-	MemoryContext agg_context;	/* transition states */
-	MemoryContext batch_context;	/* garbage of one batch */
-	MemoryContext query_context;	/* the node's lifetime */
-	bool		aggregated;		/* the input was read */
-	uint64		batches;
-	uint64		rows;			/* selected rows aggregated */
-
-	/* groups: number g has its keys at keyvals[g * nkeys ...] */
-	int			nkeys;
-	OlapAggKey *keys;
-	uint32		ngroups;
-	uint32		capacity;		/* of the per-group arrays */
-	Datum	   *keyvals;
-	bool	   *keynulls;
-	uint32	   *hashes;
-	uint32	   *buckets;		/* open addressing: group number + 1, 0 free */
-	uint32		nbuckets;		/* a power of two, at least twice ngroups */
-	uint32	   *gids;			/* group of each selected row of a batch */
-	uint32		gids_size;
-	uint32		next_group;		/* next group to return */
-} OlapAggState;
-
+static void finish_pass(OlapAggState *state);
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *olap_agg_exec(CustomScanState *node);
 static void olap_agg_end(CustomScanState *node);
@@ -204,7 +145,8 @@ choose_method(Oid transfn, int16 *int_width)
 
 /* Looks up aggregate aggref's functions and initial value into trans. */
 static void
-init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
+init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
+		   EState *estate, Index scanrelid)
 {
 	HeapTuple	tuple;
 	Form_pg_aggregate agg;
@@ -218,9 +160,44 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
 	agg = (Form_pg_aggregate) GETSTRUCT(tuple);
 
 	trans->aggref = aggref;
-	trans->attnum = aggref->aggstar ? 0 :
-		((Var *) linitial_node(TargetEntry, aggref->args)->expr)->varattno;
+	trans->arg = NULL;
+	if (!aggref->aggstar)
+	{
+		Expr	   *arg = linitial_node(TargetEntry, aggref->args)->expr;
+
+		trans->arg = palloc(sizeof(AggInput));
+		AggInputInit(trans->arg, arg, estate);
+		if (aggref->aggdistinct != NIL)
+		{
+			Oid			argtype = exprType((Node *) arg);
+
+			get_typlenbyval(argtype, &trans->distinct_type.typlen,
+							&trans->distinct_type.typbyval);
+			trans->distinct_type.is_text = !trans->distinct_type.typbyval;
+		}
+	}
 	trans->method = choose_method(agg->aggtransfn, &trans->int_width);
+	if (aggref->aggdistinct != NIL)
+	{
+		/* the planner admits count(DISTINCT x) only */
+		if (agg->aggtransfn != F_INT8INC_ANY || trans->arg == NULL)
+			elog(ERROR, "OlapAgg cannot compute aggregate %u with DISTINCT",
+				 aggref->aggfnoid);
+		trans->method = AGG_METHOD_COUNT_DISTINCT;
+	}
+	if (aggref->aggfilter != NULL)
+	{
+		if (olap_enable_vectorization &&
+			VectorQualSupported(aggref->aggfilter, scanrelid))
+			trans->filter_quals =
+				VectorQualsInit(list_make1(aggref->aggfilter), scanrelid,
+								&state->css.ss.ps);
+		else
+		{
+			trans->filter = palloc(sizeof(AggInput));
+			AggInputInit(trans->filter, aggref->aggfilter, estate);
+		}
+	}
 	trans->partial = DO_AGGSPLIT_SKIPFINAL(aggref->aggsplit);
 	trans->transtype = agg->aggtranstype;
 	get_typlenbyval(trans->transtype, &trans->translen, &trans->transbyval);
@@ -241,6 +218,7 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref)
 
 	initval = SysCacheGetAttr(AGGFNOID, tuple, Anum_pg_aggregate_agginitval,
 							  &isnull);
+	trans->final_read_only = agg->aggfinalmodify == AGGMODIFY_READ_ONLY;
 	trans->initval_null = isnull;
 	trans->initval = (Datum) 0;
 	if (!isnull)
@@ -333,7 +311,7 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 	if (state->buckets != NULL)
 		pfree(state->buckets);
 	state->buckets = MemoryContextAllocExtended(state->agg_context,
-												sizeof(uint32) * nbuckets,
+												sizeof(uint64) * nbuckets,
 												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	state->nbuckets = nbuckets;
 	for (g = 0; g < state->ngroups; g++)
@@ -342,7 +320,7 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 
 		while (state->buckets[b] != 0)
 			b = (b + 1) & mask;
-		state->buckets[b] = g + 1;
+		state->buckets[b] = ((uint64) state->hashes[g] << 32) | (g + 1);
 	}
 }
 
@@ -353,6 +331,8 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 static void
 reset_groups(OlapAggState *state)
 {
+	int			i;
+
 	MemoryContextReset(state->agg_context);
 	state->ngroups = 0;
 	state->capacity = 0;
@@ -360,6 +340,14 @@ reset_groups(OlapAggState *state)
 	state->next_group = 0;
 	grow_groups(state, 64);
 	rebuild_buckets(state, 128);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		if (trans->method == AGG_METHOD_COUNT_DISTINCT)
+			trans->distinct = AggDistinctCreate(state->agg_context,
+												&trans->distinct_type);
+	}
 	if (state->nkeys == 0)
 	{
 		state->ngroups = 1;
@@ -367,96 +355,58 @@ reset_groups(OlapAggState *state)
 	}
 }
 
-/* The integer in a by-value key of typlen bytes. */
-static inline int64
-key_int(Datum value, int16 typlen)
+/*
+ * Notes the memory the groups use and starts spilling when it exceeds the
+ * limit, unless the hash bits for partitions are used up (then the table
+ * grows) or there are no groups yet (each pass must make progress).
+ */
+static void
+check_memory(OlapAggState *state)
 {
-	switch (typlen)
-	{
-		case 1:
-			return DatumGetChar(value);
-		case 2:
-			return DatumGetInt16(value);
-		case 4:
-			return DatumGetInt32(value);
-		default:
-			return DatumGetInt64(value);
-	}
-}
+	Size		used;
 
-/* Hash of one key value. */
-static inline uint32
-hash_key(const OlapAggKey *key, Datum value, bool isnull)
-{
-	if (isnull)
-		return 0x9e3779b9;
-	if (key->is_text)
-	{
-		struct varlena *v = (struct varlena *) DatumGetPointer(value);
-
-		return hash_bytes((unsigned char *) VARDATA_ANY(v),
-						  VARSIZE_ANY_EXHDR(v));
-	}
-	else
-	{
-		uint64		x = (uint64) key_int(value, key->typlen);
-
-		return murmurhash32((uint32) x) ^
-			murmurhash32((uint32) (x >> 32) + 0x5bd1e995);
-	}
-}
-
-/* True when two non-NULL values of key are equal (as the key's = says). */
-static inline bool
-keys_equal(const OlapAggKey *key, Datum a, Datum b)
-{
-	if (key->is_text)
-	{
-		struct varlena *va = (struct varlena *) DatumGetPointer(a);
-		struct varlena *vb = (struct varlena *) DatumGetPointer(b);
-		Size		len = VARSIZE_ANY_EXHDR(va);
-
-		return len == VARSIZE_ANY_EXHDR(vb) &&
-			memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), len) == 0;
-	}
-	return key_int(a, key->typlen) == key_int(b, key->typlen);
+	if (state->spilling || state->nkeys == 0)
+		return;
+	used = MemoryContextMemAllocated(state->agg_context, true);
+	state->peak_memory = Max(state->peak_memory, used);
+	if (used > state->mem_limit && state->ngroups > 0 &&
+		state->level < AGG_SPILL_MAX_LEVEL)
+		state->spilling = true;
 }
 
 /*
- * Fills state->gids with the group of each selected row of batch, creating
- * groups (keys copied into the aggregate context) as they appear.
+ * Fills state->gids[row] with the group of each of the n selected rows sel
+ * of batch, creating groups (keys copied into the aggregate context) as
+ * they appear.
  */
 static void
-assign_groups(OlapAggState *state, const OlapBatch *batch)
+assign_groups(OlapAggState *state, const OlapBatch *batch,
+			  const uint32 *sel, uint32 n)
 {
 	Datum		vals[INDEX_MAX_KEYS];
 	bool		isnull[INDEX_MAX_KEYS];
-	const OlapVector *vectors[INDEX_MAX_KEYS];
+	const Datum *keyvalues[INDEX_MAX_KEYS];
+	const bool *keynulls[INDEX_MAX_KEYS];
 	uint32		i;
 	int			k;
 	int			nkeys = state->nkeys;
 
-	if (state->gids_size < batch->nselected)
+	if (state->gids_size < batch->nrows)
 	{
 		if (state->gids != NULL)
 			pfree(state->gids);
 		state->gids = MemoryContextAllocExtended(state->query_context,
-												 sizeof(uint32) * batch->nselected,
+												 sizeof(uint32) * batch->nrows,
 												 MCXT_ALLOC_HUGE);
-		state->gids_size = batch->nselected;
+		state->gids_size = batch->nrows;
 	}
 	for (k = 0; k < nkeys; k++)
-	{
-		AttrNumber	attnum = state->keys[k].attnum;
+		AggInputCompute(&state->keys[k].input, batch, sel, n,
+						&keyvalues[k], &keynulls[k]);
 
-		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
-			elog(ERROR, "OlapAgg grouping column %d was not read", attnum);
-		vectors[k] = &batch->columns[attnum - 1];
-	}
-
-	for (i = 0; i < batch->nselected; i++)
+	for (i = 0; i < n; i++)
 	{
-		uint32		row = batch->selection[i];
+		uint32		row = sel[i];
 		uint32		hash = 0;
 		uint32		mask = state->nbuckets - 1;
 		uint32		b;
@@ -464,23 +414,26 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 
 		for (k = 0; k < nkeys; k++)
 		{
-			isnull[k] = vectors[k]->nulls[row];
-			vals[k] = isnull[k] ? (Datum) 0 : vectors[k]->values[row];
-			if (!isnull[k] && state->keys[k].is_text)
+			const AggValueType *type = &state->keys[k].type;
+
+			isnull[k] = keynulls[k][row];
+			vals[k] = isnull[k] ? (Datum) 0 : keyvalues[k][row];
+			if (!isnull[k] && type->is_text)
 				vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
-			hash = hash_combine(hash, hash_key(&state->keys[k], vals[k], isnull[k]));
+			hash = hash_combine(hash, agg_value_hash(type, vals[k], isnull[k]));
 		}
 
 		for (b = hash & mask;; b = (b + 1) & mask)
 		{
+			uint64		entry = state->buckets[b];
 			bool		match;
 
-			g = state->buckets[b];
-			if (g == 0)
+			if (entry == 0)
 				break;
-			g--;
-			if (state->hashes[g] != hash)
+			/* the hash in the bucket spares a look at the group */
+			if ((uint32) (entry >> 32) != hash)
 				continue;
+			g = (uint32) entry - 1;
 			match = true;
 			for (k = 0; k < nkeys && match; k++)
 			{
@@ -489,13 +442,32 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 				if (gnull != isnull[k])
 					match = false;
 				else if (!gnull &&
-						 !keys_equal(&state->keys[k], state->keyvals[g * nkeys + k], vals[k]))
+						 !agg_values_equal(&state->keys[k].type,
+										   state->keyvals[g * nkeys + k],
+										   vals[k]))
 					match = false;
 			}
 			if (match)
 				break;
 		}
 
+		if (state->buckets[b] == 0 && state->spilling)
+		{
+			/* the table is full: set the row aside for a later pass */
+			int			part = agg_spill_partition(hash, state->level);
+
+			if (state->files[part] == NULL)
+			{
+				state->files[part] = AggSpillNewFile(&state->spill,
+													 state->level + 1);
+				state->spill_files++;
+			}
+			AggSpillWrite(&state->spill, state->files[part], batch, row);
+			state->spilled_rows++;
+			state->batch_spilled = true;
+			state->gids[row] = PG_UINT32_MAX;
+			continue;
+		}
 		if (state->buckets[b] == 0)
 		{
 			MemoryContext old;
@@ -514,18 +486,58 @@ assign_groups(OlapAggState *state, const OlapBatch *batch)
 			{
 				state->keynulls[g * nkeys + k] = isnull[k];
 				state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
-					datumCopy(vals[k], state->keys[k].typbyval, state->keys[k].typlen);
+					datumCopy(vals[k], state->keys[k].type.typbyval,
+							  state->keys[k].type.typlen);
 			}
 			MemoryContextSwitchTo(old);
 			state->hashes[g] = hash;
-			state->buckets[b] = g + 1;
+			state->buckets[b] = ((uint64) hash << 32) | (g + 1);
 			state->ngroups++;
+			state->groups_made++;
 			init_group_states(state, g);
 			if ((uint64) state->ngroups * 2 > state->nbuckets)
 				rebuild_buckets(state, state->nbuckets * 2);
+			if ((state->ngroups & 255) == 0)
+				check_memory(state);
 		}
-		state->gids[i] = g;
+		state->gids[row] = g;
 	}
+}
+
+/*
+ * True when a and b compute the same transition states: same function,
+ * state type, initial value, argument and FILTER, no DISTINCT, and final
+ * functions that do not modify the state.
+ */
+static bool
+can_share(const OlapAggTrans *a, const OlapAggTrans *b)
+{
+	Aggref	   *x = a->aggref;
+	Aggref	   *y = b->aggref;
+
+	if (a->transfn.fn_oid != b->transfn.fn_oid ||
+		a->transtype != b->transtype || a->method != AGG_METHOD_TRANSFN ||
+		b->method != AGG_METHOD_TRANSFN ||
+		!a->final_read_only || !b->final_read_only ||
+		a->initval_null != b->initval_null ||
+		x->aggdistinct != NIL || y->aggdistinct != NIL ||
+		x->inputcollid != y->inputcollid ||
+		!equal(x->args, y->args) || !equal(x->aggfilter, y->aggfilter))
+		return false;
+	return a->initval_null ||
+		datumIsEqual(a->initval, b->initval, a->transbyval, a->translen);
+}
+
+/* Marks the columns input reads in columns[attnum - 1]. */
+static void
+mark_input_columns(const AggInput *input, bool *columns)
+{
+	int			c;
+
+	if (input->attnum > 0)
+		columns[input->attnum - 1] = true;
+	for (c = 0; c < input->ncolumns; c++)
+		columns[input->columns[c] - 1] = true;
 }
 
 static void
@@ -536,11 +548,13 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	ExprContext *context;
 	ListCell   *lc;
 	int			i;
+	Index		scanrelid;
 
 	state->scan = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	node->custom_ps = list_make1(state->scan);
 	if (!IsOlapScanState(state->scan))
 		elog(ERROR, "OlapAgg input is not an OlapScan");
+	scanrelid = ((Scan *) state->scan->plan)->scanrelid;
 
 	state->query_context = estate->es_query_cxt;
 	state->agg_context = AllocSetContextCreate(estate->es_query_cxt,
@@ -575,316 +589,62 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 
 		if (i < state->nkeys)
 		{
-			Var		   *var = castNode(Var, tle->expr);
 			OlapAggKey *key = &state->keys[i];
 
-			key->attnum = var->varattno;
-			get_typlenbyval(var->vartype, &key->typlen, &key->typbyval);
-			key->is_text = !key->typbyval;
+			AggInputInit(&key->input, tle->expr, estate);
+			get_typlenbyval(exprType((Node *) tle->expr), &key->type.typlen,
+							&key->type.typbyval);
+			key->type.is_text = !key->type.typbyval;
 		}
 		else
 			init_trans(state, &state->trans[i - state->nkeys],
-					   castNode(Aggref, tle->expr));
+					   castNode(Aggref, tle->expr), estate, scanrelid);
 		i++;
 	}
-}
 
-/* Raises count(*)'s error when adding n to a count overflows. */
-static int64
-add_count(int64 count, int64 n)
-{
-	int64		result;
-
-	if (unlikely(pg_add_s64_overflow(count, n, &result)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("bigint out of range")));
-	return result;
-}
-
-/* The integer of width bytes in value, widened. */
-static inline int64
-int_value(Datum value, int16 width)
-{
-	if (width == 2)
-		return DatumGetInt16(value);
-	if (width == 4)
-		return DatumGetInt32(value);
-	return DatumGetInt64(value);
-}
-
-static inline Datum
-int_datum(int64 value, int16 width)
-{
-	if (width == 2)
-		return Int16GetDatum((int16) value);
-	if (width == 4)
-		return Int32GetDatum((int32) value);
-	return Int64GetDatum(value);
-}
-
-/*
- * Calls trans's transition function on one input value, keeping the new
- * state like nodeAgg.c does: a strict function skips NULL inputs and takes
- * the first value as state when there is no initial value; a new
- * by-reference state is copied into the aggregate context.
- */
-static void
-advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
-				Datum value, bool isnull)
-{
-	FunctionCallInfo fcinfo = trans->fcinfo;
-	Datum		result;
-
-	if (trans->transfn.fn_strict)
+	/*
+	 * Aggregates with the same transition (sum and avg of one column, say)
+	 * share one state, as in nodeAgg.c, when their final functions only
+	 * read it.
+	 */
+	for (i = 0; i < state->ntrans; i++)
 	{
-		if (isnull && trans->attnum != 0)
-			return;
-		if (trans->nulls[g])
-		{
-			if (trans->initval_null)
-			{
-				MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+		OlapAggTrans *trans = &state->trans[i];
+		int			j;
 
-				trans->states[g] = datumCopy(value, trans->transbyval,
-										 trans->translen);
-				trans->nulls[g] = false;
-				MemoryContextSwitchTo(old);
+		for (j = 0; j < i; j++)
+		{
+			OlapAggTrans *other = &state->trans[j];
+
+			if (other->shared == NULL && can_share(trans, other))
+			{
+				trans->shared = other;
+				break;
 			}
-			return;
 		}
 	}
 
-	fcinfo->args[0].value = trans->states[g];
-	fcinfo->args[0].isnull = trans->nulls[g];
-	if (trans->attnum != 0)
+	/* spilling: the columns the node reads, in rows shaped like the table */
 	{
-		fcinfo->args[1].value = value;
-		fcinfo->args[1].isnull = isnull;
-	}
-	fcinfo->isnull = false;
-	result = FunctionCallInvoke(fcinfo);
+		Relation	rel = ((ScanState *) state->scan)->ss_currentRelation;
+		TupleDesc	desc = CreateTupleDescCopy(RelationGetDescr(rel));
 
-	if (!trans->transbyval &&
-		DatumGetPointer(result) != DatumGetPointer(trans->states[g]))
-	{
-		if (!fcinfo->isnull)
+		state->columns = palloc0(sizeof(bool) * Max(desc->natts, 1));
+		for (i = 0; i < state->nkeys; i++)
+			mark_input_columns(&state->keys[i].input, state->columns);
+		for (i = 0; i < state->ntrans; i++)
 		{
-			MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+			OlapAggTrans *trans = &state->trans[i];
 
-			result = datumCopy(result, trans->transbyval, trans->translen);
-			MemoryContextSwitchTo(old);
+			if (trans->arg != NULL)
+				mark_input_columns(trans->arg, state->columns);
+			if (trans->filter != NULL)
+				mark_input_columns(trans->filter, state->columns);
+			if (trans->filter_quals != NULL)
+				VectorQualsColumns(trans->filter_quals, state->columns);
 		}
-		if (!trans->nulls[g])
-			pfree(DatumGetPointer(trans->states[g]));
-	}
-	trans->states[g] = result;
-	trans->nulls[g] = fcinfo->isnull;
-}
-
-/*
- * Sets *values and *nulls to the batch vector of the aggregate's argument
- * column (the planner made the scan read it).
- */
-static void
-argument_vector(const OlapAggTrans *trans, const OlapBatch *batch,
-				const Datum **values, const bool **nulls)
-{
-	const OlapVector *vector;
-
-	if (trans->attnum > batch->natts)
-		elog(ERROR, "OlapAgg column %d is not in the batch", trans->attnum);
-	vector = &batch->columns[trans->attnum - 1];
-	*values = vector->values;
-	*nulls = vector->nulls;
-	if (*values == NULL)
-		elog(ERROR, "OlapAgg column %d was not read", trans->attnum);
-}
-
-/* Feeds the selected rows of batch to one aggregate without grouping keys. */
-static void
-advance_batch(OlapAggState *state, OlapAggTrans *trans,
-			  const OlapBatch *batch)
-{
-	const uint32 *sel = batch->selection;
-	uint32		n = batch->nselected;
-	const Datum *values = NULL;
-	const bool *nulls = NULL;
-	uint32		i;
-
-	if (trans->attnum != 0)
-		argument_vector(trans, batch, &values, &nulls);
-
-	switch (trans->method)
-	{
-		case AGG_METHOD_COUNT_STAR:
-			trans->states[0] =
-				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
-			break;
-		case AGG_METHOD_COUNT:
-			{
-				int64		count = 0;
-
-				for (i = 0; i < n; i++)
-					count += !nulls[sel[i]];
-				trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]),
-													   count));
-				break;
-			}
-		case AGG_METHOD_SUM_INT:
-			{
-				/* int2_sum/int4_sum add into int8 without overflow checks */
-				int64		sum = 0;
-				bool		any = false;
-				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-
-					if (nulls[row])
-						continue;
-					sum += wide ? DatumGetInt32(values[row]) :
-						DatumGetInt16(values[row]);
-					any = true;
-				}
-				if (any)
-				{
-					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
-												  DatumGetInt64(trans->states[0])) + sum);
-					trans->nulls[0] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_MIN_INT:
-		case AGG_METHOD_MAX_INT:
-			{
-				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
-				int16		width = trans->int_width;
-				bool		any = !trans->nulls[0];
-				int64		best = any ? int_value(trans->states[0], width) : 0;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = int_value(values[row], width);
-					if (!any || (is_min ? v < best : v > best))
-						best = v;
-					any = true;
-				}
-				if (any)
-				{
-					trans->states[0] = int_datum(best, width);
-					trans->nulls[0] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_TRANSFN:
-			if (trans->attnum == 0)
-			{
-				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, 0, (Datum) 0, true);
-			}
-			else
-			{
-				for (i = 0; i < n; i++)
-					advance_transfn(state, trans, 0, values[sel[i]],
-									nulls[sel[i]]);
-			}
-			break;
-	}
-}
-
-/*
- * Feeds the selected rows of batch to one aggregate, each row to its group
- * (state->gids).
- */
-static void
-advance_batch_grouped(OlapAggState *state, OlapAggTrans *trans,
-					  const OlapBatch *batch)
-{
-	const uint32 *sel = batch->selection;
-	const uint32 *gids = state->gids;
-	uint32		n = batch->nselected;
-	const Datum *values = NULL;
-	const bool *nulls = NULL;
-	uint32		i;
-
-	if (trans->attnum != 0)
-		argument_vector(trans, batch, &values, &nulls);
-
-	switch (trans->method)
-	{
-		case AGG_METHOD_COUNT_STAR:
-		case AGG_METHOD_COUNT:
-			for (i = 0; i < n; i++)
-			{
-				uint32		g = gids[i];
-
-				if (nulls != NULL && nulls[sel[i]])
-					continue;
-				trans->states[g] =
-					Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
-			}
-			break;
-		case AGG_METHOD_SUM_INT:
-			{
-				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					uint32		g = gids[i];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
-					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
-													  DatumGetInt64(trans->states[g])) + v);
-					trans->nulls[g] = false;
-				}
-				break;
-			}
-		case AGG_METHOD_MIN_INT:
-		case AGG_METHOD_MAX_INT:
-			{
-				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
-				int16		width = trans->int_width;
-
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
-					uint32		g = gids[i];
-					int64		v;
-
-					if (nulls[row])
-						continue;
-					v = int_value(values[row], width);
-					if (trans->nulls[g] ||
-						(is_min ? v < int_value(trans->states[g], width) :
-						 v > int_value(trans->states[g], width)))
-					{
-						trans->states[g] = int_datum(v, width);
-						trans->nulls[g] = false;
-					}
-				}
-				break;
-			}
-		case AGG_METHOD_TRANSFN:
-			for (i = 0; i < n; i++)
-			{
-				if (trans->attnum == 0)
-					advance_transfn(state, trans, gids[i], (Datum) 0, true);
-				else
-					advance_transfn(state, trans, gids[i], values[sel[i]],
-									nulls[sel[i]]);
-			}
-			break;
+		AggSpillInit(&state->spill, desc, state->columns);
+		state->mem_limit = get_hash_memory_limit();
 	}
 }
 
@@ -898,6 +658,8 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	FmgrInfo   *flinfo;
 	LOCAL_FCINFO(fcinfo, 1);
 	Datum		result;
+	Datum	   *states = trans->shared ? trans->shared->states : trans->states;
+	bool	   *nulls = trans->shared ? trans->shared->nulls : trans->nulls;
 
 	if (trans->partial)
 		flinfo = &trans->serialfn;
@@ -905,21 +667,85 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 		flinfo = &trans->finalfn;
 	if (!OidIsValid(flinfo->fn_oid))
 	{
-		*isnull = trans->nulls[g];
-		return trans->states[g];
+		*isnull = nulls[g];
+		return states[g];
 	}
-	if (flinfo->fn_strict && trans->nulls[g])
+	if (flinfo->fn_strict && nulls[g])
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
 	InitFunctionCallInfoData(*fcinfo, flinfo, 1, trans->aggref->inputcollid,
 							 (Node *) state->call_context, NULL);
-	fcinfo->args[0].value = trans->states[g];
-	fcinfo->args[0].isnull = trans->nulls[g];
+	fcinfo->args[0].value = states[g];
+	fcinfo->args[0].isnull = nulls[g];
 	result = FunctionCallInvoke(fcinfo);
 	*isnull = fcinfo->isnull;
 	return result;
+}
+
+/*
+ * Aggregates the n rows sel of batch: groups them, then feeds each
+ * aggregate the rows that pass its FILTER.
+ */
+static void
+aggregate_batch(OlapAggState *state, const OlapBatch *batch,
+				const uint32 *sel, uint32 n)
+{
+	int			i;
+
+	if (state->nkeys > 0)
+	{
+		state->batch_spilled = false;
+		assign_groups(state, batch, sel, n);
+		if (state->batch_spilled)
+		{
+			/* aggregate only the rows that stayed */
+			uint32		kept = 0;
+			uint32		j;
+
+			if (state->kept_size < batch->nrows)
+			{
+				if (state->kept != NULL)
+					pfree(state->kept);
+				state->kept = MemoryContextAllocExtended(state->query_context,
+														 sizeof(uint32) * batch->nrows,
+														 MCXT_ALLOC_HUGE);
+				state->kept_size = batch->nrows;
+			}
+			for (j = 0; j < n; j++)
+			{
+				if (state->gids[sel[j]] != PG_UINT32_MAX)
+					state->kept[kept++] = sel[j];
+			}
+			sel = state->kept;
+			n = kept;
+		}
+	}
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+		const uint32 *tsel = sel;
+		uint32		tn = n;
+		const Datum *values = NULL;
+		const bool *nulls = NULL;
+
+		if (trans->shared != NULL)
+			continue;
+		if (trans->filter_quals != NULL || trans->filter != NULL)
+		{
+			tn = AggFilterRows(state, trans, batch, sel, n);
+			tsel = trans->selection;
+			if (tn == 0)
+				continue;
+		}
+		if (trans->arg != NULL)
+			AggInputCompute(trans->arg, batch, tsel, tn, &values, &nulls);
+		if (state->nkeys > 0)
+			AggAdvanceBatchGrouped(state, trans, values, nulls, tsel, tn);
+		else
+			AggAdvanceBatch(state, trans, values, nulls, tsel, tn);
+	}
 }
 
 /* Aggregates the whole input into the groups' states. */
@@ -928,9 +754,9 @@ aggregate_input(OlapAggState *state)
 {
 	const OlapBatch *batch;
 	MemoryContext old;
-	int			i;
 
 	reset_groups(state);
+	state->level = 0;
 	if (OlapScanHasRowQuals(state->scan))
 		elog(ERROR, "OlapAgg input has row quals");
 
@@ -948,23 +774,91 @@ aggregate_input(OlapAggState *state)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(state->batch_context);
-		if (state->nkeys > 0)
-		{
-			assign_groups(state, batch);
-			for (i = 0; i < state->ntrans; i++)
-				advance_batch_grouped(state, &state->trans[i], batch);
-		}
-		else
-		{
-			for (i = 0; i < state->ntrans; i++)
-				advance_batch(state, &state->trans[i], batch);
-		}
+		aggregate_batch(state, batch, batch->selection, batch->nselected);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(state->batch_context);
+		check_memory(state);
 		state->batches++;
 		state->rows += batch->nselected;
+		if (state->css.ss.ps.instrument != NULL)
+		{
+			/* core sums these over parallel workers for EXPLAIN */
+			state->css.ss.ps.instrument->ntuples2 += 1;
+			state->css.ss.ps.instrument->nfiltered2 += batch->nselected;
+		}
 	}
+	finish_pass(state);
 	state->aggregated = true;
+}
+
+/*
+ * Ends a pass over the input or a spill file: the files it wrote join the
+ * pending ones.
+ */
+static void
+finish_pass(OlapAggState *state)
+{
+	int			i;
+
+	check_memory(state);
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			state->pending = lappend(state->pending, state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+}
+
+/*
+ * Aggregates the rows of spill file into an empty table (spilling again
+ * when they do not fit) and frees the file.
+ */
+static void
+aggregate_file(OlapAggState *state, AggSpillFile *file)
+{
+	const OlapBatch *batch;
+	MemoryContext old;
+
+	reset_groups(state);
+	state->level = file->level;
+	state->passes++;
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		old = MemoryContextSwitchTo(state->batch_context);
+		batch = AggSpillRead(&state->spill, file);
+		if (batch != NULL)
+			aggregate_batch(state, batch, batch->selection, batch->nselected);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(state->batch_context);
+		if (batch == NULL)
+			break;
+		check_memory(state);
+	}
+	AggSpillEndFile(file);
+	finish_pass(state);
+}
+
+/* Frees the spill files of a pass cut short (rescans). */
+static void
+drop_spill_files(OlapAggState *state)
+{
+	ListCell   *lc;
+	int			i;
+
+	foreach(lc, state->pending)
+		AggSpillEndFile(lfirst(lc));
+	list_free(state->pending);
+	state->pending = NIL;
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			AggSpillEndFile(state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+	state->level = 0;
 }
 
 /* Puts group g's keys and aggregate results into the scan slot. */
@@ -1000,9 +894,23 @@ olap_agg_exec(CustomScanState *node)
 	if (!state->aggregated)
 		aggregate_input(state);
 
-	while (state->next_group < state->ngroups)
+	for (;;)
 	{
-		uint32		g = state->next_group++;
+		uint32		g;
+
+		if (state->next_group >= state->ngroups)
+		{
+			AggSpillFile *file;
+
+			/* the groups in memory are done: on to the next spill file */
+			if (state->pending == NIL)
+				break;
+			file = linitial(state->pending);
+			state->pending = list_delete_first(state->pending);
+			aggregate_file(state, file);
+			continue;
+		}
+		g = state->next_group++;
 
 		CHECK_FOR_INTERRUPTS();
 		ResetExprContext(econtext);
@@ -1025,6 +933,7 @@ olap_agg_end(CustomScanState *node)
 {
 	OlapAggState *state = (OlapAggState *) node;
 
+	drop_spill_files(state);
 	ExecEndNode(state->scan);
 	MemoryContextDelete(state->agg_context);
 	MemoryContextDelete(state->batch_context);
@@ -1034,11 +943,18 @@ static void
 olap_agg_rescan(CustomScanState *node)
 {
 	OlapAggState *state = (OlapAggState *) node;
+	int			i;
 
 	state->aggregated = false;
 	state->ngroups = 0;
 	state->next_group = 0;
+	drop_spill_files(state);
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		if (state->trans[i].filter_quals != NULL)
+			VectorQualsReset(state->trans[i].filter_quals);
+	}
 	if (node->ss.ps.chgParam != NULL)
 		UpdateChangedParamSet(state->scan, node->ss.ps.chgParam);
 	ExecReScan(state->scan);
@@ -1102,9 +1018,24 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyText("Per-Value Aggregates", buf.data, es);
 	if (es->analyze)
 	{
+		Instrumentation *instr = node->ss.ps.instrument;
+
 		if (state->nkeys > 0)
-			ExplainPropertyUInteger("Groups", NULL, state->ngroups, es);
-		ExplainPropertyUInteger("Batches", NULL, state->batches, es);
-		ExplainPropertyUInteger("Rows Aggregated", NULL, state->rows, es);
+			ExplainPropertyUInteger("Groups", NULL, state->groups_made, es);
+		/* summed over the processes of a parallel plan when instrumented */
+		ExplainPropertyUInteger("Batches", NULL,
+								instr ? (uint64) instr->ntuples2 : state->batches,
+								es);
+		ExplainPropertyUInteger("Rows Aggregated", NULL,
+								instr ? (uint64) instr->nfiltered2 : state->rows,
+								es);
+		if (state->nkeys > 0)
+			ExplainPropertyInteger("Peak Memory", "kB",
+								   (state->peak_memory + 1023) / 1024, es);
+		if (state->spill_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		{
+			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
+			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
+		}
 	}
 }

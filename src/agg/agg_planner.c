@@ -16,8 +16,7 @@
  *
  * The path is offered only when everything it must compute is supported:
  * no grouping sets; GROUP BY keys that are columns of a type whose equality
- * is byte equality (group_key_supported), with a hash table that fits in
- * work_mem by the estimates; every aggregate a plain aggregate of the list
+ * is byte equality (group_key_supported); every aggregate a plain aggregate of the list
  * in supported_transfn over one column of the relation (or count(*)),
  * without DISTINCT, ORDER BY or FILTER; every restriction clause of the
  * relation a vectorized qual (batches carry no other filtering).  Anything
@@ -44,12 +43,18 @@
 #include "optimizer/planner.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
+#include "datatype/timestamp.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/fmgroids.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/selfuncs.h"
 #include "utils/syscache.h"
+#include "catalog/pg_statistic.h"
 #include "utils/typcache.h"
 
+#include "agg/agg_input.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
@@ -126,7 +131,43 @@ supported_transfn(Oid transfn)
 	}
 }
 
-/* True when OlapAgg can compute aggref over relation relid's batches. */
+/*
+ * True when OlapAgg hashes values of type typid under collation collid
+ * with the type's default equality eqop: integers, date, timestamps and
+ * bool compared as integers, text under a deterministic collation by its
+ * bytes.
+ */
+static bool
+hashable_type_supported(Oid typid, Oid collid, Oid eqop)
+{
+	TypeCacheEntry *typentry;
+
+	switch (typid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case BOOLOID:
+			break;
+		case TEXTOID:
+			if (!OidIsValid(collid) || !get_collation_isdeterministic(collid))
+				return false;
+			break;
+		default:
+			return false;
+	}
+	typentry = lookup_type_cache(typid, TYPECACHE_EQ_OPR);
+	return eqop == typentry->eq_opr;
+}
+
+/*
+ * True when OlapAgg can compute aggref over relation relid's batches: a
+ * supported aggregate (or count(DISTINCT x) of a hashable type), with an
+ * argument and FILTER clause computable per batch row.
+ */
 static bool
 aggref_supported(Aggref *aggref, Index relid)
 {
@@ -134,28 +175,41 @@ aggref_supported(Aggref *aggref, Index relid)
 	Form_pg_aggregate agg;
 	bool		ok;
 
-	if (aggref->aggorder != NIL || aggref->aggdistinct != NIL ||
-		aggref->aggfilter != NULL || aggref->aggkind != AGGKIND_NORMAL ||
+	if (aggref->aggorder != NIL || aggref->aggkind != AGGKIND_NORMAL ||
 		aggref->agglevelsup != 0 || aggref->aggvariadic)
+		return false;
+	if (aggref->aggfilter != NULL &&
+		!AggInputSupported(aggref->aggfilter, relid))
 		return false;
 	if (aggref->aggstar)
 	{
-		if (aggref->args != NIL)
+		if (aggref->args != NIL || aggref->aggdistinct != NIL)
 			return false;
 	}
 	else
 	{
 		TargetEntry *tle;
-		Var		   *var;
 
 		if (list_length(aggref->args) != 1)
 			return false;
 		tle = linitial_node(TargetEntry, aggref->args);
-		if (!IsA(tle->expr, Var))
+		if (!AggInputSupported(tle->expr, relid))
 			return false;
-		var = (Var *) tle->expr;
-		if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
-			return false;
+		if (aggref->aggdistinct != NIL)
+		{
+			SortGroupClause *sgc;
+
+			/* count(DISTINCT x): a set of hashable values per group */
+			if (aggref->aggfnoid != F_COUNT_ANY ||
+				list_length(aggref->aggdistinct) != 1)
+				return false;
+			sgc = linitial_node(SortGroupClause, aggref->aggdistinct);
+			if (sgc->tleSortGroupRef != tle->ressortgroupref ||
+				!hashable_type_supported(exprType((Node *) tle->expr),
+										 exprCollation((Node *) tle->expr),
+										 sgc->eqop))
+				return false;
+		}
 	}
 
 	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
@@ -167,6 +221,40 @@ aggref_supported(Aggref *aggref, Index relid)
 	return ok;
 }
 
+/* Context of collect_walker. */
+typedef struct CollectContext
+{
+	Index		relid;
+	List	   *keys;
+	List	   *aggrefs;
+	bool		ok;
+} CollectContext;
+
+static bool
+collect_walker(Node *node, CollectContext *cxt)
+{
+	if (node == NULL || !cxt->ok)
+		return false;
+	/* a grouping key (column or expression) is computed by the node */
+	if (list_member(cxt->keys, node))
+		return false;
+	if (IsA(node, Aggref))
+	{
+		if (!aggref_supported((Aggref *) node, cxt->relid))
+			cxt->ok = false;
+		else if (!list_member(cxt->aggrefs, node))
+			cxt->aggrefs = lappend(cxt->aggrefs, node);
+		return false;
+	}
+	if (IsA(node, Var) || IsA(node, PlaceHolderVar) ||
+		IsA(node, WindowFunc) || IsA(node, GroupingFunc))
+	{
+		cxt->ok = false;
+		return false;
+	}
+	return expression_tree_walker(node, collect_walker, cxt);
+}
+
 /*
  * Collects into *aggrefs (without duplicates) the aggregates of exprs and
  * returns false if exprs use anything OlapAgg does not compute: an
@@ -176,62 +264,25 @@ aggref_supported(Aggref *aggref, Index relid)
 static bool
 collect_aggrefs(List *exprs, Index relid, List *keys, List **aggrefs)
 {
-	List	   *nodes = pull_var_clause((Node *) exprs,
-										PVC_INCLUDE_AGGREGATES |
-										PVC_INCLUDE_WINDOWFUNCS |
-										PVC_INCLUDE_PLACEHOLDERS);
-	ListCell   *lc;
+	CollectContext cxt = {relid, keys, *aggrefs, true};
 
-	foreach(lc, nodes)
-	{
-		Node	   *node = lfirst(lc);
-
-		if (IsA(node, Var) && list_member(keys, node))
-			continue;
-		if (!IsA(node, Aggref) || !aggref_supported((Aggref *) node, relid))
-			return false;
-		if (!list_member(*aggrefs, node))
-			*aggrefs = lappend(*aggrefs, node);
-	}
-	return true;
+	collect_walker((Node *) exprs, &cxt);
+	*aggrefs = cxt.aggrefs;
+	return cxt.ok;
 }
 
 /*
- * True when OlapAgg can group by key: a column of the relation of a type
- * whose equality is the equality of its bytes (integers, date, timestamps,
- * bool; text under a deterministic collation), grouped with that equality.
+ * True when OlapAgg can group by key: a column of the relation, or an
+ * expression of its columns computable per batch row (date_trunc('day',
+ * ts), ts::date, ...), of a type whose equality is the equality of its
+ * bytes (integers, date, timestamps, bool; text under a deterministic
+ * collation), grouped with that equality.
  */
 static bool
 group_key_supported(Node *key, Oid eqop, Index relid)
 {
-	Var		   *var;
-	TypeCacheEntry *typentry;
-
-	if (!IsA(key, Var))
-		return false;
-	var = (Var *) key;
-	if (var->varno != relid || var->varattno <= 0 || var->varlevelsup != 0)
-		return false;
-	switch (var->vartype)
-	{
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case DATEOID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-		case BOOLOID:
-			break;
-		case TEXTOID:
-			if (!OidIsValid(var->varcollid) ||
-				!get_collation_isdeterministic(var->varcollid))
-				return false;
-			break;
-		default:
-			return false;
-	}
-	typentry = lookup_type_cache(var->vartype, TYPECACHE_EQ_OPR);
-	return eqop == typentry->eq_opr;
+	return AggInputSupported((Expr *) key, relid) &&
+		hashable_type_supported(exprType(key), exprCollation(key), eqop);
 }
 
 /*
@@ -257,32 +308,185 @@ collect_group_keys(Query *parse, Index relid, List **keys)
 }
 
 /*
- * Estimated bytes of one group of the hash table: the keys, each state
- * (by-reference and internal states counted generously), and the table's
- * own overhead.
+ * The width of the buckets of time bucket expression node over one
+ * timestamp, timestamptz or date column *var, in microseconds (for a date
+ * column: in days), or 0 when node is not such an expression: a chain of
+ * date_trunc with a constant unit, date_bin with a constant stride, and
+ * casts to date.  Month-based units count their shortest length, so the
+ * estimate made from it is an upper bound.
  */
 static double
-group_entry_bytes(RelOptInfo *rel, List *keys, List *aggrefs)
+bucket_width(Node *node, Var **var)
 {
-	double		bytes = 32;
+	FuncExpr   *func;
+	double		inner;
+	double		width = 0;
+
+	if (IsA(node, Var))
+	{
+		*var = (Var *) node;
+		return 1;
+	}
+	if (!IsA(node, FuncExpr))
+		return 0;
+	func = (FuncExpr *) node;
+	switch (func->funcid)
+	{
+		case F_DATE_TIMESTAMP:
+		case F_DATE_TIMESTAMPTZ:
+			inner = bucket_width(linitial(func->args), var);
+			return inner > 0 ? Max(inner, USECS_PER_DAY) : 0;
+		case F_DATE_TRUNC_TEXT_TIMESTAMP:
+		case F_DATE_TRUNC_TEXT_TIMESTAMPTZ:
+			{
+				Const	   *unit = linitial(func->args);
+				char	   *name;
+
+				if (!IsA(unit, Const) || unit->constisnull)
+					return 0;
+				name = TextDatumGetCString(unit->constvalue);
+				if (pg_strcasecmp(name, "second") == 0)
+					width = USECS_PER_SEC;
+				else if (pg_strcasecmp(name, "minute") == 0)
+					width = USECS_PER_MINUTE;
+				else if (pg_strcasecmp(name, "hour") == 0)
+					width = USECS_PER_HOUR;
+				else if (pg_strcasecmp(name, "day") == 0)
+					width = USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "week") == 0)
+					width = 7.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "month") == 0)
+					width = 28.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "quarter") == 0)
+					width = 89.0 * USECS_PER_DAY;
+				else if (pg_strcasecmp(name, "year") == 0)
+					width = 365.0 * USECS_PER_DAY;
+				else
+					return 0;
+				inner = bucket_width(lsecond(func->args), var);
+				return inner > 0 ? Max(inner, width) : 0;
+			}
+		case F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP:
+		case F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ:
+			{
+				Const	   *stride = linitial(func->args);
+				Interval   *iv;
+
+				if (!IsA(stride, Const) || stride->constisnull)
+					return 0;
+				iv = DatumGetIntervalP(stride->constvalue);
+				width = iv->time + (double) iv->day * USECS_PER_DAY;
+				if (iv->month != 0 || width <= 0)
+					return 0;
+				inner = bucket_width(lsecond(func->args), var);
+				return inner > 0 ? Max(inner, width) : 0;
+			}
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Estimated groups of one time bucket key from the range of its column in
+ * the column's histogram, or -1 when unknown.  estimate_num_groups counts
+ * date_trunc('day', ts) as many groups as ts has values.
+ */
+static double
+estimate_bucket_groups(PlannerInfo *root, Node *key)
+{
+	Var		   *var = NULL;
+	double		width = bucket_width(key, &var);
+	VariableStatData vardata;
+	AttStatsSlot sslot;
+	double		groups = -1;
+
+	if (width <= 0 || var == NULL)
+		return -1;
+	if (var->vartype != TIMESTAMPOID && var->vartype != TIMESTAMPTZOID &&
+		var->vartype != DATEOID)
+		return -1;
+	if (var->vartype == DATEOID)
+		width = Max(width / USECS_PER_DAY, 1);
+	examine_variable(root, (Node *) var, 0, &vardata);
+	if (HeapTupleIsValid(vardata.statsTuple) &&
+		get_attstatsslot(&sslot, vardata.statsTuple, STATISTIC_KIND_HISTOGRAM,
+						 InvalidOid, ATTSTATSSLOT_VALUES))
+	{
+		if (sslot.nvalues >= 2)
+		{
+			double		lo;
+			double		hi;
+
+			if (var->vartype == DATEOID)
+			{
+				lo = DatumGetDateADT(sslot.values[0]);
+				hi = DatumGetDateADT(sslot.values[sslot.nvalues - 1]);
+			}
+			else
+			{
+				lo = DatumGetTimestamp(sslot.values[0]);
+				hi = DatumGetTimestamp(sslot.values[sslot.nvalues - 1]);
+			}
+			/* the bounds are finite in practice; +2: partial buckets, NULL */
+			if (hi >= lo && hi - lo < 1e18)
+				groups = floor((hi - lo) / width) + 2;
+		}
+		free_attstatsslot(&sslot);
+	}
+	ReleaseVariableStats(vardata);
+	return groups;
+}
+
+/*
+ * Estimated groups of keys over rows input rows: PostgreSQL's estimate,
+ * lowered for time bucket keys to what their columns' ranges allow.
+ */
+static double
+estimate_groups(PlannerInfo *root, List *keys, double rows)
+{
+	double		groups = estimate_num_groups(root, keys, rows, NULL, NULL);
+	double		product = 1;
 	ListCell   *lc;
 
 	foreach(lc, keys)
 	{
-		Var		   *var = lfirst(lc);
+		Node	   *key = lfirst(lc);
+		double		g = estimate_bucket_groups(root, key);
 
-		bytes += sizeof(Datum) + 1;
-		if (var->vartype == TEXTOID)
-			bytes += rel->attr_widths[var->varattno - rel->min_attr] + 16;
+		if (g < 0)
+			g = estimate_num_groups(root, list_make1(key), rows, NULL, NULL);
+		product *= g;
 	}
+	return clamp_row_est(Min(groups, Min(product, rows)));
+}
+
+/*
+ * Estimated bytes of the count(DISTINCT x) sets of aggrefs: one entry per
+ * distinct (group keys, x) combination.
+ */
+static double
+distinct_set_bytes(PlannerInfo *root, RelOptInfo *rel, List *keys,
+				   List *aggrefs)
+{
+	double		bytes = 0;
+	ListCell   *lc;
+
 	foreach(lc, aggrefs)
 	{
 		Aggref	   *aggref = lfirst(lc);
+		Node	   *arg;
+		double		pairs;
+		double		width = 8;
 
-		bytes += sizeof(Datum) + 1;
-		if (!get_typbyval(aggref->aggtranstype) ||
-			aggref->aggtranstype == INTERNALOID)
-			bytes += 128;
+		if (aggref->aggdistinct == NIL)
+			continue;
+		arg = (Node *) linitial_node(TargetEntry, aggref->args)->expr;
+		pairs = estimate_groups(root, lappend(list_copy(keys), arg),
+								rel->rows);
+		if (exprType(arg) == TEXTOID)
+			width = IsA(arg, Var) ?
+				rel->attr_widths[((Var *) arg)->varattno - rel->min_attr] + 16 : 48;
+		bytes += pairs * (32 + width);
 	}
 	return bytes;
 }
@@ -307,6 +511,34 @@ find_olap_scan_path(List *paths)
 			return path;
 	}
 	return NULL;
+}
+
+/*
+ * The serial OlapScan path of rel.  When PostgreSQL pruned it in favour of
+ * a Gather over the partial one (cheap parallel plans), a serial copy of
+ * the partial path is made: same scan, not parallel-aware, all the rows.
+ */
+static Path *
+find_serial_olap_scan_path(RelOptInfo *rel)
+{
+	Path	   *scan = find_olap_scan_path(rel->pathlist);
+	CustomPath *copy;
+	double		ratio;
+
+	if (scan != NULL)
+		return scan;
+	scan = find_olap_scan_path(rel->partial_pathlist);
+	if (scan == NULL)
+		return NULL;
+	copy = palloc(sizeof(CustomPath));
+	memcpy(copy, scan, sizeof(CustomPath));
+	ratio = clamp_row_est(rel->rows) / clamp_row_est(scan->rows);
+	copy->path.parallel_aware = false;
+	copy->path.parallel_workers = 0;
+	copy->path.rows = clamp_row_est(rel->rows);
+	copy->path.total_cost = scan->startup_cost +
+		(scan->total_cost - scan->startup_cost) * Max(ratio, 1.0);
+	return &copy->path;
 }
 
 /* True when every restriction clause of rel runs on batches. */
@@ -411,7 +643,7 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 	if (partial_rel == NULL || scan == NULL || scan->parallel_workers <= 0)
 		return;
 	if (!collect_aggrefs(partial_rel->reltarget->exprs, input_rel->relid,
-						 keys, &aggrefs) || aggrefs == NIL)
+						 keys, &aggrefs) || (aggrefs == NIL && keys == NIL))
 		return;
 
 	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
@@ -447,7 +679,8 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 
 	if (stage != UPPERREL_GROUP_AGG ||
 		!olap_enable_vectorized_agg || !olap_enable_custom_scan ||
-		!parse->hasAggs || parse->groupingSets != NIL ||
+		(!parse->hasAggs && parse->groupClause == NIL) ||
+		parse->groupingSets != NIL ||
 		input_rel->reloptkind != RELOPT_BASEREL ||
 		gextra->patype != PARTITIONWISE_AGGREGATE_NONE ||
 		!quals_all_vectorized(input_rel) ||
@@ -458,24 +691,24 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	if (!collect_aggrefs(output_rel->reltarget->exprs, input_rel->relid,
 						 keys, &aggrefs) ||
 		!collect_aggrefs(having, input_rel->relid, keys, &aggrefs) ||
-		aggrefs == NIL)
+		(aggrefs == NIL && keys == NIL))
 		return;
 
 	/*
-	 * The hash table of groups must fit in work_mem by the estimates;
-	 * otherwise PostgreSQL's Agg, which can spill to disk, is left alone.
+	 * Groups that outgrow the hash memory limit at run time are spilled to
+	 * files (agg_spill.c), but count(DISTINCT) sets are not: they must fit
+	 * by the estimates, otherwise PostgreSQL's Agg (which sorts) is left
+	 * alone.
 	 */
 	if (keys != NIL)
-	{
-		groups = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
-		if (groups * group_entry_bytes(input_rel, keys, aggrefs) >
-			work_mem * 1024.0)
-			return;
-	}
+		groups = estimate_groups(root, keys, input_rel->rows);
+	if (distinct_set_bytes(root, input_rel, keys, aggrefs) >
+		(double) get_hash_memory_limit())
+		return;
 
 	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
 
-	scan = find_olap_scan_path(input_rel->pathlist);
+	scan = find_serial_olap_scan_path(input_rel);
 	if (scan == NULL)
 		return;
 	add_path(output_rel,

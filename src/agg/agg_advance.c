@@ -1,0 +1,373 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_advance.c
+ *	  Advancing OlapAgg's aggregates over the rows of a batch.
+ *
+ * Each aggregate has a method (agg_state.h): a loop of its own for the
+ * cheap ones (count(*), count(x), count(DISTINCT x), sum of int2/int4,
+ * min/max of integer-like types), computing exactly the value the
+ * aggregate's transition function would, or its transition function called
+ * once per value (advance_transfn) with nodeAgg.c's rules for strict
+ * functions, NULL inputs and by-reference states.  FILTER clauses narrow
+ * the rows first (AggFilterRows): through vectorized quals when the clause
+ * qualifies, else evaluated per row.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/memutils.h"
+
+#include "agg/agg_hash.h"
+#include "agg/agg_input.h"
+#include "agg/agg_state.h"
+#include "scan/vector_quals.h"
+
+/* Raises count(*)'s error when adding n to a count overflows. */
+static int64
+add_count(int64 count, int64 n)
+{
+	int64		result;
+
+	if (unlikely(pg_add_s64_overflow(count, n, &result)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bigint out of range")));
+	return result;
+}
+
+/* The integer of width bytes in value, widened. */
+static inline int64
+int_value(Datum value, int16 width)
+{
+	if (width == 2)
+		return DatumGetInt16(value);
+	if (width == 4)
+		return DatumGetInt32(value);
+	return DatumGetInt64(value);
+}
+
+static inline Datum
+int_datum(int64 value, int16 width)
+{
+	if (width == 2)
+		return Int16GetDatum((int16) value);
+	if (width == 4)
+		return Int32GetDatum((int32) value);
+	return Int64GetDatum(value);
+}
+
+/*
+ * Calls trans's transition function on one input value, keeping the new
+ * state like nodeAgg.c does: a strict function skips NULL inputs and takes
+ * the first value as state when there is no initial value; a new
+ * by-reference state is copied into the aggregate context.
+ */
+static void
+advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				Datum value, bool isnull)
+{
+	FunctionCallInfo fcinfo = trans->fcinfo;
+	Datum		result;
+
+	if (trans->transfn.fn_strict)
+	{
+		if (isnull && trans->arg != NULL)
+			return;
+		if (trans->nulls[g])
+		{
+			if (trans->initval_null)
+			{
+				MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+
+				trans->states[g] = datumCopy(value, trans->transbyval,
+										 trans->translen);
+				trans->nulls[g] = false;
+				MemoryContextSwitchTo(old);
+			}
+			return;
+		}
+	}
+
+	fcinfo->args[0].value = trans->states[g];
+	fcinfo->args[0].isnull = trans->nulls[g];
+	if (trans->arg != NULL)
+	{
+		fcinfo->args[1].value = value;
+		fcinfo->args[1].isnull = isnull;
+	}
+	fcinfo->isnull = false;
+	result = FunctionCallInvoke(fcinfo);
+
+	if (!trans->transbyval &&
+		DatumGetPointer(result) != DatumGetPointer(trans->states[g]))
+	{
+		if (!fcinfo->isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+
+			result = datumCopy(result, trans->transbyval, trans->translen);
+			MemoryContextSwitchTo(old);
+		}
+		if (!trans->nulls[g])
+			pfree(DatumGetPointer(trans->states[g]));
+	}
+	trans->states[g] = result;
+	trans->nulls[g] = fcinfo->isnull;
+}
+
+/*
+ * Feeds the n rows sel of the argument vectors values/nulls (unused for
+ * count(*)) to one aggregate without grouping keys.
+ */
+void
+AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
+				const bool *nulls, const uint32 *sel, uint32 n)
+{
+	uint32		i;
+
+	switch (trans->method)
+	{
+		case AGG_METHOD_COUNT_STAR:
+			trans->states[0] =
+				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
+			break;
+		case AGG_METHOD_COUNT:
+			{
+				int64		count = 0;
+
+				for (i = 0; i < n; i++)
+					count += !nulls[sel[i]];
+				trans->states[0] = Int64GetDatum(add_count(DatumGetInt64(trans->states[0]),
+													   count));
+				break;
+			}
+		case AGG_METHOD_SUM_INT:
+			{
+				/* int2_sum/int4_sum add into int8 without overflow checks */
+				int64		sum = 0;
+				bool		any = false;
+				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					if (nulls[row])
+						continue;
+					sum += wide ? DatumGetInt32(values[row]) :
+						DatumGetInt16(values[row]);
+					any = true;
+				}
+				if (any)
+				{
+					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
+												  DatumGetInt64(trans->states[0])) + sum);
+					trans->nulls[0] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_MIN_INT:
+		case AGG_METHOD_MAX_INT:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
+				int16		width = trans->int_width;
+				bool		any = !trans->nulls[0];
+				int64		best = any ? int_value(trans->states[0], width) : 0;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = int_value(values[row], width);
+					if (!any || (is_min ? v < best : v > best))
+						best = v;
+					any = true;
+				}
+				if (any)
+				{
+					trans->states[0] = int_datum(best, width);
+					trans->nulls[0] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_COUNT_DISTINCT:
+			{
+				int64		count = 0;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					if (!nulls[row] &&
+						AggDistinctAdd(trans->distinct, 0, values[row]))
+						count++;
+				}
+				trans->states[0] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
+				break;
+			}
+		case AGG_METHOD_TRANSFN:
+			if (trans->arg == NULL)
+			{
+				for (i = 0; i < n; i++)
+					advance_transfn(state, trans, 0, (Datum) 0, true);
+			}
+			else
+			{
+				for (i = 0; i < n; i++)
+					advance_transfn(state, trans, 0, values[sel[i]],
+									nulls[sel[i]]);
+			}
+			break;
+	}
+}
+
+/*
+ * Feeds the n rows sel of the argument vectors values/nulls to one
+ * aggregate, each row to its group (state->gids by row).
+ */
+void
+AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
+					   const Datum *values, const bool *nulls,
+					   const uint32 *sel, uint32 n)
+{
+	const uint32 *gids = state->gids;
+	uint32		i;
+
+	switch (trans->method)
+	{
+		case AGG_METHOD_COUNT_STAR:
+		case AGG_METHOD_COUNT:
+			for (i = 0; i < n; i++)
+			{
+				uint32		g = gids[sel[i]];
+
+				if (nulls != NULL && nulls[sel[i]])
+					continue;
+				trans->states[g] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
+		case AGG_METHOD_SUM_INT:
+			{
+				bool		wide = trans->transfn.fn_oid == F_INT4_SUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[row];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
+					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
+													  DatumGetInt64(trans->states[g])) + v);
+					trans->nulls[g] = false;
+				}
+				break;
+			}
+		case AGG_METHOD_MIN_INT:
+		case AGG_METHOD_MAX_INT:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
+				int16		width = trans->int_width;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					uint32		g = gids[row];
+					int64		v;
+
+					if (nulls[row])
+						continue;
+					v = int_value(values[row], width);
+					if (trans->nulls[g] ||
+						(is_min ? v < int_value(trans->states[g], width) :
+						 v > int_value(trans->states[g], width)))
+					{
+						trans->states[g] = int_datum(v, width);
+						trans->nulls[g] = false;
+					}
+				}
+				break;
+			}
+		case AGG_METHOD_COUNT_DISTINCT:
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+				uint32		g = gids[row];
+
+				if (!nulls[row] &&
+					AggDistinctAdd(trans->distinct, g, values[row]))
+					trans->states[g] =
+						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
+		case AGG_METHOD_TRANSFN:
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+
+				if (trans->arg == NULL)
+					advance_transfn(state, trans, gids[row], (Datum) 0, true);
+				else
+					advance_transfn(state, trans, gids[row], values[row],
+									nulls[row]);
+			}
+			break;
+	}
+}
+
+/*
+ * Keeps in trans->selection the rows of sel (n of them) that pass the
+ * aggregate's FILTER clause and returns their number.
+ */
+uint32
+AggFilterRows(OlapAggState *state, OlapAggTrans *trans, const OlapBatch *batch,
+			  const uint32 *sel, uint32 n)
+{
+	uint32		kept = 0;
+	uint32		i;
+
+	if (trans->selection_size < n)
+	{
+		MemoryContext old = MemoryContextSwitchTo(state->query_context);
+
+		if (trans->selection != NULL)
+			pfree(trans->selection);
+		trans->selection = palloc_extended(sizeof(uint32) * batch->nrows,
+										   MCXT_ALLOC_HUGE);
+		trans->selection_size = batch->nrows;
+		MemoryContextSwitchTo(old);
+	}
+	if (trans->filter_quals != NULL)
+	{
+		memcpy(trans->selection, sel, sizeof(uint32) * n);
+		return VectorQualsFilter(trans->filter_quals, batch, trans->selection,
+								 n);
+	}
+	else
+	{
+		const Datum *values;
+		const bool *nulls;
+
+		AggInputCompute(trans->filter, batch, sel, n, &values, &nulls);
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+
+			if (!nulls[row] && DatumGetBool(values[row]))
+				trans->selection[kept++] = row;
+		}
+	}
+	return kept;
+}

@@ -1,0 +1,588 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_input.c
+ *	  Grouping keys, aggregate arguments and FILTER clauses of OlapAgg that
+ *	  are expressions of batch columns, computed per batch.
+ *
+ * A plain column is read from the batch as it is.  Any other expression
+ * (date_trunc('day', ts), ts::date, a + b, lower(t), ...) is compiled with
+ * ExecInitExpr over a private virtual slot holding the columns it reads,
+ * and evaluated by PostgreSQL's expression machinery for each selected row
+ * of a batch, so its results and errors are PostgreSQL's, including those
+ * of stable functions that depend on settings such as TimeZone.
+ *
+ * Two shortcuts skip evaluations without changing results:
+ *
+ *	- an expression of one by-reference column stored with a dictionary or
+ *	  run-length encoding (equal values share one copy) is evaluated once
+ *	  per run of rows sharing the same value pointer;
+ *	- a monotone expression of one integer-like column (a chain of
+ *	  date_trunc, date_bin and date/timestamp casts with constant other
+ *	  arguments) remembers the range of inputs lo..hi known to give the
+ *	  same result: a non-decreasing function that maps lo and hi to r maps
+ *	  everything between to r.  Time-zone dependent functions (on
+ *	  timestamptz) are monotone only when the session's time zone has a
+ *	  fixed UTC offset, which is checked per batch; otherwise (daylight
+ *	  saving time) every row is evaluated.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/tupdesc.h"
+#include "common/int.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+
+#include "agg/agg_input.h"
+
+/* Context of find_columns. */
+typedef struct ColumnWalk
+{
+	Index		relid;			/* 0: any */
+	bool		ok;
+	Bitmapset  *attnums;
+} ColumnWalk;
+
+static bool
+find_columns_walker(Node *node, ColumnWalk *walk)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if ((walk->relid != 0 && var->varno != walk->relid) ||
+			var->varattno <= 0 || var->varlevelsup != 0)
+			walk->ok = false;
+		else
+			walk->attnums = bms_add_member(walk->attnums, var->varattno);
+		return false;
+	}
+	if (IsA(node, PlaceHolderVar) || IsA(node, Aggref) ||
+		IsA(node, WindowFunc) || IsA(node, GroupingFunc) ||
+		IsA(node, SubLink) || IsA(node, SubPlan) ||
+		IsA(node, AlternativeSubPlan))
+	{
+		walk->ok = false;
+		return false;
+	}
+	return expression_tree_walker(node, find_columns_walker, walk);
+}
+
+bool
+AggInputSupported(Expr *expr, Index relid)
+{
+	ColumnWalk	walk = {relid, true, NULL};
+
+	if (IsA(expr, Var))
+	{
+		Var		   *var = (Var *) expr;
+
+		return var->varno == relid && var->varattno > 0 &&
+			var->varlevelsup == 0;
+	}
+	if (contain_volatile_functions((Node *) expr) ||
+		expression_returns_set((Node *) expr))
+		return false;
+	find_columns_walker((Node *) expr, &walk);
+	return walk.ok && bms_num_members(walk.attnums) <= AGG_INPUT_MAX_COLUMNS;
+}
+
+/*
+ * True when node is a non-decreasing function of the one column it reads,
+ * by the functions it is made of; sets *tz_dependent when one of them is
+ * monotone only in a fixed-offset time zone.
+ */
+static bool
+is_monotone(Node *node, bool *tz_dependent)
+{
+	FuncExpr   *func;
+	int			argpos;
+	int			i;
+	ListCell   *lc;
+
+	if (IsA(node, Var))
+		return true;
+	if (!IsA(node, FuncExpr))
+		return false;
+	func = (FuncExpr *) node;
+	switch (func->funcid)
+	{
+		case F_DATE_TRUNC_TEXT_TIMESTAMP:	/* date_trunc(unit, timestamp) */
+		case F_DATE_BIN_INTERVAL_TIMESTAMP_TIMESTAMP:
+		case F_DATE_BIN_INTERVAL_TIMESTAMPTZ_TIMESTAMPTZ:	/* no zone used */
+			argpos = 1;
+			break;
+		case F_DATE_TRUNC_TEXT_TIMESTAMPTZ:
+			*tz_dependent = true;
+			argpos = 1;
+			break;
+		case F_DATE_TIMESTAMP:	/* timestamp::date */
+		case F_TIMESTAMP_DATE:	/* date::timestamp */
+			argpos = 0;
+			break;
+		case F_DATE_TIMESTAMPTZ:	/* timestamptz::date */
+			*tz_dependent = true;
+			argpos = 0;
+			break;
+		default:
+			return false;
+	}
+	i = 0;
+	foreach(lc, func->args)
+	{
+		if (i != argpos && !IsA(lfirst(lc), Const))
+			return false;
+		i++;
+	}
+	return list_length(func->args) > argpos &&
+		is_monotone(list_nth(func->args, argpos), tz_dependent);
+}
+
+/*
+ * Recognizes column op constant (or constant op column) for the int4 and
+ * int8 +, -, * operators, which AggInputCompute runs as a loop.
+ */
+static void
+init_arith(AggInput *input, Expr *expr)
+{
+	OpExpr	   *op;
+	Node	   *left;
+	Node	   *right;
+	Const	   *c;
+	Var		   *var;
+	Oid			type;
+
+	if (!IsA(expr, OpExpr))
+		return;
+	op = (OpExpr *) expr;
+	if (list_length(op->args) != 2)
+		return;
+	switch (op->opfuncid)
+	{
+		case F_INT4PL:
+		case F_INT8PL:
+			input->arith_op = '+';
+			break;
+		case F_INT4MI:
+		case F_INT8MI:
+			input->arith_op = '-';
+			break;
+		case F_INT4MUL:
+		case F_INT8MUL:
+			input->arith_op = '*';
+			break;
+		default:
+			return;
+	}
+	input->arith_int8 = op->opfuncid == F_INT8PL ||
+		op->opfuncid == F_INT8MI || op->opfuncid == F_INT8MUL;
+	type = input->arith_int8 ? INT8OID : INT4OID;
+	left = linitial(op->args);
+	right = lsecond(op->args);
+	input->arith_const_left = IsA(left, Const);
+	c = (Const *) (input->arith_const_left ? left : right);
+	var = (Var *) (input->arith_const_left ? right : left);
+	if (!IsA(c, Const) || c->constisnull || !IsA(var, Var) ||
+		c->consttype != type || var->vartype != type)
+	{
+		input->arith_op = 0;
+		return;
+	}
+	input->arith_const = input->arith_int8 ? DatumGetInt64(c->constvalue) :
+		DatumGetInt32(c->constvalue);
+}
+
+/* Runs the int4/int8 arithmetic of input on the n rows sel of vector. */
+static void
+compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
+			  uint32 n)
+{
+	int64		k = input->arith_const;
+	bool		left = input->arith_const_left;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		bool		overflow;
+
+		input->nulls[row] = vector->nulls[row];
+		if (vector->nulls[row])
+			continue;
+		if (input->arith_int8)
+		{
+			int64		v = DatumGetInt64(vector->values[row]);
+			int64		a = left ? k : v;
+			int64		b = left ? v : k;
+			int64		r;
+
+			if (input->arith_op == '+')
+				overflow = pg_add_s64_overflow(a, b, &r);
+			else if (input->arith_op == '-')
+				overflow = pg_sub_s64_overflow(a, b, &r);
+			else
+				overflow = pg_mul_s64_overflow(a, b, &r);
+			if (unlikely(overflow))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("bigint out of range")));
+			input->values[row] = Int64GetDatum(r);
+		}
+		else
+		{
+			int32		v = DatumGetInt32(vector->values[row]);
+			int32		a = left ? (int32) k : v;
+			int32		b = left ? v : (int32) k;
+			int32		r;
+
+			if (input->arith_op == '+')
+				overflow = pg_add_s32_overflow(a, b, &r);
+			else if (input->arith_op == '-')
+				overflow = pg_sub_s32_overflow(a, b, &r);
+			else
+				overflow = pg_mul_s32_overflow(a, b, &r);
+			if (unlikely(overflow))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("integer out of range")));
+			input->values[row] = Int32GetDatum(r);
+		}
+	}
+}
+
+void
+AggInputInit(AggInput *input, Expr *expr, EState *estate)
+{
+	ColumnWalk	walk = {0, true, NULL};
+	TupleDesc	desc;
+	int			natts;
+	int			attnum;
+	int			i;
+	List	   *vars;
+	ListCell   *lc;
+
+	memset(input, 0, sizeof(AggInput));
+	input->context = CurrentMemoryContext;
+	if (IsA(expr, Var))
+	{
+		input->attnum = ((Var *) expr)->varattno;
+		return;
+	}
+
+	find_columns_walker((Node *) expr, &walk);
+	if (!walk.ok)
+		elog(ERROR, "OlapAgg expression reads something other than columns");
+	natts = Max(bms_num_members(walk.attnums) > 0 ?
+				bms_prev_member(walk.attnums, -1) : 0, 1);
+	input->ncolumns = bms_num_members(walk.attnums);
+	input->columns = palloc(sizeof(AttrNumber) * Max(input->ncolumns, 1));
+	i = 0;
+	attnum = -1;
+	while ((attnum = bms_next_member(walk.attnums, attnum)) >= 0)
+		input->columns[i++] = attnum;
+
+	/* a descriptor with the columns' types where the expression reads them */
+	desc = CreateTemplateTupleDesc(natts);
+	for (i = 1; i <= natts; i++)
+		TupleDescInitEntry(desc, i, NULL, INT4OID, -1, 0);
+	vars = pull_var_clause((Node *) expr, 0);
+	foreach(lc, vars)
+	{
+		Var		   *var = lfirst_node(Var, lc);
+
+		TupleDescInitEntry(desc, var->varattno, NULL, var->vartype,
+						   var->vartypmod, 0);
+	}
+	input->slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+	ExecClearTuple(input->slot);
+	for (i = 0; i < natts; i++)
+		input->slot->tts_isnull[i] = true;
+	ExecStoreVirtualTuple(input->slot);
+
+	input->econtext = CreateExprContext(estate);
+	input->econtext->ecxt_scantuple = input->slot;
+	input->exprstate = ExecInitExpr(expr, NULL);
+	init_arith(input, expr);
+
+	if (input->ncolumns == 1 && is_monotone((Node *) expr, &input->tz_dependent))
+	{
+		Var		   *var = linitial_node(Var, vars);
+		int16		len = get_typlen(var->vartype);
+
+		input->monotone = get_typbyval(var->vartype) &&
+			get_typbyval(exprType((Node *) expr)) &&
+			(len == 2 || len == 4 || len == 8);
+		input->input_len = len;
+	}
+}
+
+/* The integer in a by-value datum of len bytes. */
+static inline int64
+input_int(Datum value, int16 len)
+{
+	if (len == 2)
+		return DatumGetInt16(value);
+	if (len == 4)
+		return DatumGetInt32(value);
+	return DatumGetInt64(value);
+}
+
+/* Evaluates input's expression of one column on value (not NULL). */
+static inline Datum
+evaluate_one(AggInput *input, Datum value, bool *isnull)
+{
+	AttrNumber	attnum = input->columns[0];
+
+	input->slot->tts_values[attnum - 1] = value;
+	input->slot->tts_isnull[attnum - 1] = false;
+	input->evaluations++;
+	return ExecEvalExpr(input->exprstate, input->econtext, isnull);
+}
+
+/* Widens the cached range of inputs giving cache_result to take in v. */
+static inline void
+extend_range(AggInput *input, int64 v)
+{
+	input->cache_lo = Min(input->cache_lo, v);
+	input->cache_hi = Max(input->cache_hi, v);
+}
+
+/*
+ * Computes a monotone expression of one integer-like column for the n rows
+ * sel: a value inside the cached range gets the cached result; on a miss
+ * the expression is evaluated, and then evaluated again on the values of
+ * rows further on (doubling the distance, then bisecting) to widen the
+ * range as far as the batch's values allow.  Only values of selected rows
+ * are evaluated, which PostgreSQL evaluates too, so no evaluation can fail
+ * that would not fail on heap; in sorted data a bucket costs a few dozen
+ * evaluations instead of one per row.
+ */
+static void
+compute_monotone(AggInput *input, const OlapVector *vector,
+				 const uint32 *sel, uint32 n)
+{
+	int16		len = input->input_len;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int64		v;
+		Datum		result;
+		bool		isnull;
+		uint32		good;
+		uint32		step;
+
+		if (vector->nulls[row])
+		{
+			/* NULL in: evaluate (strict functions give NULL) */
+			input->slot->tts_isnull[input->columns[0] - 1] = true;
+			input->values[row] = ExecEvalExpr(input->exprstate,
+											  input->econtext,
+											  &input->nulls[row]);
+			continue;
+		}
+		v = input_int(vector->values[row], len);
+		if (input->cache_valid && v >= input->cache_lo && v <= input->cache_hi)
+		{
+			input->values[row] = input->cache_result;
+			input->nulls[row] = false;
+			continue;
+		}
+		result = evaluate_one(input, vector->values[row], &isnull);
+		input->values[row] = result;
+		input->nulls[row] = isnull;
+		if (isnull)
+			continue;
+		if (input->cache_valid && result == input->cache_result)
+			extend_range(input, v);
+		else
+		{
+			input->cache_valid = true;
+			input->cache_lo = input->cache_hi = v;
+			input->cache_result = result;
+		}
+
+		/* widen the range with values of rows further on */
+		good = i;
+		step = 1;
+		for (;;)
+		{
+			uint32		j = i + step;
+			int64		w;
+
+			if (j >= n)
+				j = n - 1;
+			if (j <= good)
+				break;
+			if (vector->nulls[sel[j]])
+				break;
+			w = input_int(vector->values[sel[j]], len);
+			if (w < input->cache_lo || w > input->cache_hi)
+			{
+				Datum		r = evaluate_one(input, vector->values[sel[j]],
+											 &isnull);
+
+				if (isnull || r != result)
+				{
+					/* bisect between good and j */
+					uint32		bad = j;
+
+					while (bad - good > 1)
+					{
+						uint32		mid = good + (bad - good) / 2;
+
+						if (vector->nulls[sel[mid]])
+							break;
+						w = input_int(vector->values[sel[mid]], len);
+						if (w >= input->cache_lo && w <= input->cache_hi)
+						{
+							good = mid;
+							continue;
+						}
+						r = evaluate_one(input, vector->values[sel[mid]],
+										 &isnull);
+						if (!isnull && r == result)
+						{
+							extend_range(input, w);
+							good = mid;
+						}
+						else
+							bad = mid;
+					}
+					break;
+				}
+				extend_range(input, w);
+			}
+			good = j;
+			step *= 2;
+		}
+	}
+}
+
+void
+AggInputCompute(AggInput *input, const OlapBatch *batch,
+				const uint32 *sel, uint32 n,
+				const Datum **values, const bool **nulls)
+{
+	TupleTableSlot *slot = input->slot;
+	const OlapVector *vectors[AGG_INPUT_MAX_COLUMNS];
+	bool		use_cache = false;
+	bool		shared = false;
+	const void *last_ptr = NULL;
+	Datum		last_value = (Datum) 0;
+	bool		last_null = false;
+	uint32		i;
+	int			c;
+
+	if (input->attnum > 0)
+	{
+		const OlapVector *vector;
+
+		if (input->attnum > batch->natts ||
+			batch->columns[input->attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", input->attnum);
+		vector = &batch->columns[input->attnum - 1];
+		*values = vector->values;
+		*nulls = vector->nulls;
+		return;
+	}
+
+	if (input->size < batch->nrows)
+	{
+		MemoryContext old = MemoryContextSwitchTo(input->context);
+
+		if (input->values != NULL)
+		{
+			pfree(input->values);
+			pfree(input->nulls);
+		}
+		input->values = palloc_extended(sizeof(Datum) * batch->nrows,
+										MCXT_ALLOC_HUGE);
+		input->nulls = palloc_extended(sizeof(bool) * batch->nrows,
+									   MCXT_ALLOC_HUGE);
+		input->size = batch->nrows;
+		MemoryContextSwitchTo(old);
+	}
+	*values = input->values;
+	*nulls = input->nulls;
+	if (input->ncolumns > lengthof(vectors))
+		elog(ERROR, "OlapAgg expression reads too many columns");
+	for (c = 0; c < input->ncolumns; c++)
+	{
+		AttrNumber	attnum = input->columns[c];
+
+		if (attnum > batch->natts || batch->columns[attnum - 1].values == NULL)
+			elog(ERROR, "OlapAgg column %d was not read", attnum);
+		vectors[c] = &batch->columns[attnum - 1];
+	}
+
+	if (input->monotone)
+	{
+		long		gmtoff;
+
+		if (input->cache_zone != session_timezone)
+		{
+			input->cache_valid = false;
+			input->cache_zone = session_timezone;
+		}
+		use_cache = !input->tz_dependent ||
+			pg_get_timezone_offset(session_timezone, &gmtoff);
+	}
+	else if (input->ncolumns == 1 && vectors[0]->shared_values &&
+			 !TupleDescAttr(slot->tts_tupleDescriptor,
+							input->columns[0] - 1)->attbyval)
+		shared = true;
+
+	ResetExprContext(input->econtext);
+	if (input->arith_op != 0)
+	{
+		compute_arith(input, vectors[0], sel, n);
+		return;
+	}
+	if (use_cache)
+	{
+		compute_monotone(input, vectors[0], sel, n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		Datum		result;
+		bool		isnull;
+
+		if (shared && !vectors[0]->nulls[row] && last_ptr != NULL &&
+			DatumGetPointer(vectors[0]->values[row]) == last_ptr)
+		{
+			input->values[row] = last_value;
+			input->nulls[row] = last_null;
+			continue;
+		}
+
+		for (c = 0; c < input->ncolumns; c++)
+		{
+			AttrNumber	attnum = input->columns[c];
+
+			slot->tts_values[attnum - 1] = vectors[c]->values[row];
+			slot->tts_isnull[attnum - 1] = vectors[c]->nulls[row];
+		}
+		result = ExecEvalExpr(input->exprstate, input->econtext, &isnull);
+		input->values[row] = result;
+		input->nulls[row] = isnull;
+		input->evaluations++;
+
+		if (shared && !vectors[0]->nulls[row])
+		{
+			last_ptr = DatumGetPointer(vectors[0]->values[row]);
+			last_value = result;
+			last_null = isnull;
+		}
+	}
+}

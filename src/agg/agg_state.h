@@ -1,0 +1,134 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_state.h
+ *	  The executor state of OlapAgg, shared by agg_exec.c (the node, groups,
+ *	  spilling, output) and agg_advance.c (the per-batch aggregate loops).
+ *	  Private to src/agg.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef OLAP_AGG_STATE_H
+#define OLAP_AGG_STATE_H
+
+#include "nodes/execnodes.h"
+
+#include "agg/agg_hash.h"
+#include "agg/agg_input.h"
+#include "agg/agg_spill.h"
+#include "scan/batch.h"
+#include "scan/vector_quals.h"
+
+/* How an aggregate consumes a batch. */
+typedef enum OlapAggMethod
+{
+	AGG_METHOD_TRANSFN,			/* transition function per selected value */
+	AGG_METHOD_COUNT_STAR,		/* count(*): add the selected rows */
+	AGG_METHOD_COUNT,			/* count(x): add the non-null ones */
+	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
+	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
+	AGG_METHOD_MAX_INT,			/* max over the same */
+	AGG_METHOD_COUNT_DISTINCT	/* count(DISTINCT x): a set per aggregate */
+} OlapAggMethod;
+
+/* One aggregate of the node, with its transition state. */
+typedef struct OlapAggTrans
+{
+	Aggref	   *aggref;
+	AggInput   *arg;			/* the argument; NULL for count(*) */
+	OlapAggMethod method;
+	int16		int_width;		/* bytes of the integer, for the MIN/MAX methods */
+
+	FmgrInfo	transfn;
+	FmgrInfo	finalfn;		/* fn_oid InvalidOid: none */
+	FmgrInfo	serialfn;		/* for partial internal states; or none */
+	bool		partial;		/* emit the transition state */
+	FunctionCallInfo fcinfo;	/* of the transition function */
+
+	Oid			transtype;
+	int16		translen;
+	bool		transbyval;
+	Datum		initval;
+	bool		initval_null;
+
+	/* FILTER (WHERE ...): vectorized, or evaluated per row */
+	VectorQuals *filter_quals;
+	AggInput   *filter;
+	uint32	   *selection;		/* the rows passing the filter */
+	uint32		selection_size;
+
+	bool		final_read_only;	/* the final function leaves the state be */
+	struct OlapAggTrans *shared;	/* computes the same states, or NULL */
+
+	AggDistinctSet *distinct;	/* AGG_METHOD_COUNT_DISTINCT */
+	AggValueType distinct_type;
+
+	Datum	   *states;			/* by group number */
+	bool	   *nulls;
+} OlapAggTrans;
+
+/* One grouping key: a column of the batch or an expression of columns. */
+typedef struct OlapAggKey
+{
+	AggInput	input;
+	AggValueType type;
+} OlapAggKey;
+
+typedef struct OlapAggState
+{
+	CustomScanState css;
+	PlanState  *scan;			/* the OlapScan child */
+	int			ntrans;
+	OlapAggTrans *trans;		/* by custom_scan_tlist position */
+	AggState   *call_context;	/* stand-in for AggCheckCallContext */
+	MemoryContext agg_context;	/* transition states */
+	MemoryContext batch_context;	/* garbage of one batch */
+	MemoryContext query_context;	/* the node's lifetime */
+	bool		aggregated;		/* the input was read */
+	uint64		batches;
+	uint64		rows;			/* selected rows aggregated */
+
+	/* groups: number g has its keys at keyvals[g * nkeys ...] */
+	int			nkeys;
+	OlapAggKey *keys;
+	uint32		ngroups;
+	uint32		capacity;		/* of the per-group arrays */
+	Datum	   *keyvals;
+	bool	   *keynulls;
+	uint32	   *hashes;
+	uint64	   *buckets;		/* open addressing: hash << 32 | group + 1;
+								 * 0 free */
+	uint32		nbuckets;		/* a power of two, at least twice ngroups */
+	uint32	   *gids;			/* group of each selected row, by row */
+	uint32		gids_size;
+	uint32		next_group;		/* next group to return */
+
+	/* spilling when the groups outgrow the hash memory limit */
+	Size		mem_limit;		/* bytes of the aggregate context */
+	bool		spilling;		/* no new groups: rows of others spill */
+	int			level;			/* hash bits used by the current pass */
+	bool	   *columns;		/* [natts]: columns the node reads */
+	AggSpill	spill;
+	AggSpillFile *files[AGG_SPILL_PARTITIONS];	/* written by this pass */
+	List	   *pending;		/* AggSpillFiles still to aggregate */
+	bool		batch_spilled;	/* rows of the batch went to files */
+	uint32	   *kept;			/* the batch's selected rows not spilled */
+	uint32		kept_size;
+	uint64		groups_made;	/* by this process, over all passes */
+	uint64		spilled_rows;
+	uint64		spill_files;
+	uint64		passes;			/* spill files aggregated */
+	Size		peak_memory;
+} OlapAggState;
+
+/* agg_advance.c */
+extern void AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans,
+							const Datum *values, const bool *nulls,
+							const uint32 *sel, uint32 n);
+extern void AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
+								   const Datum *values, const bool *nulls,
+								   const uint32 *sel, uint32 n);
+extern uint32 AggFilterRows(OlapAggState *state, OlapAggTrans *trans,
+							const OlapBatch *batch, const uint32 *sel,
+							uint32 n);
+
+#endif							/* OLAP_AGG_STATE_H */
