@@ -11,6 +11,7 @@ OBJS = \
 	src/cdc/cdc_api.o \
 	src/cdc/cdc_apply.o \
 	src/cdc/cdc_decode.o \
+	src/cdc/cdc_drop.o \
 	src/cdc/cdc_worker.o \
 	src/rollup/rollup_query.o \
 	src/rollup/scheduler.o \

@@ -175,6 +175,14 @@ CALL cdc_wait_identical('cdc_ok', 'cdc_ok_target_ab');
 SELECT count(*) FROM cdc_ok_target WHERE extra IS NOT NULL;
 DROP VIEW cdc_ok_target_ab;
 
+-- a dropped slot would not come back on rollback: refused in a block
+BEGIN;
+SELECT olap.drop_sync('ok sync');
+ROLLBACK;
+SELECT name, state IN ('streaming', 'copying') AS alive FROM olap.syncs WHERE name = 'ok sync';
+SELECT count(*) FROM pg_replication_slots r JOIN olap.sync s USING (slot_name)
+WHERE s.sync_name = 'ok sync';
+
 -- drop_sync leaves no slot and no origin behind
 SELECT olap.drop_sync('ok sync');
 SELECT olap.drop_sync('cdc_dst', drop_target => true);

@@ -4,8 +4,9 @@
  *	  Interfaces between the parts of CDC (change data capture into olap
  *	  tables): the output plugin (cdc_decode.c) fills a batch of changes,
  *	  the apply code (cdc_apply.c) writes a batch into the target table,
- *	  the sync worker (cdc_worker.c) drives both, and cdc_api.c holds the
- *	  SQL-callable helpers that start and stop workers.
+ *	  the sync worker (cdc_worker.c) drives both, cdc_api.c holds the
+ *	  SQL-callable helpers that start and stop workers, and cdc_drop.c
+ *	  drops slots and origins with syncs, the extension or the database.
  *
  * See src/cdc/README for the design.
  *
@@ -107,6 +108,10 @@ extern void CdcApplyBatch(CdcBatch *batch, Oid target_relid,
 /* cdc_api.c */
 extern void CdcInit(void);
 extern void CdcSyncLockTag(LOCKTAG *tag, int32 sync_id);
+extern bool CdcStopWorker(int32 sync_id);
+
+/* cdc_drop.c */
+extern void CdcDropInit(void);
 
 /* cdc_worker.c */
 extern PGDLLEXPORT void OlapSyncWorkerMain(Datum main_arg);

@@ -342,6 +342,13 @@ stream_changes(SyncDef *def)
 	CdcDecodeSetBatch(batch);
 
 	start_lsn = replorigin_session_get_progress(false);
+	if (SearchNamedReplicationSlot(def->slot_name, true) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("replication slot \"%s\" of olap sync %d does not exist",
+						def->slot_name, def->id),
+				 errdetail("Without its slot the sync cannot know which changes of the source it missed."),
+				 errhint("Drop and recreate the sync.")));
 	ReplicationSlotAcquire(def->slot_name, true);
 	decoding_ctx = AllocSetContextCreate(TopMemoryContext,
 										 "olap_ext cdc decoding",
@@ -449,6 +456,7 @@ error_stops_sync(int sqlerrcode)
 		case ERRCODE_DATA_EXCEPTION:
 		case ERRCODE_UNIQUE_VIOLATION:
 		case ERRCODE_UNDEFINED_TABLE:
+		case ERRCODE_UNDEFINED_OBJECT:
 			return true;
 		default:
 			return false;
