@@ -12,6 +12,7 @@ OBJS = \
 	src/cdc/cdc_apply.o \
 	src/cdc/cdc_decode.o \
 	src/cdc/cdc_drop.o \
+	src/cdc/cdc_schema.o \
 	src/cdc/cdc_worker.o \
 	src/rollup/rollup_query.o \
 	src/rollup/scheduler.o \

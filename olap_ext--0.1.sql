@@ -871,7 +871,12 @@ CREATE TABLE olap.sync (
 	last_source_commit timestamptz,
 	last_applied_at timestamptz,
 	last_error text,
-	last_error_at timestamptz
+	last_error_at timestamptz,
+	-- the source's column names by attribute number (NULL: dropped) as
+	-- last applied; tells drops and renames apart (src/cdc/cdc_schema.c)
+	source_columns text[],
+	-- end of the last source transaction whose columns the target followed
+	source_columns_upto pg_lsn
 );
 COMMENT ON TABLE olap.sync IS 'definitions, progress and counters of the syncs of heap tables into olap tables';
 

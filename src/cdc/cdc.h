@@ -4,6 +4,7 @@
  *	  Interfaces between the parts of CDC (change data capture into olap
  *	  tables): the output plugin (cdc_decode.c) fills a batch of changes,
  *	  the apply code (cdc_apply.c) writes a batch into the target table,
+ *	  cdc_schema.c makes the target follow the source's ALTER TABLEs,
  *	  the sync worker (cdc_worker.c) drives both, cdc_api.c holds the
  *	  SQL-callable helpers that start and stop workers, and cdc_drop.c
  *	  drops slots and origins with syncs, the extension or the database.
@@ -19,8 +20,10 @@
 #include "access/tupdesc.h"
 #include "access/xlogdefs.h"
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "storage/lock.h"
+#include "utils/relcache.h"
 
 /* name of the output plugin: the library itself */
 #define CDC_PLUGIN_NAME "olap_ext"
@@ -97,13 +100,53 @@ typedef struct CdcBatch
 	TupleDesc	last_desc;		/* copy of the newest source descriptor */
 } CdcBatch;
 
+/*
+ * The names of the source's columns by attribute number (names[attnum - 1];
+ * NULL: dropped) as of the last applied batch; olap.sync.source_columns
+ * and source_columns_upto.
+ */
+typedef struct CdcColumns
+{
+	int			ncolumns;
+	char	  **names;			/* in TopMemoryContext */
+	XLogRecPtr	followed_upto;	/* descriptors of source transactions that
+								 * ended at or before this are followed */
+} CdcColumns;
+
+/*
+ * Where the target's columns come from in tuples of one source
+ * descriptor: source[t] is the source column of target column t (-1:
+ * none); convert[t] says its value goes through the types' text I/O;
+ * added[t] says the source column was added after desc (new rows of desc
+ * get the value rows of that time have: the target's missing value).
+ */
+typedef struct CdcColumnMap
+{
+	TupleDesc	desc;			/* the source descriptor */
+	int		   *source;
+	bool	   *convert;
+	bool	   *added;
+	FmgrInfo   *out;
+	FmgrInfo   *in;
+	Oid		   *ioparam;
+} CdcColumnMap;
+
 /* cdc_decode.c */
 extern void CdcDecodeSetBatch(CdcBatch *batch);
 extern void CdcBatchReset(CdcBatch *batch);
 
 /* cdc_apply.c */
 extern void CdcApplyBatch(CdcBatch *batch, Oid target_relid,
+						  CdcColumns *columns, int limit,
 						  CdcApplied *applied);
+
+/* cdc_schema.c */
+extern int	CdcSchemaFollow(CdcBatch *batch, Oid target_relid,
+							CdcColumns *columns);
+extern void CdcColumnMapBuild(CdcColumnMap *map, TupleDesc desc,
+							  TupleDesc target, CdcColumns *columns);
+extern Datum CdcColumnMapValue(CdcColumnMap *map, TupleDesc target, int t,
+							   Datum value);
 
 /* cdc_api.c */
 extern void CdcInit(void);
