@@ -111,6 +111,8 @@ typedef struct CdcColumns
 	char	  **names;			/* in TopMemoryContext */
 	XLogRecPtr	followed_upto;	/* descriptors of source transactions that
 								 * ended at or before this are followed */
+	TupleDesc	followed;		/* copy of the last descriptor followed, in
+								 * TopMemoryContext, or NULL */
 } CdcColumns;
 
 /*
@@ -141,6 +143,7 @@ extern void CdcApplyBatch(CdcBatch *batch, Oid target_relid,
 						  CdcApplied *applied);
 
 /* cdc_schema.c */
+extern bool CdcSchemaChanged(CdcBatch *batch, CdcColumns *columns);
 extern int	CdcSchemaFollow(CdcBatch *batch, Oid target_relid,
 							CdcColumns *columns);
 extern void CdcColumnMapBuild(CdcColumnMap *map, TupleDesc desc,

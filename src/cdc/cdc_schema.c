@@ -311,6 +311,51 @@ follow_descriptor(TupleDesc desc, Oid target_relid, CdcColumns *columns,
 	return true;
 }
 
+/* Whether a and b have the same columns (names, types, dropped ones). */
+static bool
+same_columns(TupleDesc a, TupleDesc b)
+{
+	if (a->natts != b->natts)
+		return false;
+	for (int i = 0; i < a->natts; i++)
+	{
+		Form_pg_attribute aa = TupleDescAttr(a, i);
+		Form_pg_attribute ba = TupleDescAttr(b, i);
+
+		if (aa->attisdropped != ba->attisdropped ||
+			aa->atttypid != ba->atttypid ||
+			aa->atttypmod != ba->atttypmod ||
+			strcmp(NameStr(aa->attname), NameStr(ba->attname)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether the batch has a descriptor that CdcSchemaFollow has not followed
+ * yet in this process (the caller can skip its transaction otherwise).
+ */
+bool
+CdcSchemaChanged(CdcBatch *batch, CdcColumns *columns)
+{
+	ListCell   *lc;
+	TupleDesc	seen = NULL;
+
+	foreach(lc, batch->changes)
+	{
+		CdcChange  *c = lfirst(lc);
+
+		if (c->desc == NULL || c->desc == seen ||
+			c->txn_end_lsn <= columns->followed_upto)
+			continue;
+		seen = c->desc;
+		if (columns->followed == NULL ||
+			!same_columns(columns->followed, c->desc))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Makes the target follow the source descriptors of the batch's changes
  * (see the file header) and returns how many changes can be applied now:
@@ -323,6 +368,7 @@ CdcSchemaFollow(CdcBatch *batch, Oid target_relid, CdcColumns *columns)
 {
 	TupleDesc	seen = NULL;
 	int			n = list_length(batch->changes);
+	MemoryContext old;
 
 	for (int i = 0; i < n; i++)
 	{
@@ -345,6 +391,11 @@ CdcSchemaFollow(CdcBatch *batch, Oid target_relid, CdcColumns *columns)
 		}
 		(void) follow_descriptor(c->desc, target_relid, columns, true);
 		columns->followed_upto = c->txn_end_lsn;
+		if (columns->followed)
+			FreeTupleDesc(columns->followed);
+		old = MemoryContextSwitchTo(TopMemoryContext);
+		columns->followed = CreateTupleDescCopy(c->desc);
+		MemoryContextSwitchTo(old);
 	}
 	return n;
 }

@@ -336,22 +336,27 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 
 		/*
 		 * The target follows the source's columns first, in a transaction
-		 * that also records the columns followed: a crash after it finds
-		 * both done.
+		 * that also records the columns followed (a crash after it finds
+		 * both done); only when the batch has a descriptor this worker has
+		 * not followed yet.
 		 */
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		limit = CdcSchemaFollow(batch, def->target, &def->columns);
-		colarg[0] = columns_to_datum(&def->columns);
-		colarg[1] = LSNGetDatum(def->columns.followed_upto);
-		update_sync_row(def->id,
-						"UPDATE olap.sync SET source_columns = $2, source_columns_upto = $3 "
-						"WHERE sync_id = $1 AND (source_columns IS DISTINCT FROM $2 "
-						"  OR source_columns_upto IS DISTINCT FROM $3)",
-						2, coltype, colarg, NULL);
-		PopActiveSnapshot();
-		CommitTransactionCommand();
+		limit = list_length(batch->changes);
+		if (CdcSchemaChanged(batch, &def->columns))
+		{
+			SetCurrentStatementStartTimestamp();
+			StartTransactionCommand();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			limit = CdcSchemaFollow(batch, def->target, &def->columns);
+			colarg[0] = columns_to_datum(&def->columns);
+			colarg[1] = LSNGetDatum(def->columns.followed_upto);
+			update_sync_row(def->id,
+							"UPDATE olap.sync SET source_columns = $2, source_columns_upto = $3 "
+							"WHERE sync_id = $1 AND (source_columns IS DISTINCT FROM $2 "
+							"  OR source_columns_upto IS DISTINCT FROM $3)",
+							2, coltype, colarg, NULL);
+			PopActiveSnapshot();
+			CommitTransactionCommand();
+		}
 
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
