@@ -875,6 +875,9 @@ CREATE TABLE olap.sync (
 	-- the source's column names by attribute number (NULL: dropped) as
 	-- last applied; tells drops and renames apart (src/cdc/cdc_schema.c)
 	source_columns text[],
+	-- by attribute number: the value (as text) rows written before the
+	-- column was added have in the source (attmissingval), or NULL
+	source_missing text[],
 	-- end of the last source transaction whose columns the target followed
 	source_columns_upto pg_lsn
 );

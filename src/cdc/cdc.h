@@ -102,13 +102,15 @@ typedef struct CdcBatch
 
 /*
  * The names of the source's columns by attribute number (names[attnum - 1];
- * NULL: dropped) as of the last applied batch; olap.sync.source_columns
- * and source_columns_upto.
+ * NULL: dropped) as of the last applied batch; olap.sync.source_columns,
+ * source_missing and source_columns_upto.
  */
 typedef struct CdcColumns
 {
 	int			ncolumns;
 	char	  **names;			/* in TopMemoryContext */
+	char	  **missing;		/* text of the value rows older than an ADD
+								 * COLUMN have (attmissingval), or NULL */
 	XLogRecPtr	followed_upto;	/* descriptors of source transactions that
 								 * ended at or before this are followed */
 	TupleDesc	followed;		/* copy of the last descriptor followed, in
@@ -120,7 +122,7 @@ typedef struct CdcColumns
  * descriptor: source[t] is the source column of target column t (-1:
  * none); convert[t] says its value goes through the types' text I/O;
  * added[t] says the source column was added after desc (new rows of desc
- * get the value rows of that time have: the target's missing value).
+ * get the value rows of that time have: missing[t], text, read with in[t]).
  */
 typedef struct CdcColumnMap
 {
@@ -128,6 +130,7 @@ typedef struct CdcColumnMap
 	int		   *source;
 	bool	   *convert;
 	bool	   *added;
+	char	  **missing;
 	FmgrInfo   *out;
 	FmgrInfo   *in;
 	Oid		   *ioparam;

@@ -223,8 +223,13 @@ fill_slot(ApplyState *st, CdcChange *c, HeapTuple tuple,
 			slot->tts_isnull[t] = base->tts_isnull[t];
 		}
 		else if (st->map.added[t])
-			slot->tts_values[t] = getmissingattr(slot->tts_tupleDescriptor,
-												 t + 1, &slot->tts_isnull[t]);
+		{
+			slot->tts_values[t] =
+				InputFunctionCall(&st->map.in[t], st->map.missing[t],
+								  st->map.ioparam[t],
+								  TupleDescAttr(slot->tts_tupleDescriptor, t)->atttypmod);
+			slot->tts_isnull[t] = false;
+		}
 		else
 		{
 			slot->tts_values[t] = (Datum) 0;

@@ -38,8 +38,9 @@
  * target column, and values of a column whose type changed since are
  * converted through the types' text I/O.  A row inserted with a descriptor
  * older than an ADD COLUMN ... DEFAULT gets the default in the source (the
- * column's missing value); the target column was added with the same
- * missing value, which such rows get too.
+ * column's missing value, remembered as text in olap.sync.source_missing
+ * since the target's may be gone after a rewrite); such rows get it in
+ * the target too.
  *
  *-------------------------------------------------------------------------
  */
@@ -170,13 +171,49 @@ set_column_name(CdcColumns *columns, int attnum, const char *name)
 	{
 		char	  **names = MemoryContextAllocZero(TopMemoryContext,
 												   sizeof(char *) * attnum);
+		char	  **missing = MemoryContextAllocZero(TopMemoryContext,
+													 sizeof(char *) * attnum);
 
 		if (columns->ncolumns > 0)
+		{
 			memcpy(names, columns->names, sizeof(char *) * columns->ncolumns);
+			memcpy(missing, columns->missing, sizeof(char *) * columns->ncolumns);
+		}
 		columns->names = names;
+		columns->missing = missing;
 		columns->ncolumns = attnum;
 	}
 	columns->names[attnum - 1] = name ? MemoryContextStrdup(TopMemoryContext, name) : NULL;
+	if (name == NULL)
+		columns->missing[attnum - 1] = NULL;
+}
+
+/*
+ * The value (as text) that rows written before column att was added to
+ * source descriptor desc have for it (attmissingval), or NULL.
+ */
+static char *
+missing_text(TupleDesc desc, Form_pg_attribute att)
+{
+	int			i = att->attnum - 1;
+	Oid			out;
+	bool		varlena;
+
+	if (!desc->constr || !desc->constr->missing ||
+		!desc->constr->missing[i].am_present)
+		return NULL;
+	getTypeOutputInfo(att->atttypid, &out, &varlena);
+	return OidOutputFunctionCall(out, desc->constr->missing[i].am_value);
+}
+
+/* Records the missing value of att (see missing_text) in columns. */
+static void
+set_column_missing(CdcColumns *columns, TupleDesc desc, Form_pg_attribute att)
+{
+	char	   *value = missing_text(desc, att);
+
+	columns->missing[att->attnum - 1] = value ?
+		MemoryContextStrdup(TopMemoryContext, value) : NULL;
 }
 
 /* A copy of the target's current descriptor. */
@@ -198,17 +235,10 @@ static void
 add_column(const char *target, TupleDesc desc, Form_pg_attribute att)
 {
 	const char *col = quote_identifier(NameStr(att->attname));
-	int			i = att->attnum - 1;
+	char	   *value = missing_text(desc, att);
 
-	if (desc->constr && desc->constr->missing &&
-		desc->constr->missing[i].am_present)
+	if (value != NULL)
 	{
-		Oid			out;
-		bool		varlena;
-		char	   *value;
-
-		getTypeOutputInfo(att->atttypid, &out, &varlena);
-		value = OidOutputFunctionCall(out, desc->constr->missing[i].am_value);
 		alter_target(target, "ADD COLUMN %s %s DEFAULT %s::%s",
 					 col, type_name(att), quote_literal_cstr(value), type_name(att));
 		alter_target(target, "ALTER COLUMN %s DROP DEFAULT", col);
@@ -281,11 +311,15 @@ follow_descriptor(TupleDesc desc, Oid target_relid, CdcColumns *columns,
 			{
 				add_column(target, desc, satt);
 				set_column_name(columns, attnum, NameStr(satt->attname));
+				set_column_missing(columns, desc, satt);
 			}
 			continue;
 		}
 		if (apply && known == NULL)
+		{
 			set_column_name(columns, attnum, NameStr(satt->attname));
+			set_column_missing(columns, desc, satt);
+		}
 
 		tatt = TupleDescAttr(tdesc, t);
 		if ((tatt->atttypid == satt->atttypid && tatt->atttypmod == satt->atttypmod) ||
@@ -416,6 +450,7 @@ CdcColumnMapBuild(CdcColumnMap *map, TupleDesc desc, TupleDesc target,
 	map->source = palloc(sizeof(int) * natts);
 	map->convert = palloc0(sizeof(bool) * natts);
 	map->added = palloc0(sizeof(bool) * natts);
+	map->missing = palloc0(sizeof(char *) * natts);
 	map->out = palloc0(sizeof(FmgrInfo) * natts);
 	map->in = palloc0(sizeof(FmgrInfo) * natts);
 	map->ioparam = palloc0(sizeof(Oid) * natts);
@@ -425,9 +460,16 @@ CdcColumnMapBuild(CdcColumnMap *map, TupleDesc desc, TupleDesc target,
 	{
 		int			t;
 
-		if (columns->names[s] != NULL &&
-			(t = column_by_name(target, columns->names[s])) >= 0)
-			map->added[t] = true;
+		Oid			func;
+
+		if (columns->names[s] == NULL || columns->missing[s] == NULL ||
+			(t = column_by_name(target, columns->names[s])) < 0)
+			continue;
+		map->added[t] = true;
+		map->missing[t] = columns->missing[s];
+		getTypeInputInfo(TupleDescAttr(target, t)->atttypid, &func,
+						 &map->ioparam[t]);
+		fmgr_info(func, &map->in[t]);
 	}
 	for (int s = 0; s < desc->natts; s++)
 	{

@@ -110,28 +110,35 @@ typedef struct SyncDef
 	"   ORDER BY a.attnum) FROM pg_catalog.pg_attribute a " \
 	" WHERE a.attrelid = source_rel AND a.attnum > 0)"
 
-/* Reads a text[] of column names into columns (in TopMemoryContext). */
+/*
+ * Reads a text[] into *names (in TopMemoryContext), of columns->ncolumns
+ * entries (set from the array when set_count).
+ */
 static void
-columns_from_datum(CdcColumns *columns, Datum array)
+columns_from_datum(CdcColumns *columns, char ***names_out, Datum array,
+				   bool set_count)
 {
+	char	  **names;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 
 	deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false,
 					  TYPALIGN_INT, &elems, &nulls, &n);
-	columns->ncolumns = n;
-	columns->names = MemoryContextAllocZero(TopMemoryContext,
-											sizeof(char *) * Max(n, 1));
-	for (int i = 0; i < n; i++)
+	if (set_count)
+		columns->ncolumns = n;
+	names = MemoryContextAllocZero(TopMemoryContext,
+								   sizeof(char *) * Max(columns->ncolumns, 1));
+	for (int i = 0; i < Min(n, columns->ncolumns); i++)
 		if (!nulls[i])
-			columns->names[i] = MemoryContextStrdup(TopMemoryContext,
-													TextDatumGetCString(elems[i]));
+			names[i] = MemoryContextStrdup(TopMemoryContext,
+										   TextDatumGetCString(elems[i]));
+	*names_out = names;
 }
 
-/* columns as a text[] (NULL for dropped columns). */
+/* names (columns->ncolumns of them) as a text[]. */
 static Datum
-columns_to_datum(CdcColumns *columns)
+columns_to_datum(CdcColumns *columns, char **names)
 {
 	int			n = columns->ncolumns;
 	Datum	   *elems = palloc0(sizeof(Datum) * Max(n, 1));
@@ -141,9 +148,9 @@ columns_to_datum(CdcColumns *columns)
 
 	for (int i = 0; i < n; i++)
 	{
-		nulls[i] = columns->names[i] == NULL;
+		nulls[i] = names[i] == NULL;
 		if (!nulls[i])
-			elems[i] = CStringGetTextDatum(columns->names[i]);
+			elems[i] = CStringGetTextDatum(names[i]);
 	}
 	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
 											  TEXTOID, -1, false, TYPALIGN_INT));
@@ -170,7 +177,7 @@ load_sync(int32 id, SyncDef *def)
 							  "  s.state, s.copy_done, "
 							  "  format('INSERT INTO %s (%s) SELECT %s FROM ONLY %s', "
 							  "         s.target_rel::regclass, c.cols, c.cols, s.source_rel::regclass), "
-							  "  s.source_columns, s.source_columns_upto "
+							  "  s.source_columns, s.source_columns_upto, s.source_missing "
 							  "FROM olap.sync s, LATERAL ("
 							  "  SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols "
 							  "  FROM pg_catalog.pg_attribute a "
@@ -202,7 +209,14 @@ load_sync(int32 id, SyncDef *def)
 			Datum		cols = SPI_getbinval(tup, desc, 8, &isnull);
 
 			if (!isnull)
-				columns_from_datum(&def->columns, cols);
+				columns_from_datum(&def->columns, &def->columns.names, cols, true);
+			cols = SPI_getbinval(tup, desc, 10, &isnull);
+			if (!isnull)
+				columns_from_datum(&def->columns, &def->columns.missing, cols, false);
+			else
+				def->columns.missing =
+					MemoryContextAllocZero(TopMemoryContext,
+										   sizeof(char *) * Max(def->columns.ncolumns, 1));
 			cols = SPI_getbinval(tup, desc, 9, &isnull);
 			def->columns.followed_upto = isnull ? InvalidXLogRecPtr :
 				DatumGetLSN(cols);
@@ -331,8 +345,8 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 	while (batch->changes != NIL)
 	{
 		int			limit;
-		Oid			coltype[2] = {TEXTARRAYOID, PG_LSNOID};
-		Datum		colarg[2];
+		Oid			coltype[3] = {TEXTARRAYOID, PG_LSNOID, TEXTARRAYOID};
+		Datum		colarg[3];
 
 		/*
 		 * The target follows the source's columns first, in a transaction
@@ -347,13 +361,16 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 			StartTransactionCommand();
 			PushActiveSnapshot(GetTransactionSnapshot());
 			limit = CdcSchemaFollow(batch, def->target, &def->columns);
-			colarg[0] = columns_to_datum(&def->columns);
+			colarg[0] = columns_to_datum(&def->columns, def->columns.names);
 			colarg[1] = LSNGetDatum(def->columns.followed_upto);
+			colarg[2] = columns_to_datum(&def->columns, def->columns.missing);
 			update_sync_row(def->id,
-							"UPDATE olap.sync SET source_columns = $2, source_columns_upto = $3 "
+							"UPDATE olap.sync SET source_columns = $2, source_columns_upto = $3, "
+							"  source_missing = $4 "
 							"WHERE sync_id = $1 AND (source_columns IS DISTINCT FROM $2 "
-							"  OR source_columns_upto IS DISTINCT FROM $3)",
-							2, coltype, colarg, NULL);
+							"  OR source_columns_upto IS DISTINCT FROM $3 "
+							"  OR source_missing IS DISTINCT FROM $4)",
+							3, coltype, colarg, NULL);
 			PopActiveSnapshot();
 			CommitTransactionCommand();
 		}
