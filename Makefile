@@ -15,6 +15,8 @@ OBJS = \
 	src/cdc/cdc_api.o \
 	src/cdc/cdc_apply.o \
 	src/cdc/cdc_decode.o \
+	src/cdc/cdc_drop.o \
+	src/cdc/cdc_schema.o \
 	src/cdc/cdc_worker.o \
 	src/rollup/rollup_query.o \
 	src/rollup/rollup_storage.o \

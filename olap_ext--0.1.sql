@@ -1316,7 +1316,15 @@ CREATE TABLE olap.sync (
 	last_source_commit timestamptz,
 	last_applied_at timestamptz,
 	last_error text,
-	last_error_at timestamptz
+	last_error_at timestamptz,
+	-- the source's column names by attribute number (NULL: dropped) as
+	-- last applied; tells drops and renames apart (src/cdc/cdc_schema.c)
+	source_columns text[],
+	-- by attribute number: the value (as text) rows written before the
+	-- column was added have in the source (attmissingval), or NULL
+	source_missing text[],
+	-- end of the last source transaction whose columns the target followed
+	source_columns_upto pg_lsn
 );
 COMMENT ON TABLE olap.sync IS 'definitions, progress and counters of the syncs of heap tables into olap tables';
 
@@ -1324,7 +1332,10 @@ CREATE FUNCTION olap._sync_launch(sync_id integer) RETURNS boolean
 	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'olap_sync_launch';
 CREATE FUNCTION olap._sync_stop(sync_id integer) RETURNS boolean
 	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'olap_sync_stop';
-REVOKE ALL ON FUNCTION olap._sync_launch(integer), olap._sync_stop(integer) FROM PUBLIC;
+CREATE FUNCTION olap._sync_drop_slot(slot_name name) RETURNS void
+	LANGUAGE c STRICT AS 'MODULE_PATHNAME', 'olap_sync_drop_slot';
+REVOKE ALL ON FUNCTION olap._sync_launch(integer), olap._sync_stop(integer),
+	olap._sync_drop_slot(name) FROM PUBLIC;
 
 -- The columns of the index that identifies source rows (primary key or
 -- replica identity index), or NULL when there is none.
@@ -1499,6 +1510,9 @@ END
 $$;
 COMMENT ON FUNCTION olap.resume_sync(text) IS 'restarts a paused or failed sync, or its worker if it is not running';
 
+-- The slot is dropped last, and olap._sync_drop_slot refuses to run inside
+-- a transaction block: a dropped slot does not come back on rollback
+-- (src/cdc/cdc_drop.c).
 CREATE FUNCTION olap.drop_sync(sync_name text, drop_target boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1506,14 +1520,13 @@ DECLARE
 	s olap.sync := olap._sync_get(sync_name);
 BEGIN
 	PERFORM olap._sync_stop(s.sync_id);
-	PERFORM pg_catalog.pg_drop_replication_slot(s.slot_name)
-	FROM pg_catalog.pg_replication_slots WHERE slot_name = s.slot_name;
 	PERFORM pg_catalog.pg_replication_origin_drop(s.origin_name)
 	FROM pg_catalog.pg_replication_origin WHERE roname = s.origin_name;
 	DELETE FROM olap.sync WHERE sync_id = s.sync_id;
 	IF drop_target AND pg_catalog.to_regclass(s.target_rel::regclass::text) IS NOT NULL THEN
 		EXECUTE format('DROP TABLE %s', s.target_rel::regclass);
 	END IF;
+	PERFORM olap._sync_drop_slot(s.slot_name);
 END
 $$;
 COMMENT ON FUNCTION olap.drop_sync(text, boolean) IS 'stops a sync and drops its slot and origin (and the target if asked)';

@@ -8,16 +8,32 @@
 # the source is written and then resumed:
 #   1. inserts: ROWS rows in transactions of 10,000 rows;
 #   2. a mix of 80% inserts, 10% updates, 10% deletes (ROWS/3 changes);
-#   3. stripes of the target after ROWS/6 single-row source transactions
-#      written while the sync streams.
+#   3. stripes of the target after SINGLE (default ROWS/6) single-row source
+#      transactions written while the sync streams (pgbench, 2 clients,
+#      synchronous_commit off);
+#   4. end-to-end lag under a steady source load of RATE rows/s (default
+#      10000: pgbench -R, transactions of 10 rows) for LAG_SECONDS (default
+#      30): a probe procedure commits a marker row every 0.1 s and polls
+#      (every 2 ms) until the sync's last_applied_lsn (the end of the last
+#      source commit applied, committed in the same transaction as the
+#      rows) passes the WAL position of the marker's row (so the marker is
+#      visible in the target); p50/p90/p99 and max of
+#      commit -> visible.  (Polling the target itself by primary key is
+#      avoided: concurrent reads of the target while it takes small stripes
+#      expose a storage bug, "metadata lists 0 chunk groups".)
+#   5. stripes after a VACUUM (compaction) of the target, the sync paused.
 # Each time is from resume_sync to the counters in olap.syncs reaching the
 # total (polled every 50 ms), so it includes decoding and batching.  The
 # target is compared with the source (EXCEPT ALL both ways) at the end.
 #
-# Usage: bench/cdc/run.sh [ROWS]   (default 300000)
+# Usage: [SINGLE=n] [RATE=rows/s] [LAG_SECONDS=s] bench/cdc/run.sh [ROWS]
+#        (ROWS default 300000)
 set -euo pipefail
 
 ROWS=${1:-300000}
+SINGLE=${SINGLE:-$((ROWS / 6))}
+RATE=${RATE:-10000}
+LAG_SECONDS=${LAG_SECONDS:-30}
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 
 now() { date +%s.%N; }
@@ -72,7 +88,7 @@ t1=$(now)
 echo "mix 80/10/10: $N changes in $(echo "$t1 - $t0" | bc) s: $(echo "$N / ($t1 - $t0)" | bc) changes/s"
 
 # 3. single-row source transactions while streaming
-S=$((ROWS / 6))
+S=$SINGLE
 stripes0=$("${PSQL[@]}" -c "SELECT stripe_count FROM olap.table_stats WHERE relation = 'cdcb_dst'::regclass")
 before=$("${PSQL[@]}" -c "SELECT rows_inserted FROM olap.syncs WHERE name = 'cdcb_dst'")
 echo "INSERT INTO cdcb_src VALUES (nextval('cdcb_seq'), 1, 'single', 1, now());" > /tmp/cdcb_single.sql
@@ -82,9 +98,60 @@ wait_for "rows_inserted = $before + $S FROM olap.syncs WHERE name = 'cdcb_dst'"
 stripes1=$("${PSQL[@]}" -c "SELECT stripe_count FROM olap.table_stats WHERE relation = 'cdcb_dst'::regclass")
 echo "single-row transactions: $S rows made $((stripes1 - stripes0)) stripes (olap.sync_max_latency bounds a batch)"
 
+# 4. end-to-end lag at a steady source load
+"${PSQL[@]}" <<'SQL'
+DROP TABLE IF EXISTS cdcb_lag;
+CREATE TABLE cdcb_lag (probe int, lag_ms float8);
+CREATE OR REPLACE PROCEDURE cdcb_probe(seconds float8) LANGUAGE plpgsql AS $$
+DECLARE
+	k bigint;
+	lsn pg_lsn;
+	t0 timestamptz;
+	stop timestamptz := clock_timestamp() + seconds * interval '1 s';
+	i int := 0;
+BEGIN
+	WHILE clock_timestamp() < stop LOOP
+		i := i + 1;
+		k := nextval('cdcb_seq');
+		INSERT INTO cdcb_src VALUES (k, -1, 'probe', 0, now());
+		lsn := pg_current_wal_insert_lsn();	-- its commit record comes after
+		COMMIT;
+		t0 := clock_timestamp();
+		-- the batch that applies it commits with its last_applied_lsn
+		WHILE NOT (SELECT last_applied_lsn >= lsn FROM olap.sync
+				   WHERE sync_name = 'cdcb_dst')
+			  AND clock_timestamp() < t0 + interval '60 s' LOOP
+			PERFORM pg_sleep(0.002);
+		END LOOP;
+		INSERT INTO cdcb_lag VALUES (i, extract(epoch FROM clock_timestamp() - t0) * 1000);
+		COMMIT;
+		PERFORM pg_sleep(0.1);
+	END LOOP;
+END
+$$;
+SQL
+echo "INSERT INTO cdcb_src SELECT nextval('cdcb_seq'), 1, 'load', 1, now() FROM generate_series(1, 10);" > /tmp/cdcb_load.sql
+pgbench -n -c 2 -R $((RATE / 10)) -T "$LAG_SECONDS" -f /tmp/cdcb_load.sql > /tmp/cdcb_load.out 2>&1 &
+load_pid=$!
+"${PSQL[@]}" -c "CALL cdcb_probe($LAG_SECONDS - 1)"
+wait $load_pid
+echo "lag at $(awk '/^tps/ {printf "%d", $3 * 10}' /tmp/cdcb_load.out) rows/s of source load (target $RATE): $("${PSQL[@]}" -c "
+	SELECT format('%s probes, p50 %s ms, p90 %s ms, p99 %s ms, max %s ms', count(*),
+		round(percentile_cont(0.5) WITHIN GROUP (ORDER BY lag_ms)::numeric),
+		round(percentile_cont(0.9) WITHIN GROUP (ORDER BY lag_ms)::numeric),
+		round(percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms)::numeric),
+		round(max(lag_ms)::numeric)) FROM cdcb_lag")"
+wait_for "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) < 100000 FROM pg_replication_slots WHERE slot_name = (SELECT slot FROM olap.syncs WHERE name = 'cdcb_dst')"
+
 "${PSQL[@]}" -c "SELECT CASE WHEN NOT EXISTS (SELECT * FROM cdcb_src EXCEPT ALL SELECT * FROM cdcb_dst)
                              AND NOT EXISTS (SELECT * FROM cdcb_dst EXCEPT ALL SELECT * FROM cdcb_src)
                         THEN 'target equals source' ELSE 'TARGET DIFFERS' END"
+
+# 5. compaction of the stripes the stream made
+"${PSQL[@]}" -c "SELECT olap.pause_sync('cdcb_dst')" >/dev/null
+"${PSQL[@]}" -c "VACUUM cdcb_dst"
+stripes2=$("${PSQL[@]}" -c "SELECT stripe_count FROM olap.table_stats WHERE relation = 'cdcb_dst'::regclass")
+echo "after VACUUM of the target: $stripes2 stripes for $("${PSQL[@]}" -c "SELECT count(*) FROM cdcb_dst") rows"
 "${PSQL[@]}" -c "SELECT olap.drop_sync('cdcb_dst', true)" >/dev/null
-"${PSQL[@]}" -c "DROP TABLE cdcb_src; DROP SEQUENCE cdcb_seq"
-rm -f /tmp/cdcb_single.sql
+"${PSQL[@]}" -c "DROP TABLE cdcb_src, cdcb_lag; DROP SEQUENCE cdcb_seq; DROP PROCEDURE cdcb_probe(float8)"
+rm -f /tmp/cdcb_single.sql /tmp/cdcb_load.sql /tmp/cdcb_load.out

@@ -4,8 +4,10 @@
  *	  Interfaces between the parts of CDC (change data capture into olap
  *	  tables): the output plugin (cdc_decode.c) fills a batch of changes,
  *	  the apply code (cdc_apply.c) writes a batch into the target table,
- *	  the sync worker (cdc_worker.c) drives both, and cdc_api.c holds the
- *	  SQL-callable helpers that start and stop workers.
+ *	  cdc_schema.c makes the target follow the source's ALTER TABLEs,
+ *	  the sync worker (cdc_worker.c) drives both, cdc_api.c holds the
+ *	  SQL-callable helpers that start and stop workers, and cdc_drop.c
+ *	  drops slots and origins with syncs, the extension or the database.
  *
  * See src/cdc/README for the design.
  *
@@ -18,8 +20,10 @@
 #include "access/tupdesc.h"
 #include "access/xlogdefs.h"
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "nodes/pg_list.h"
 #include "storage/lock.h"
+#include "utils/relcache.h"
 
 /* name of the output plugin: the library itself */
 #define CDC_PLUGIN_NAME "olap_ext"
@@ -96,17 +100,67 @@ typedef struct CdcBatch
 	TupleDesc	last_desc;		/* copy of the newest source descriptor */
 } CdcBatch;
 
+/*
+ * The names of the source's columns by attribute number (names[attnum - 1];
+ * NULL: dropped) as of the last applied batch; olap.sync.source_columns,
+ * source_missing and source_columns_upto.
+ */
+typedef struct CdcColumns
+{
+	int			ncolumns;
+	char	  **names;			/* in TopMemoryContext */
+	char	  **missing;		/* text of the value rows older than an ADD
+								 * COLUMN have (attmissingval), or NULL */
+	XLogRecPtr	followed_upto;	/* descriptors of source transactions that
+								 * ended at or before this are followed */
+	TupleDesc	followed;		/* copy of the last descriptor followed, in
+								 * TopMemoryContext, or NULL */
+} CdcColumns;
+
+/*
+ * Where the target's columns come from in tuples of one source
+ * descriptor: source[t] is the source column of target column t (-1:
+ * none); convert[t] says its value goes through the types' text I/O;
+ * added[t] says the source column was added after desc (new rows of desc
+ * get the value rows of that time have: missing[t], text, read with in[t]).
+ */
+typedef struct CdcColumnMap
+{
+	TupleDesc	desc;			/* the source descriptor */
+	int		   *source;
+	bool	   *convert;
+	bool	   *added;
+	char	  **missing;
+	FmgrInfo   *out;
+	FmgrInfo   *in;
+	Oid		   *ioparam;
+} CdcColumnMap;
+
 /* cdc_decode.c */
 extern void CdcDecodeSetBatch(CdcBatch *batch);
 extern void CdcBatchReset(CdcBatch *batch);
 
 /* cdc_apply.c */
 extern void CdcApplyBatch(CdcBatch *batch, Oid target_relid,
+						  CdcColumns *columns, int limit,
 						  CdcApplied *applied);
+
+/* cdc_schema.c */
+extern bool CdcSchemaChanged(CdcBatch *batch, CdcColumns *columns);
+extern int	CdcSchemaFollow(CdcBatch *batch, Oid target_relid,
+							CdcColumns *columns);
+extern void CdcColumnMapBuild(CdcColumnMap *map, TupleDesc desc,
+							  TupleDesc target, CdcColumns *columns);
+extern Datum CdcColumnMapValue(CdcColumnMap *map, TupleDesc target, int t,
+							   Datum value);
 
 /* cdc_api.c */
 extern void CdcInit(void);
 extern void CdcSyncLockTag(LOCKTAG *tag, int32 sync_id);
+extern bool CdcStopWorker(int32 sync_id);
+
+/* cdc_drop.c */
+extern void CdcDropInit(void);
 
 /* cdc_worker.c */
 extern PGDLLEXPORT void OlapSyncWorkerMain(Datum main_arg);

@@ -204,6 +204,7 @@ void
 CdcInit(void)
 {
 	RegisterXactCallback(cdc_xact_callback, NULL);
+	CdcDropInit();
 	if (process_shared_preload_libraries_in_progress)
 		OlapWorkerRegisterDuty("supervise sync workers",
 							   supervise_sync_workers);
@@ -263,14 +264,13 @@ lock_holder_pid(LOCKTAG *tag)
 }
 
 /*
- * olap._sync_stop(sync_id int): stops the sync's worker if one runs and
- * keeps it from running until the transaction ends.  Returns whether a
- * worker was stopped.
+ * Stops the worker of sync id of this database if one runs, and keeps it
+ * from running until the transaction ends (the sync's lock is held until
+ * then).  Returns whether a worker was signalled.
  */
-Datum
-olap_sync_stop(PG_FUNCTION_ARGS)
+bool
+CdcStopWorker(int32 id)
 {
-	int32		id = PG_GETARG_INT32(0);
 	LOCKTAG		tag;
 	bool		stopped = false;
 
@@ -287,5 +287,16 @@ olap_sync_stop(PG_FUNCTION_ARGS)
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_BOOL(stopped);
+	return stopped;
+}
+
+/*
+ * olap._sync_stop(sync_id int): stops the sync's worker if one runs and
+ * keeps it from running until the transaction ends.  Returns whether a
+ * worker was stopped.
+ */
+Datum
+olap_sync_stop(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(CdcStopWorker(PG_GETARG_INT32(0)));
 }

@@ -7,13 +7,12 @@
  * active snapshot; it commits the transaction together with the
  * replication origin's new position, so a batch is applied exactly once.
  *
- * Columns are matched by name.  Before any row is written, the columns of
- * every source descriptor in the batch are compared with the target's: a
- * source column the target lacks is added to the target (ALTER TABLE ADD
- * COLUMN, same type); a column whose type differs stops the sync with an
- * error (nothing of the batch is applied, so nothing is lost); a target
- * column the source no longer has gets NULL in new rows and keeps its
- * value in updated ones.
+ * The target has followed the source's column changes seen in the batch
+ * before (cdc_schema.c: added, dropped, renamed and widened columns, in a
+ * local transaction of their own: an olap table rewritten by ALTER TABLE
+ * must not be updated in the same transaction).  Rows are mapped to the target's columns by
+ * the source's attribute numbers; a target column the source does not have
+ * gets NULL in new rows and keeps its value in updated ones.
  *
  * INSERTs go through the table AM (the olap AM buffers them into stripes
  * until the transaction commits).  UPDATE and DELETE find the target row
@@ -66,24 +65,9 @@ typedef struct ApplyState
 	MemoryContext change_ctx;
 	bool		written_since_cci;
 
-	/* source column of each target column (-1: none), for map_desc */
-	TupleDesc	map_desc;
-	int		   *map;
+	CdcColumns *columns;
+	CdcColumnMap map;			/* for the descriptor of the last change */
 } ApplyState;
-
-/* Position of the live column named name in desc, or -1. */
-static int
-column_by_name(TupleDesc desc, const char *name)
-{
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
-			return i;
-	}
-	return -1;
-}
 
 static char *
 target_name(Relation rel)
@@ -93,94 +77,13 @@ target_name(Relation rel)
 }
 
 /*
- * Compares the columns of one source descriptor with the target's.  Adds
- * to *missing (as "name type" SQL) the columns the target lacks.  A column
- * whose type changed raises an error when raise is set, else makes the
- * function return false.
- */
-static bool
-check_columns(TupleDesc source, Relation target, List **missing, bool raise)
-{
-	TupleDesc	tdesc = RelationGetDescr(target);
-
-	for (int i = 0; i < source->natts; i++)
-	{
-		Form_pg_attribute satt = TupleDescAttr(source, i);
-		int			t;
-
-		if (satt->attisdropped)
-			continue;
-		t = column_by_name(tdesc, NameStr(satt->attname));
-		if (t < 0)
-		{
-			char	   *def = psprintf("%s %s",
-									   quote_identifier(NameStr(satt->attname)),
-									   format_type_with_typemod(satt->atttypid,
-																satt->atttypmod));
-
-			if (!list_member(*missing, makeString(def)))
-				*missing = lappend(*missing, makeString(def));
-			continue;
-		}
-		if (TupleDescAttr(tdesc, t)->atttypid == satt->atttypid &&
-			TupleDescAttr(tdesc, t)->atttypmod == satt->atttypmod)
-			continue;
-		if (!raise)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("column \"%s\" of the sync source has type %s, but the target \"%s\" has type %s",
-						NameStr(satt->attname),
-						format_type_with_typemod(satt->atttypid, satt->atttypmod),
-						RelationGetRelationName(target),
-						format_type_with_typemod(TupleDescAttr(tdesc, t)->atttypid,
-												 TupleDescAttr(tdesc, t)->atttypmod)),
-				 errdetail("The sync stopped before applying the first change made with the new type; no change is lost."),
-				 errhint("Change the target column to the new type, then call olap.resume_sync().")));
-	}
-	return true;
-}
-
-/*
- * Brings the target's columns up to those of the source descriptors of the
- * batch and returns how many changes can be applied: all of them, or the
- * source transactions before the first change whose column types the
- * target does not have (the caller commits those, then comes back and gets
- * the error).  A source transaction with a TRUNCATE also gets a local
- * transaction of its own.  Missing columns are added to the target.
+ * How many of the first limit changes of the batch to apply in this local
+ * transaction: a source transaction with a TRUNCATE gets a local
+ * transaction of its own.
  */
 static int
-prepare_columns(CdcBatch *batch, Oid target_relid)
+truncate_limit(CdcBatch *batch, int limit)
 {
-	Relation	rel = table_open(target_relid, RowExclusiveLock);
-	TupleDesc	seen = NULL;
-	List	   *missing = NIL;
-	int			limit = list_length(batch->changes);
-	char	   *name;
-
-	for (int i = 0; i < list_length(batch->changes); i++)
-	{
-		CdcChange  *c = list_nth(batch->changes, i);
-		int			k = i;
-
-		if (c->desc == NULL || c->desc == seen)
-			continue;
-		seen = c->desc;
-		if (check_columns(c->desc, rel, &missing, false))
-			continue;
-		/* back up to the start of the change's source transaction */
-		while (k > 0 &&
-			   ((CdcChange *) list_nth(batch->changes, k - 1))->txn_end_lsn ==
-			   c->txn_end_lsn)
-			k--;
-		if (k == 0)
-			(void) check_columns(c->desc, rel, &missing, true);
-		limit = k;
-		break;
-	}
-	name = target_name(rel);
-	table_close(rel, NoLock);
-
 	/*
 	 * A source transaction with a TRUNCATE is applied in a local
 	 * transaction of its own: stop before it, or after it when it comes
@@ -210,24 +113,6 @@ prepare_columns(CdcBatch *batch, Oid target_relid)
 		break;
 	}
 
-	if (missing != NIL)
-	{
-		ListCell   *lc;
-
-		SPI_connect();
-		foreach(lc, missing)
-		{
-			char	   *sql = psprintf("ALTER TABLE %s ADD COLUMN %s", name,
-									   strVal(lfirst(lc)));
-
-			ereport(LOG,
-					(errmsg("olap sync adds a column to its target: %s", sql)));
-			if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "could not add a column to the sync target: %s", sql);
-		}
-		SPI_finish();
-		CommandCounterIncrement();
-	}
 	return limit;
 }
 
@@ -269,7 +154,7 @@ open_target(ApplyState *st)
 	st->newslot = ExecInitExtraTupleSlot(st->estate, desc, &TTSOpsVirtual);
 	st->keyslot = ExecInitExtraTupleSlot(st->estate, desc, &TTSOpsVirtual);
 	st->localslot = table_slot_create(st->rel, &st->estate->es_tupleTable);
-	st->map_desc = NULL;
+	st->map.desc = NULL;
 	st->written_since_cci = false;
 }
 
@@ -290,22 +175,13 @@ close_target(ApplyState *st)
 static void
 build_map(ApplyState *st, TupleDesc desc)
 {
-	TupleDesc	tdesc = RelationGetDescr(st->rel);
+	MemoryContext old;
 
-	if (st->map_desc == desc)
+	if (st->map.desc == desc)
 		return;
-	if (st->map)
-		pfree(st->map);
-	st->map = MemoryContextAlloc(CurTransactionContext,
-								 sizeof(int) * Max(tdesc->natts, 1));
-	for (int t = 0; t < tdesc->natts; t++)
-	{
-		Form_pg_attribute att = TupleDescAttr(tdesc, t);
-
-		st->map[t] = att->attisdropped ? -1 :
-			column_by_name(desc, NameStr(att->attname));
-	}
-	st->map_desc = desc;
+	old = MemoryContextSwitchTo(CurTransactionContext);
+	CdcColumnMapBuild(&st->map, desc, RelationGetDescr(st->rel), st->columns);
+	MemoryContextSwitchTo(old);
 }
 
 /*
@@ -324,22 +200,35 @@ fill_slot(ApplyState *st, CdcChange *c, HeapTuple tuple,
 	bool	   *isnull = palloc(sizeof(bool) * sdesc->natts);
 
 	heap_deform_tuple(tuple, sdesc, values, isnull);
+	/* columns added to the source after the tuple was written */
+	for (int i = HeapTupleHeaderGetNatts(tuple->t_data); i < sdesc->natts; i++)
+		values[i] = getmissingattr(sdesc, i + 1, &isnull[i]);
 	ExecClearTuple(slot);
 	if (base)
 		slot_getallattrs(base);
 	for (int t = 0; t < natts; t++)
 	{
-		int			s = st->map[t];
+		int			s = st->map.source[t];
 
 		if (s >= 0 && !(c->unchanged && c->unchanged[s]))
 		{
-			slot->tts_values[t] = values[s];
 			slot->tts_isnull[t] = isnull[s];
+			slot->tts_values[t] = isnull[s] ? (Datum) 0 :
+				CdcColumnMapValue(&st->map, slot->tts_tupleDescriptor, t,
+								  values[s]);
 		}
 		else if (base)
 		{
 			slot->tts_values[t] = base->tts_values[t];
 			slot->tts_isnull[t] = base->tts_isnull[t];
+		}
+		else if (st->map.added[t])
+		{
+			slot->tts_values[t] =
+				InputFunctionCall(&st->map.in[t], st->map.missing[t],
+								  st->map.ioparam[t],
+								  TupleDescAttr(slot->tts_tupleDescriptor, t)->atttypmod);
+			slot->tts_isnull[t] = false;
 		}
 		else
 		{
@@ -393,22 +282,25 @@ truncate_target(ApplyState *st)
 }
 
 /*
- * Applies the changes of the batch to the target, in order, in the current
- * transaction: all of them, or those before a change the target cannot
- * take yet (see prepare_columns).  *applied tells what was applied.  The
- * caller has pushed an active snapshot.
+ * Applies the first limit changes of the batch (or fewer, see
+ * truncate_limit) to the target, in order, in the current transaction.
+ * The target must have followed the source's columns already
+ * (CdcSchemaFollow, in a transaction of its own).  *applied tells what was applied;
+ * columns is updated to the source's columns as applied.  The caller has
+ * pushed an active snapshot.
  */
 void
-CdcApplyBatch(CdcBatch *batch, Oid target_relid, CdcApplied *applied)
+CdcApplyBatch(CdcBatch *batch, Oid target_relid, CdcColumns *columns,
+			  int limit, CdcApplied *applied)
 {
 	ApplyState	st;
 	MemoryContext old;
-	int			limit;
 
 	memset(&st, 0, sizeof(st));
 	memset(applied, 0, sizeof(CdcApplied));
 	st.relid = target_relid;
-	limit = prepare_columns(batch, target_relid);
+	st.columns = columns;
+	limit = truncate_limit(batch, Min(limit, list_length(batch->changes)));
 
 	st.change_ctx = AllocSetContextCreate(CurrentMemoryContext,
 										  "olap_ext cdc change",

@@ -172,7 +172,7 @@ new_change(CdcBatch *batch, CdcChangeKind kind, TupleDesc desc)
 	if (desc != NULL)
 	{
 		if (batch->last_desc == NULL || !same_columns(batch->last_desc, desc))
-			batch->last_desc = CreateTupleDescCopy(desc);
+			batch->last_desc = CreateTupleDescCopyConstr(desc);
 		c->desc = batch->last_desc;
 	}
 	if (batch->nchanges == 0)

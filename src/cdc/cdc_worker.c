@@ -76,6 +76,7 @@
 #include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
@@ -101,7 +102,60 @@ typedef struct SyncDef
 	bool		copy_done;
 	char	   *copy_sql;
 	RepOriginId origin;
+	CdcColumns	columns;		/* source_columns */
 } SyncDef;
+
+/* the source's columns by attribute number, as olap.sync.source_columns */
+#define SOURCE_COLUMNS_SQL \
+	"(SELECT array_agg(CASE WHEN a.attisdropped THEN NULL ELSE a.attname::text END " \
+	"   ORDER BY a.attnum) FROM pg_catalog.pg_attribute a " \
+	" WHERE a.attrelid = source_rel AND a.attnum > 0)"
+
+/*
+ * Reads a text[] into *names (in TopMemoryContext), of columns->ncolumns
+ * entries (set from the array when set_count).
+ */
+static void
+columns_from_datum(CdcColumns *columns, char ***names_out, Datum array,
+				   bool set_count)
+{
+	char	  **names;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, &nulls, &n);
+	if (set_count)
+		columns->ncolumns = n;
+	names = MemoryContextAllocZero(TopMemoryContext,
+								   sizeof(char *) * Max(columns->ncolumns, 1));
+	for (int i = 0; i < Min(n, columns->ncolumns); i++)
+		if (!nulls[i])
+			names[i] = MemoryContextStrdup(TopMemoryContext,
+										   TextDatumGetCString(elems[i]));
+	*names_out = names;
+}
+
+/* names (columns->ncolumns of them) as a text[]. */
+static Datum
+columns_to_datum(CdcColumns *columns, char **names)
+{
+	int			n = columns->ncolumns;
+	Datum	   *elems = palloc0(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc0(sizeof(bool) * Max(n, 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = names[i] == NULL;
+		if (!nulls[i])
+			elems[i] = CStringGetTextDatum(names[i]);
+	}
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+											  TEXTOID, -1, false, TYPALIGN_INT));
+}
 
 /*
  * Reads the sync's row (and the statement of its initial copy) in a
@@ -123,7 +177,8 @@ load_sync(int32 id, SyncDef *def)
 							  "SELECT s.source_rel, s.target_rel, s.slot_name::text, s.origin_name, "
 							  "  s.state, s.copy_done, "
 							  "  format('INSERT INTO %s (%s) SELECT %s FROM ONLY %s', "
-							  "         s.target_rel::regclass, c.cols, c.cols, s.source_rel::regclass) "
+							  "         s.target_rel::regclass, c.cols, c.cols, s.source_rel::regclass), "
+							  "  s.source_columns, s.source_columns_upto, s.source_missing "
 							  "FROM olap.sync s, LATERAL ("
 							  "  SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) AS cols "
 							  "  FROM pg_catalog.pg_attribute a "
@@ -150,6 +205,23 @@ load_sync(int32 id, SyncDef *def)
 		def->copy_done = DatumGetBool(SPI_getbinval(tup, desc, 6, &isnull));
 		def->copy_sql = SPI_getvalue(tup, desc, 7);
 		MemoryContextSwitchTo(old);
+		memset(&def->columns, 0, sizeof(CdcColumns));
+		{
+			Datum		cols = SPI_getbinval(tup, desc, 8, &isnull);
+
+			if (!isnull)
+				columns_from_datum(&def->columns, &def->columns.names, cols, true);
+			cols = SPI_getbinval(tup, desc, 10, &isnull);
+			if (!isnull)
+				columns_from_datum(&def->columns, &def->columns.missing, cols, false);
+			else
+				def->columns.missing =
+					MemoryContextAllocZero(TopMemoryContext,
+										   sizeof(char *) * Max(def->columns.ncolumns, 1));
+			cols = SPI_getbinval(tup, desc, 9, &isnull);
+			def->columns.followed_upto = isnull ? InvalidXLogRecPtr :
+				DatumGetLSN(cols);
+		}
 		found = true;
 	}
 	SPI_finish();
@@ -235,7 +307,8 @@ initial_copy(SyncDef *def)
 	args[1] = LSNGetDatum(consistent);
 	update_sync_row(def->id,
 					"UPDATE olap.sync SET copy_done = true, rows_copied = $2, "
-					"  last_applied_lsn = $3, last_applied_at = now() "
+					"  last_applied_lsn = $3, last_applied_at = now(), "
+					"  source_columns = " SOURCE_COLUMNS_SQL " "
 					"WHERE sync_id = $1",
 					2, argtypes, args, NULL);
 	PopActiveSnapshot();
@@ -248,6 +321,8 @@ initial_copy(SyncDef *def)
 	replorigin_session_origin_timestamp = 0;
 	ReplicationSlotRelease();
 	def->copy_done = true;
+	/* the columns as copied */
+	(void) load_sync(def->id, def);
 	ereport(LOG,
 			(errmsg("olap sync %d copied " UINT64_FORMAT " rows, streaming from %X/%X",
 					def->id, copied, LSN_FORMAT_ARGS(consistent))));
@@ -270,10 +345,41 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 	pgstat_report_activity(STATE_RUNNING, "applying changes");
 	while (batch->changes != NIL)
 	{
+		int			limit;
+		Oid			coltype[3] = {TEXTARRAYOID, PG_LSNOID, TEXTARRAYOID};
+		Datum		colarg[3];
+
+		/*
+		 * The target follows the source's columns first, in a transaction
+		 * that also records the columns followed (a crash after it finds
+		 * both done); only when the batch has a descriptor this worker has
+		 * not followed yet.
+		 */
+		limit = list_length(batch->changes);
+		if (CdcSchemaChanged(batch, &def->columns))
+		{
+			SetCurrentStatementStartTimestamp();
+			StartTransactionCommand();
+			PushActiveSnapshot(GetTransactionSnapshot());
+			limit = CdcSchemaFollow(batch, def->target, &def->columns);
+			colarg[0] = columns_to_datum(&def->columns, def->columns.names);
+			colarg[1] = LSNGetDatum(def->columns.followed_upto);
+			colarg[2] = columns_to_datum(&def->columns, def->columns.missing);
+			update_sync_row(def->id,
+							"UPDATE olap.sync SET source_columns = $2, source_columns_upto = $3, "
+							"  source_missing = $4 "
+							"WHERE sync_id = $1 AND (source_columns IS DISTINCT FROM $2 "
+							"  OR source_columns_upto IS DISTINCT FROM $3 "
+							"  OR source_missing IS DISTINCT FROM $4)",
+							3, coltype, colarg, NULL);
+			PopActiveSnapshot();
+			CommitTransactionCommand();
+		}
+
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		CdcApplyBatch(batch, def->target, &applied);
+		CdcApplyBatch(batch, def->target, &def->columns, limit, &applied);
 		Assert(applied.nchanges > 0);
 		args[0] = Int64GetDatum(applied.ninserts);
 		args[1] = Int64GetDatum(applied.nupdates);
@@ -364,6 +470,13 @@ stream_changes(SyncDef *def)
 	CdcDecodeSetBatch(batch);
 
 	start_lsn = replorigin_session_get_progress(false);
+	if (SearchNamedReplicationSlot(def->slot_name, true) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("replication slot \"%s\" of olap sync %d does not exist",
+						def->slot_name, def->id),
+				 errdetail("Without its slot the sync cannot know which changes of the source it missed."),
+				 errhint("Drop and recreate the sync.")));
 	ReplicationSlotAcquire(def->slot_name, true);
 	decoding_ctx = AllocSetContextCreate(TopMemoryContext,
 										 "olap_ext cdc decoding",
@@ -472,6 +585,7 @@ error_stops_sync(int sqlerrcode)
 		case ERRCODE_DATA_EXCEPTION:
 		case ERRCODE_UNIQUE_VIOLATION:
 		case ERRCODE_UNDEFINED_TABLE:
+		case ERRCODE_UNDEFINED_OBJECT:
 			return true;
 		default:
 			return false;
