@@ -95,3 +95,25 @@ SELECT count(*) FROM p;
 ALTER TABLE p DETACH PARTITION p1;
 SELECT count(*) FROM p;
 SELECT count(*) FROM p1;
+
+-- a rewrite, then row changes in the same transaction: the rows go to the
+-- rewritten table and the commit keeps them (as on the heap twin)
+CREATE TABLE rw (id int PRIMARY KEY, a int, v text) USING olap;
+CREATE TABLE rw_heap (id int PRIMARY KEY, a int, v text);
+INSERT INTO rw SELECT g, g, 'x' FROM generate_series(1, 10) g;
+INSERT INTO rw_heap SELECT g, g, 'x' FROM generate_series(1, 10) g;
+UPDATE rw SET v = 'z' WHERE id = 5;
+UPDATE rw_heap SET v = 'z' WHERE id = 5;
+BEGIN;
+ALTER TABLE rw ALTER COLUMN a TYPE bigint;
+ALTER TABLE rw_heap ALTER COLUMN a TYPE bigint;
+UPDATE rw SET v = 'y' WHERE id = 5;
+UPDATE rw_heap SET v = 'y' WHERE id = 5;
+INSERT INTO rw VALUES (11, 11, 'n');
+INSERT INTO rw_heap VALUES (11, 11, 'n');
+DELETE FROM rw WHERE id = 2;
+DELETE FROM rw_heap WHERE id = 2;
+COMMIT;
+SELECT olap_test_helpers.diff_count('rw', 'rw_heap');
+SELECT * FROM rw WHERE id IN (5, 11) ORDER BY id;
+DROP TABLE rw, rw_heap;

@@ -196,6 +196,15 @@ redo_registrations(const RelFileNode *node)
 	}
 }
 
+/* Buffers one row, writing the stripe out when it is full. */
+static void
+insert_row(PendingWrite *entry, Relation rel, TupleTableSlot *slot,
+		   CommandId cid)
+{
+	if (StripeWriterInsert(entry->writer, rel, slot, cid))
+		flush_entry(entry, rel);
+}
+
 void
 WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 {
@@ -216,6 +225,23 @@ WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 		entry->relid = RelationGetRelid(rel);
 		entry->owner = current;
 		entry->writer = StripeWriterCreate(rel, write_state_ctx);
+		insert_row(entry, rel, slot, cid);
+		return;
+	}
+
+	/*
+	 * A table rewrite (ALTER TABLE ... TYPE, CLUSTER) fills a transient
+	 * relation, flushes it and swaps its file into the table: the entry of
+	 * that file, empty now, still names the transient relation, which is
+	 * dropped.  The file belongs to rel now; so does a new buffer.
+	 */
+	if (entry->relid != RelationGetRelid(rel))
+	{
+		flush_entry(entry, rel);
+		StripeWriterDestroy(entry->writer);
+		entry->writer = StripeWriterCreate(rel, write_state_ctx);
+		entry->relid = RelationGetRelid(rel);
+		entry->owner = current;
 	}
 	else if (StripeWriterColumnCount(entry->writer) != RelationGetDescr(rel)->natts)
 	{
@@ -232,8 +258,7 @@ WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 		entry->owner = current;
 	}
 
-	if (StripeWriterInsert(entry->writer, rel, slot, cid))
-		flush_entry(entry, rel);
+	insert_row(entry, rel, slot, cid);
 }
 
 /*
