@@ -53,7 +53,9 @@ OBJS = \
 	src/worker/worker_shmem.o
 
 EXTENSION = olap_ext
-DATA = $(wildcard olap_ext--*.sql)
+# The install script is built from its parts in src/sql/, joined in name order.
+DATA_built = olap_ext--0.1.sql
+SQL_PARTS = $(sort $(wildcard $(srcdir)/src/sql/*.sql))
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
@@ -74,3 +76,6 @@ EXTRA_CLEAN = tmp_check tmp_check_regress tmp_check_iso output_iso results regre
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+olap_ext--0.1.sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@

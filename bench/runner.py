@@ -160,7 +160,7 @@ def environment(target, library, built):
         return done.stdout.strip() if done.returncode == 0 else ""
 
     mem_kb = first("/proc/meminfo", "MemTotal").split()[0]
-    dirty = git("status", "--porcelain", "--", "src", "Makefile", "olap_ext--0.1.sql")
+    dirty = git("status", "--porcelain", "--", "src", "Makefile")
     return {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "server": target,

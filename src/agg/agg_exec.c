@@ -181,7 +181,7 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
 	{
 		/* the planner admits count(DISTINCT x) only */
 		if (agg->aggtransfn != F_INT8INC_ANY || trans->arg == NULL)
-			elog(ERROR, "OlapAgg cannot compute aggregate %u with DISTINCT",
+			elog(ERROR, "OlapAgg was planned for DISTINCT aggregate %u, which it has no method for",
 				 aggref->aggfnoid);
 		trans->method = AGG_METHOD_COUNT_DISTINCT;
 	}

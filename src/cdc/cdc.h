@@ -146,6 +146,7 @@ extern void CdcApplyBatch(CdcBatch *batch, Oid target_relid,
 						  CdcApplied *applied);
 
 /* cdc_schema.c */
+extern bool CdcSameColumns(TupleDesc a, TupleDesc b);
 extern bool CdcSchemaChanged(CdcBatch *batch, CdcColumns *columns);
 extern int	CdcSchemaFollow(CdcBatch *batch, Oid target_relid,
 							CdcColumns *columns);

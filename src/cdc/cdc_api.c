@@ -4,7 +4,7 @@
  *	  Starting and stopping sync workers for the SQL API of syncs.
  *
  * The SQL functions olap.create_sync, pause_sync, resume_sync and
- * drop_sync (olap_ext--0.1.sql) keep the definitions in olap.sync and call
+ * drop_sync (src/sql/40_cdc.sql) keep the definitions in olap.sync and call
  * two helpers here:
  *
  * - olap._sync_launch(id) asks for a worker when the calling transaction

@@ -95,29 +95,6 @@ cdc_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 }
 
 /*
- * Whether two descriptors have the same columns (names, types, dropped
- * ones) in the same places.  Constraints and defaults do not matter here.
- */
-static bool
-same_columns(TupleDesc a, TupleDesc b)
-{
-	if (a->natts != b->natts)
-		return false;
-	for (int i = 0; i < a->natts; i++)
-	{
-		Form_pg_attribute aa = TupleDescAttr(a, i);
-		Form_pg_attribute ba = TupleDescAttr(b, i);
-
-		if (aa->attisdropped != ba->attisdropped ||
-			aa->atttypid != ba->atttypid ||
-			aa->atttypmod != ba->atttypmod ||
-			strcmp(NameStr(aa->attname), NameStr(ba->attname)) != 0)
-			return false;
-	}
-	return true;
-}
-
-/*
  * Copies a decoded tuple into the current memory context.  Values the
  * reorder buffer reassembled from TOAST chunks are flattened (they point
  * into its memory); on-disk TOAST pointers, which the decoder leaves for
@@ -171,7 +148,7 @@ new_change(CdcBatch *batch, CdcChangeKind kind, TupleDesc desc)
 	c->kind = kind;
 	if (desc != NULL)
 	{
-		if (batch->last_desc == NULL || !same_columns(batch->last_desc, desc))
+		if (batch->last_desc == NULL || !CdcSameColumns(batch->last_desc, desc))
 			batch->last_desc = CreateTupleDescCopyConstr(desc);
 		c->desc = batch->last_desc;
 	}

@@ -345,9 +345,12 @@ follow_descriptor(TupleDesc desc, Oid target_relid, CdcColumns *columns,
 	return true;
 }
 
-/* Whether a and b have the same columns (names, types, dropped ones). */
-static bool
-same_columns(TupleDesc a, TupleDesc b)
+/*
+ * Whether a and b have the same columns (names, types, dropped ones) in
+ * the same places; constraints and defaults do not matter here.
+ */
+bool
+CdcSameColumns(TupleDesc a, TupleDesc b)
 {
 	if (a->natts != b->natts)
 		return false;
@@ -384,7 +387,7 @@ CdcSchemaChanged(CdcBatch *batch, CdcColumns *columns)
 			continue;
 		seen = c->desc;
 		if (columns->followed == NULL ||
-			!same_columns(columns->followed, c->desc))
+			!CdcSameColumns(columns->followed, c->desc))
 			return true;
 	}
 	return false;
