@@ -18,9 +18,7 @@
 #      source commit applied, committed in the same transaction as the
 #      rows) passes the WAL position of the marker's row (so the marker is
 #      visible in the target); p50/p90/p99 and max of
-#      commit -> visible.  (Polling the target itself by primary key is
-#      avoided: concurrent reads of the target while it takes small stripes
-#      expose a storage bug, "metadata lists 0 chunk groups".)
+#      commit -> visible.
 #   5. stripes after a VACUUM (compaction) of the target, the sync paused.
 # Each time is from resume_sync to the counters in olap.syncs reaching the
 # total (polled every 50 ms), so it includes decoding and batching.  The
