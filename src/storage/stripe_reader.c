@@ -741,19 +741,13 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 	 * same address, command and contents (an address can be reused by the
 	 * next statement's snapshot).
 	 */
-	cached = reader->stripe != NULL && lookup != NULL &&
+	cached = StripeReaderHoldsRow(reader, row_number) && lookup != NULL &&
 		IsMVCCSnapshot(lookup) && reader->fetch_snapshot == lookup &&
 		reader->fetch_curcid == lookup->curcid &&
 		reader->fetch_xmin == lookup->xmin &&
 		reader->fetch_xmax == lookup->xmax &&
 		reader->fetch_xcnt == lookup->xcnt &&
 		reader->fetch_check_deleted == check_deleted;
-	if (cached)
-	{
-		group = &reader->stripe->groups[reader->group];
-		cached = row_number >= group->first_row_number &&
-			row_number < group->first_row_number + group->row_count;
-	}
 
 	if (!cached)
 	{

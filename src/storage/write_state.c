@@ -196,15 +196,6 @@ redo_registrations(const RelFileNode *node)
 	}
 }
 
-/* Buffers one row, writing the stripe out when it is full. */
-static void
-insert_row(PendingWrite *entry, Relation rel, TupleTableSlot *slot,
-		   CommandId cid)
-{
-	if (StripeWriterInsert(entry->writer, rel, slot, cid))
-		flush_entry(entry, rel);
-}
-
 void
 WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 {
@@ -225,30 +216,21 @@ WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 		entry->relid = RelationGetRelid(rel);
 		entry->owner = current;
 		entry->writer = StripeWriterCreate(rel, write_state_ctx);
-		insert_row(entry, rel, slot, cid);
-		return;
 	}
-
-	/*
-	 * A table rewrite (ALTER TABLE ... TYPE, CLUSTER) fills a transient
-	 * relation, flushes it and swaps its file into the table: the entry of
-	 * that file, empty now, still names the transient relation, which is
-	 * dropped.  The file belongs to rel now; so does a new buffer.
-	 */
-	if (entry->relid != RelationGetRelid(rel))
+	else if (entry->relid != RelationGetRelid(rel) ||
+			 StripeWriterColumnCount(entry->writer) != RelationGetDescr(rel)->natts)
 	{
+		/*
+		 * Columns were added since the buffer started, or a table rewrite
+		 * (ALTER TABLE ... TYPE, CLUSTER) filled a transient relation,
+		 * flushed it and swapped its file into rel: the entry of that file
+		 * still names the transient relation, which is dropped.  Either way
+		 * a new buffer for rel starts.
+		 */
 		flush_entry(entry, rel);
 		StripeWriterDestroy(entry->writer);
 		entry->writer = StripeWriterCreate(rel, write_state_ctx);
 		entry->relid = RelationGetRelid(rel);
-		entry->owner = current;
-	}
-	else if (StripeWriterColumnCount(entry->writer) != RelationGetDescr(rel)->natts)
-	{
-		/* columns were added since the buffer started: start a new one */
-		flush_entry(entry, rel);
-		StripeWriterDestroy(entry->writer);
-		entry->writer = StripeWriterCreate(rel, write_state_ctx);
 		entry->owner = current;
 	}
 	else if (entry->owner != current)
@@ -258,7 +240,8 @@ WriteStateInsert(Relation rel, TupleTableSlot *slot, CommandId cid)
 		entry->owner = current;
 	}
 
-	insert_row(entry, rel, slot, cid);
+	if (StripeWriterInsert(entry->writer, rel, slot, cid))
+		flush_entry(entry, rel);
 }
 
 /*
