@@ -12,11 +12,18 @@
  * statements, InitPlan results and stable expressions such as now() -
  * interval '7 days'.  Such expressions are evaluated once per scan (or
  * rescan), at the first chunk group, when InitPlans have run.  "column IS
- * [NOT] NULL" qualifies too.
+ * [NOT] NULL" qualifies too, and so does "column IN (...)" or "column =
+ * ANY (array)" with an equality operator of that family and an array
+ * expression of the same kind (evaluated once too; its NULL elements can
+ * never match and are dropped).
  *
  * A chunk group is skipped when some key proves that no row of it can pass:
  * for "col < v" when min >= v, "col = v" when v is outside [min, max], and
- * so on; all-NULL chunks fail every strict comparison.  Min/max recorded
+ * so on; all-NULL chunks fail every strict comparison.  Equality and IN
+ * keys also consult the chunk's value set (minmax.c) when it has one: a
+ * chunk whose range contains v but whose few distinct values do not is
+ * skipped too; an IN key skips when none of its values may be in the
+ * chunk, and a NULL or empty array skips everything.  Min/max recorded
  * under another type or collation than the column has now (ALTER TABLE
  * ... TYPE without a rewrite) are not used.  Keys only ever skip
  * groups whose rows the qual would reject, and the qual is still evaluated
@@ -32,6 +39,7 @@
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
@@ -43,20 +51,27 @@
 
 #define SKIP_IS_NULL 100		/* pseudo strategies for NullTest keys */
 #define SKIP_IS_NOT_NULL 101
+#define SKIP_IN_ARRAY 102		/* pseudo strategy for "col = ANY (array)" */
 
 typedef struct SkipKey
 {
 	AttrNumber	attnum;
 	Oid			coltypid;		/* the column's type and collation now */
 	Oid			colcollation;
-	int			strategy;		/* BT*StrategyNumber or SKIP_IS_[NOT_]NULL */
-	Expr	   *arg;			/* compared value, NULL for null tests */
+	int			strategy;		/* BT*StrategyNumber, SKIP_IS_[NOT_]NULL or
+								 * SKIP_IN_ARRAY */
+	Expr	   *arg;			/* compared value (the array for IN keys),
+								 * NULL for null tests */
 	ExprState  *argstate;
 	FmgrInfo	cmp;			/* btree order proc (column type, arg type) */
 	Oid			collation;
 	ChunkColumnType coltype;
 	bool		argnull;
 	Datum		argvalue;
+	/* IN keys: the array's element type and its non-null elements */
+	Oid			elemtype;
+	Datum	   *elems;
+	int			nelems;
 } SkipKey;
 
 struct ChunkSkipState
@@ -73,9 +88,13 @@ usable_arg(Node *node)
 	return !contain_var_clause(node) && !contain_volatile_functions(node);
 }
 
-/* Builds a key from "var op arg" (commuted already), or returns NULL. */
+/*
+ * Builds a key from "var op arg" (commuted already), or returns NULL.  For
+ * "var op ANY (arg)" (in_array) op must be the family's equality.
+ */
 static SkipKey *
-make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, Relation rel)
+make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, bool in_array,
+			Relation rel)
 {
 	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel), var->varattno - 1);
 	TypeCacheEntry *tce = lookup_type_cache(attr->atttypid, TYPECACHE_BTREE_OPFAMILY);
@@ -91,6 +110,8 @@ make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, Relation rel)
 							   &lefttype, &righttype);
 	if (strategy < BTLessStrategyNumber || strategy > BTGreaterStrategyNumber)
 		return NULL;
+	if (in_array && strategy != BTEqualStrategyNumber)
+		return NULL;
 	if (OidIsValid(attr->attcollation) && inputcollid != attr->attcollation)
 		return NULL;
 	cmpproc = get_opfamily_proc(tce->btree_opf, lefttype, righttype, BTORDER_PROC);
@@ -101,7 +122,8 @@ make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, Relation rel)
 	key->attnum = var->varattno;
 	key->coltypid = attr->atttypid;
 	key->colcollation = attr->attcollation;
-	key->strategy = strategy;
+	key->strategy = in_array ? SKIP_IN_ARRAY : strategy;
+	key->elemtype = righttype;
 	key->arg = arg;
 	key->collation = inputcollid;
 	fmgr_info(cmpproc, &key->cmp);
@@ -123,15 +145,36 @@ key_from_qual(Expr *qual, Index scanrelid, Relation rel)
 		Var		   *var;
 
 		if ((var = OlapScanColumnVar(left, scanrelid)) != NULL && usable_arg(right))
-			return make_op_key(var, op->opno, op->inputcollid, (Expr *) right, rel);
+			return make_op_key(var, op->opno, op->inputcollid, (Expr *) right,
+							   false, rel);
 		if ((var = OlapScanColumnVar(right, scanrelid)) != NULL && usable_arg(left))
 		{
 			Oid			commuted = get_commutator(op->opno);
 
 			if (OidIsValid(commuted))
-				return make_op_key(var, commuted, op->inputcollid, (Expr *) left, rel);
+				return make_op_key(var, commuted, op->inputcollid, (Expr *) left,
+								   false, rel);
 		}
 		return NULL;
+	}
+	if (IsA(qual, ScalarArrayOpExpr))
+	{
+		ScalarArrayOpExpr *saop = (ScalarArrayOpExpr *) qual;
+		Node	   *array = lsecond(saop->args);
+		Var		   *var = OlapScanColumnVar(linitial(saop->args), scanrelid);
+		SkipKey    *key;
+
+		if (!saop->useOr || var == NULL || !usable_arg(array))
+			return NULL;
+		key = make_op_key(var, saop->opno, saop->inputcollid, (Expr *) array,
+						  true, rel);
+		/* the array must hold the operator's right-hand type */
+		if (key != NULL && get_element_type(exprType(array)) != key->elemtype)
+		{
+			pfree(key);
+			return NULL;
+		}
+		return key;
 	}
 	if (IsA(qual, NullTest) && !((NullTest *) qual)->argisrow)
 	{
@@ -196,7 +239,12 @@ ChunkSkipQualColumn(Expr *qual, Index scanrelid, Relation rel,
 	if (key == NULL)
 		return false;
 	*attnum = key->attnum;
-	*strategy = key->arg != NULL ? key->strategy : 0;
+	if (key->arg == NULL)
+		*strategy = 0;
+	else if (key->strategy == SKIP_IN_ARRAY)
+		*strategy = BTEqualStrategyNumber;
+	else
+		*strategy = key->strategy;
 	pfree(key);
 	return true;
 }
@@ -215,6 +263,42 @@ ChunkSkipReset(ChunkSkipState *state)
 		state->evaluated = false;
 }
 
+/*
+ * Extracts the non-null elements of an IN key's array value (in
+ * CurrentMemoryContext).  NULL elements never make "=" true, so dropping
+ * them cannot make a matching chunk look empty.
+ */
+static void
+load_array_elements(SkipKey *key)
+{
+	ArrayType  *array;
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	Datum	   *elems;
+	bool	   *elemnulls;
+	int			nelems;
+
+	if (key->elems != NULL)
+		pfree(key->elems);
+	key->elems = NULL;
+	key->nelems = 0;
+	if (key->argnull)
+		return;
+	array = DatumGetArrayTypeP(key->argvalue);
+	get_typlenbyvalalign(ARR_ELEMTYPE(array), &elmlen, &elmbyval, &elmalign);
+	deconstruct_array(array, ARR_ELEMTYPE(array), elmlen, elmbyval, elmalign,
+					  &elems, &elemnulls, &nelems);
+	for (int i = 0; i < nelems; i++)
+	{
+		if (!elemnulls[i])
+			elems[key->nelems++] = elems[i];
+	}
+	key->elems = elems;
+	pfree(elemnulls);
+}
+
+/* Evaluates the key values of this (re)scan. */
 static void
 evaluate_keys(ChunkSkipState *state)
 {
@@ -228,9 +312,48 @@ evaluate_keys(ChunkSkipState *state)
 
 		if (key->argstate != NULL)
 			key->argvalue = ExecEvalExpr(key->argstate, econtext, &key->argnull);
+		if (key->strategy == SKIP_IN_ARRAY)
+			load_array_elements(key);
 	}
 	MemoryContextSwitchTo(old);
 	state->evaluated = true;
+}
+
+/* Compares a column value with a key value: <0, 0 or >0. */
+static inline int
+compare(SkipKey *key, Datum column_value, Datum key_value)
+{
+	return DatumGetInt32(FunctionCall2Coll(&key->cmp, key->collation,
+										   column_value, key_value));
+}
+
+/*
+ * Whether the chunk may hold a value equal to v, judged by its min/max and
+ * value set (each used only when kept under the column's current type and
+ * collation).
+ */
+static bool
+chunk_may_hold(SkipKey *key, const ChunkMeta *chunk, Datum v,
+			   int nset, const Datum *set)
+{
+	if (chunk->min_value != NULL && chunk->max_value != NULL)
+	{
+		Datum		min = MinMaxDeserialize(chunk->min_value, &key->coltype);
+		Datum		max = MinMaxDeserialize(chunk->max_value, &key->coltype);
+
+		if (compare(key, min, v) > 0 || compare(key, max, v) < 0)
+			return false;
+	}
+	if (nset > 0)
+	{
+		for (int i = 0; i < nset; i++)
+		{
+			if (compare(key, set[i], v) == 0)
+				return true;
+		}
+		return false;
+	}
+	return true;
 }
 
 /* True when no row of a chunk with these statistics can pass key. */
@@ -251,16 +374,37 @@ key_excludes(SkipKey *key, const ChunkGroupMeta *group, const ChunkMeta *chunk)
 	/* a strict comparison with NULL, or on NULLs only, is never true */
 	if (key->argnull || all_null)
 		return true;
-	/* min/max of an older type or collation (ALTER TABLE without rewrite) */
-	if (chunk->min_value == NULL || chunk->max_value == NULL ||
-		chunk->minmax_type != key->coltypid ||
+	if (key->strategy == SKIP_IN_ARRAY && key->nelems == 0)
+		return true;
+	/* statistics of an older type or collation (ALTER TABLE, no rewrite) */
+	if (chunk->minmax_type != key->coltypid ||
 		chunk->minmax_collation != key->colcollation)
 		return false;
 
+	if (key->strategy == BTEqualStrategyNumber ||
+		key->strategy == SKIP_IN_ARRAY)
+	{
+		Datum	   *set = NULL;
+		int			nset = 0;
+		Datum	   *vals = key->strategy == SKIP_IN_ARRAY ? key->elems : &key->argvalue;
+		int			nvals = key->strategy == SKIP_IN_ARRAY ? key->nelems : 1;
+
+		if (chunk->value_set != NULL)
+			nset = ValueSetDeserialize(chunk->value_set, &key->coltype, &set);
+		for (int i = 0; i < nvals; i++)
+		{
+			if (chunk_may_hold(key, chunk, vals[i], nset, set))
+				return false;
+		}
+		return true;
+	}
+
+	if (chunk->min_value == NULL || chunk->max_value == NULL)
+		return false;
 	min = MinMaxDeserialize(chunk->min_value, &key->coltype);
 	max = MinMaxDeserialize(chunk->max_value, &key->coltype);
-	cmin = DatumGetInt32(FunctionCall2Coll(&key->cmp, key->collation, min, key->argvalue));
-	cmax = DatumGetInt32(FunctionCall2Coll(&key->cmp, key->collation, max, key->argvalue));
+	cmin = compare(key, min, key->argvalue);
+	cmax = compare(key, max, key->argvalue);
 
 	switch (key->strategy)
 	{
@@ -268,8 +412,6 @@ key_excludes(SkipKey *key, const ChunkGroupMeta *group, const ChunkMeta *chunk)
 			return cmin >= 0;
 		case BTLessEqualStrategyNumber:
 			return cmin > 0;
-		case BTEqualStrategyNumber:
-			return cmin > 0 || cmax < 0;
 		case BTGreaterEqualStrategyNumber:
 			return cmax < 0;
 		case BTGreaterStrategyNumber:

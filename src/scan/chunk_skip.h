@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * chunk_skip.h
- *	  Skipping chunk groups whose min/max show they hold no matching row.
+ *	  Skipping chunk groups whose min/max, value sets or null counts show
+ *	  they hold no matching row.
  *
  *-------------------------------------------------------------------------
  */

@@ -67,6 +67,7 @@ CREATE TABLE olap.chunk (
 	max_value bytea,
 	minmax_type oid NOT NULL,
 	minmax_collation oid NOT NULL,
+	value_set bytea,
 	PRIMARY KEY (storage_id, stripe_num, group_num, attr_num)
 );
 

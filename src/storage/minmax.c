@@ -1,7 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * minmax.c
- *	  Computing and serialising the minimum and maximum of a chunk.
+ *	  Computing and serialising the statistics kept per chunk for skipping:
+ *	  its minimum and maximum, and the set of its distinct values when it
+ *	  has only a few (value sets let "col = v" and "col IN (...)" skip
+ *	  chunks whose range contains v but whose values do not).
  *
  * The ordering is the type's default btree operator class under the
  * column's collation, the same ordering a query's comparison operators use
@@ -91,6 +94,37 @@ compare_values(MinMaxSupport *support, const ChunkColumnType *type,
 										   a, b));
 }
 
+/*
+ * Points *data and *len at the bytes that represent value in serialised
+ * form (see the file header).  byval_buf holds them for by-value types.
+ */
+static void
+serialised_bytes(Datum value, const ChunkColumnType *type,
+				 char *byval_buf, const char **data, Size *len)
+{
+	if (type->typbyval)
+	{
+		store_att_byval(byval_buf, value, type->typlen);
+		*data = byval_buf;
+		*len = type->typlen;
+	}
+	else if (type->typlen > 0)
+	{
+		*data = DatumGetPointer(value);
+		*len = type->typlen;
+	}
+	else if (type->typlen == -1)
+	{
+		*data = VARDATA_ANY(DatumGetPointer(value));
+		*len = VARSIZE_ANY_EXHDR(DatumGetPointer(value));
+	}
+	else
+	{
+		*data = DatumGetCString(value);
+		*len = strlen(*data);
+	}
+}
+
 /* Serialises one value, or returns NULL if it is too long to keep. */
 static bytea *
 serialise(Datum value, const ChunkColumnType *type)
@@ -100,28 +134,7 @@ serialise(Datum value, const ChunkColumnType *type)
 	char		byval_buf[sizeof(Datum)];
 	bytea	   *result;
 
-	if (type->typbyval)
-	{
-		store_att_byval(byval_buf, value, type->typlen);
-		data = byval_buf;
-		len = type->typlen;
-	}
-	else if (type->typlen > 0)
-	{
-		data = DatumGetPointer(value);
-		len = type->typlen;
-	}
-	else if (type->typlen == -1)
-	{
-		data = VARDATA_ANY(DatumGetPointer(value));
-		len = VARSIZE_ANY_EXHDR(DatumGetPointer(value));
-	}
-	else
-	{
-		data = DatumGetCString(value);
-		len = strlen(data);
-	}
-
+	serialised_bytes(value, type, byval_buf, &data, &len);
 	if (len > OLAP_MINMAX_MAX_BYTES)
 		return NULL;
 	result = palloc(VARHDRSZ + len);
@@ -182,11 +195,9 @@ MinMaxCompute(MinMaxSupport *support, const ChunkColumnType *type,
  * Rebuilds a Datum from its serialised form, allocating by-reference
  * values in CurrentMemoryContext.
  */
-Datum
-MinMaxDeserialize(const bytea *serialised, const ChunkColumnType *type)
+static Datum
+deserialise_bytes(const char *data, Size len, const ChunkColumnType *type)
 {
-	const char *data = VARDATA_ANY(serialised);
-	Size		len = VARSIZE_ANY_EXHDR(serialised);
 
 	if (type->typbyval)
 	{
@@ -234,4 +245,152 @@ MinMaxDeserialize(const bytea *serialised, const ChunkColumnType *type)
 		s[len] = '\0';
 		return CStringGetDatum(s);
 	}
+}
+
+/*
+ * Rebuilds a Datum from its serialised form, allocating by-reference
+ * values in CurrentMemoryContext.
+ */
+Datum
+MinMaxDeserialize(const bytea *serialised, const ChunkColumnType *type)
+{
+	return deserialise_bytes(VARDATA_ANY(serialised),
+							 VARSIZE_ANY_EXHDR(serialised), type);
+}
+
+/*
+ * Finds the distinct values of by-value integer-like columns whose encoder
+ * did not enumerate them; gives up (returns -1) past max values.
+ */
+static int
+distinct_int_values(const ChunkColumnType *type, const Datum *values,
+					const bool *nulls, uint32 nrows, Datum *found, int max)
+{
+	int			nfound = 0;
+
+	for (uint32 i = 0; i < nrows; i++)
+	{
+		int64		v;
+		int			k;
+
+		if (nulls != NULL && nulls[i])
+			continue;
+		v = datum_as_int64(values[i], type->typlen);
+		for (k = 0; k < nfound; k++)
+		{
+			if (datum_as_int64(found[k], type->typlen) == v)
+				break;
+		}
+		if (k < nfound)
+			continue;
+		if (nfound == max)
+			return -1;
+		found[nfound++] = values[i];
+	}
+	return nfound;
+}
+
+/*
+ * Returns the serialised value set of a chunk (allocated in result_ctx):
+ * each distinct non-null value as a 2-byte length (native byte order, no
+ * alignment) followed by the value's serialised bytes.  distinct/ndistinct
+ * are the distinct values when the encoder enumerated them (ndistinct 0
+ * otherwise); values/nulls/nrows are all of the chunk's values.  Returns
+ * NULL when the type has no ordering, the chunk has no non-null value or
+ * more than OLAP_VALUE_SET_MAX_VALUES distinct values, or the set would
+ * take more than OLAP_VALUE_SET_MAX_BYTES.  Distinct means distinct bytes:
+ * values equal under the type's ordering (1.0 and 1.00, or strings under a
+ * nondeterministic collation) may each appear, which only makes the set
+ * larger, never wrong.
+ */
+bytea *
+ValueSetCompute(MinMaxSupport *support, const ChunkColumnType *type,
+				const Datum *distinct, uint32 ndistinct,
+				const Datum *values, const bool *nulls, uint32 nrows,
+				MemoryContext result_ctx)
+{
+	Datum		found[OLAP_VALUE_SET_MAX_VALUES];
+	const Datum *set;
+	int			nset;
+	char		buf[OLAP_VALUE_SET_MAX_BYTES];
+	Size		used = 0;
+	bytea	   *result;
+
+	if (support->kind == MINMAX_NONE)
+		return NULL;
+	if (ndistinct > 0)
+	{
+		if (ndistinct > OLAP_VALUE_SET_MAX_VALUES)
+			return NULL;
+		set = distinct;
+		nset = (int) ndistinct;
+	}
+	else if (support->kind == MINMAX_INT)
+	{
+		nset = distinct_int_values(type, values, nulls, nrows, found,
+								   OLAP_VALUE_SET_MAX_VALUES);
+		set = found;
+	}
+	else
+		return NULL;
+	if (nset <= 0)
+		return NULL;
+
+	for (int k = 0; k < nset; k++)
+	{
+		const char *data;
+		Size		len;
+		char		byval_buf[sizeof(Datum)];
+		uint16		len16;
+
+		serialised_bytes(set[k], type, byval_buf, &data, &len);
+		if (used + sizeof(uint16) + len > OLAP_VALUE_SET_MAX_BYTES)
+			return NULL;
+		len16 = (uint16) len;
+		memcpy(buf + used, &len16, sizeof(uint16));
+		memcpy(buf + used + sizeof(uint16), data, len);
+		used += sizeof(uint16) + len;
+	}
+	result = MemoryContextAlloc(result_ctx, VARHDRSZ + used);
+	SET_VARSIZE(result, VARHDRSZ + used);
+	memcpy(VARDATA(result), buf, used);
+	return result;
+}
+
+/*
+ * Rebuilds the values of a serialised value set into *values (allocated in
+ * CurrentMemoryContext, as are by-reference values) and returns how many
+ * there are.  A set that does not parse is reported as corrupted data.
+ */
+int
+ValueSetDeserialize(const bytea *set, const ChunkColumnType *type,
+					Datum **values)
+{
+	const char *data = VARDATA_ANY(set);
+	Size		len = VARSIZE_ANY_EXHDR(set);
+	Size		pos = 0;
+	int			n = 0;
+
+	*values = palloc(sizeof(Datum) * OLAP_VALUE_SET_MAX_VALUES);
+	while (pos < len)
+	{
+		uint16		vlen;
+
+		if (n == OLAP_VALUE_SET_MAX_VALUES || len - pos < sizeof(uint16))
+			break;
+		memcpy(&vlen, data + pos, sizeof(uint16));
+		pos += sizeof(uint16);
+		if (vlen > len - pos ||
+			(type->typlen > 0 && vlen != (uint16) type->typlen))
+			break;
+		(*values)[n++] = deserialise_bytes(data + pos, vlen, type);
+		pos += vlen;
+	}
+	if (pos != len || n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("olap chunk metadata holds a damaged value set"),
+				 errdetail("The value set of %zu bytes does not parse as values of the column's type.",
+						   len)));
+	return n;
 }

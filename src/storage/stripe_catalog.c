@@ -57,7 +57,7 @@
 #define Anum_chunk_group_dead_rows 8
 
 /* olap.chunk */
-#define Natts_chunk 14
+#define Natts_chunk 15
 #define Anum_chunk_storage_id 1
 #define Anum_chunk_stripe_num 2
 #define Anum_chunk_group_num 3
@@ -72,6 +72,7 @@
 #define Anum_chunk_max_value 12
 #define Anum_chunk_minmax_type 13
 #define Anum_chunk_minmax_collation 14
+#define Anum_chunk_value_set 15
 
 /* Looks up a relation of schema olap; errors if it is missing. */
 Oid
@@ -212,6 +213,8 @@ StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 			nulls[Anum_chunk_max_value - 1] = (chunk->max_value == NULL);
 			values[Anum_chunk_minmax_type - 1] = ObjectIdGetDatum(chunk->minmax_type);
 			values[Anum_chunk_minmax_collation - 1] = ObjectIdGetDatum(chunk->minmax_collation);
+			values[Anum_chunk_value_set - 1] = PointerGetDatum(chunk->value_set);
+			nulls[Anum_chunk_value_set - 1] = (chunk->value_set == NULL);
 			tup = heap_form_tuple(RelationGetDescr(chunk_rel), values, nulls);
 			OlapCatalogInsert(chunk_rel, chunk_ind, tup, cid);
 			heap_freetuple(tup);
@@ -421,6 +424,8 @@ load_groups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot,
 			DatumGetByteaPCopy(values[Anum_chunk_max_value - 1]);
 		chunk->minmax_type = DatumGetObjectId(values[Anum_chunk_minmax_type - 1]);
 		chunk->minmax_collation = DatumGetObjectId(values[Anum_chunk_minmax_collation - 1]);
+		chunk->value_set = nulls[Anum_chunk_value_set - 1] ? NULL :
+			DatumGetByteaPCopy(values[Anum_chunk_value_set - 1]);
 	}
 	systable_endscan_ordered(scan);
 
@@ -750,6 +755,8 @@ StripeMetaCopy(const StripeMeta *stripe)
 				c->min_value = DatumGetByteaPCopy(PointerGetDatum(c->min_value));
 			if (c->max_value)
 				c->max_value = DatumGetByteaPCopy(PointerGetDatum(c->max_value));
+			if (c->value_set)
+				c->value_set = DatumGetByteaPCopy(PointerGetDatum(c->value_set));
 		}
 	}
 	return copy;

@@ -30,6 +30,8 @@ typedef struct ChunkMeta
 	bytea	   *max_value;
 	Oid			minmax_type;	/* column type and collation min/max were */
 	Oid			minmax_collation;	/* computed under */
+	bytea	   *value_set;		/* distinct values (minmax.c), NULL when
+								 * not kept; same type and collation */
 } ChunkMeta;
 
 typedef struct ChunkGroupMeta

@@ -566,6 +566,10 @@ write_group(StripeWriter *writer, Relation rel)
 			MinMaxCompute(&writer->minmax[i], &writer->types[i],
 						  writer->values[i], writer->nulls[i], writer->group_rows,
 						  writer->stripe_ctx, &chunk->min_value, &chunk->max_value);
+		chunk->value_set = ValueSetCompute(&writer->minmax[i], &writer->types[i],
+										   built[i].distinct, built[i].ndistinct,
+										   writer->values[i], writer->nulls[i],
+										   writer->group_rows, writer->stripe_ctx);
 		offset += built[i].len;
 		writer->raw_bytes += built[i].raw_len;
 		pfree(built[i].data);
