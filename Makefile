@@ -6,6 +6,7 @@ PGFILEDESC = "olap_ext - columnar storage and analytics for PostgreSQL"
 OBJS = \
 	src/olap_ext.o \
 	src/guc.o \
+	src/numeric_scaled.o \
 	src/agg/agg_advance.o \
 	src/agg/agg_distinct.o \
 	src/agg/agg_exec.o \
@@ -43,6 +44,7 @@ OBJS = \
 	src/storage/row_locking.o \
 	src/storage/row_mask.o \
 	src/storage/stripe_catalog.o \
+	src/storage/read_memory.o \
 	src/storage/stripe_reader.o \
 	src/storage/stripe_writer.o \
 	src/storage/table_options.o \

@@ -243,5 +243,51 @@ DELETE FROM vq_heap WHERE f8 > 420 OR b IS NULL;
 DELETE FROM vq_olap WHERE f8 > 420 OR b IS NULL;
 SELECT n, qual, (vq_check(qual)).* FROM vq_quals WHERE n % 7 = 0 ORDER BY n;
 
+-- numeric compared as scaled integers: every scale, signs, values too wide
+-- for 64 bits or with too many decimals (compared by numeric_cmp instead),
+-- NaN and infinities, on both sides of the comparison
+CREATE TABLE vn_heap (id int, n numeric, n2 numeric(12, 2));
+INSERT INTO vn_heap
+SELECT g,
+	   CASE WHEN g % 13 = 0 THEN NULL
+			WHEN g % 101 = 0 THEN 'NaN'
+			WHEN g % 103 = 0 THEN 'Infinity'
+			WHEN g % 107 = 0 THEN '-Infinity'
+			WHEN g % 109 = 0 THEN 1e30 + g
+			WHEN g % 113 = 0 THEN -1e-25 * g
+			WHEN g % 127 = 0 THEN 922337203685477.5807 + g
+			ELSE round((g % 400 - 200) / 7.0, g % 6) END,
+	   CASE WHEN g % 17 = 0 THEN NULL ELSE (g % 1000 - 500) * 1.25 END
+FROM generate_series(1, 3000) g;
+CREATE TABLE vn_olap (LIKE vn_heap) USING olap;
+INSERT INTO vn_olap SELECT * FROM vn_heap ORDER BY id;
+CREATE FUNCTION vn_check(qual text, OUT same boolean, OUT heap_rows bigint,
+						 OUT how text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	diff bigint;
+	plan json;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM ((SELECT * FROM vn_olap WHERE %1$s EXCEPT ALL SELECT * FROM vn_heap WHERE %1$s) UNION ALL (SELECT * FROM vn_heap WHERE %1$s EXCEPT ALL SELECT * FROM vn_olap WHERE %1$s)) d', qual)
+		INTO diff;
+	EXECUTE format('SELECT count(*) FROM vn_heap WHERE %s', qual) INTO heap_rows;
+	EXECUTE format('EXPLAIN (FORMAT JSON, COSTS OFF) SELECT * FROM vn_olap WHERE %s', qual)
+		INTO plan;
+	same := diff = 0;
+	how := concat_ws('+',
+					 CASE WHEN plan->0->'Plan'->>'Vectorized Filter' IS NOT NULL THEN 'vector' END,
+					 CASE WHEN plan->0->'Plan'->>'Filter' IS NOT NULL THEN 'row' END);
+END $$;
+SELECT qual, (vn_check(qual)).*
+FROM (VALUES ('n = 2'), ('n = 2.0000'), ('n = -2.14'), ('n > 10.5'), ('n >= 10.50'),
+			 ('n < -28'), ('n <= -28.571'), ('n <> 0'), ('n = 0'),
+			 ('n > 1e29'), ('n > 1e31'), ('n < -1e-26'), ('n < 0 AND n > -1e-20'),
+			 ('n = ''NaN'''), ('n >= ''NaN'''), ('n < ''NaN'''), ('n = ''Infinity'''),
+			 ('n > ''-Infinity'''), ('n < 922337203685478'), ('n > 922337203685477.5807'),
+			 ('n IN (2, -2.14, 1e30 + 109, ''NaN'', NULL)'), ('n NOT IN (0, 1, 2)'),
+			 ('n BETWEEN -1.5 AND 1.5'), ('n = 0.0000000000000000001'),
+			 ('3 < n'), ('-1 >= n'), ('n2 = 12.5'), ('n2 > 600.25'), ('n2 < -499'),
+			 ('n2 IN (1.25, 2.50, -625)'), ('n2 = 12.500000000000000000001')) q(qual);
+
 \c contrib_regression
 DROP DATABASE olap_vq;

@@ -27,7 +27,9 @@
  * Leaves compare raw values where the operator's semantics are those of
  * the C representation: integers of any width (cross-type), date,
  * timestamp, timestamptz and bool against the same type, float4/float8 with
- * PostgreSQL's NaN ordering, text equality as byte equality (which is what
+ * PostgreSQL's NaN ordering, numeric against numeric as scaled integers
+ * (numeric_scaled.c; NaN, infinities and values too wide go through
+ * numeric_cmp), text equality as byte equality (which is what
  * texteq is under a deterministic collation) and LIKE patterns made of a
  * literal with leading and/or trailing % as byte prefix/suffix/substring
  * tests (as like.c matches in UTF-8 and single-byte encodings).  Every other
@@ -49,6 +51,7 @@
 
 #include "access/stratnum.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/executor.h"
 #include "mb/pg_wchar.h"
 #include "nodes/nodeFuncs.h"
@@ -56,10 +59,12 @@
 #include "optimizer/optimizer.h"
 #include "utils/array.h"
 #include "utils/fmgroids.h"
+#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "numeric_scaled.h"
 #include "scan/olap_scan.h"
 #include "scan/vector_quals.h"
 
@@ -89,6 +94,7 @@ typedef enum VqMethod
 {
 	VQ_METHOD_INT,				/* raw integers (also date, timestamps, bool) */
 	VQ_METHOD_FLOAT,			/* float4/float8 as double, NaN largest */
+	VQ_METHOD_NUMERIC,			/* numeric as scaled integers when they fit */
 	VQ_METHOD_TEXT_EQ,			/* text = / <> as byte equality */
 	VQ_METHOD_LIKE,				/* LIKE / NOT LIKE */
 	VQ_METHOD_FMGR				/* the operator's function */
@@ -138,6 +144,11 @@ typedef struct VqNode
 	bool	   *itemnulls;
 	int64	   *ints;
 	double	   *floats;
+	int		   *scales;			/* NUMERIC: display scale of ints[i], or -1
+								 * when the item is compared by numeric_cmp */
+	bool		parsed_ok;		/* NUMERIC: the column value being compared */
+	int64		parsed_int;
+	int			parsed_scale;
 	const char **bytes;			/* TEXT_EQ and LIKE: detoasted items */
 	int		   *lengths;
 	VqLikeShape like_shape;
@@ -290,6 +301,8 @@ compile_compare(Var *var, Oid opno, Oid opfuncid, Oid inputcollid,
 		else if ((coltype == FLOAT4OID || coltype == FLOAT8OID) &&
 				 (argtype == FLOAT4OID || argtype == FLOAT8OID))
 			node->method = VQ_METHOD_FLOAT;
+		else if (coltype == NUMERICOID && argtype == NUMERICOID)
+			node->method = VQ_METHOD_NUMERIC;
 		else if (coltype == TEXTOID && argtype == TEXTOID &&
 				 (strategy == BTEqualStrategyNumber ||
 				  strategy == VQ_NOT_EQUAL_STRATEGY))
@@ -616,6 +629,7 @@ evaluate_values(VqNode *node, ExprContext *econtext)
 
 	node->ints = palloc0(sizeof(int64) * Max(node->nitems, 1));
 	node->floats = palloc0(sizeof(double) * Max(node->nitems, 1));
+	node->scales = palloc0(sizeof(int) * Max(node->nitems, 1));
 	node->bytes = palloc0(sizeof(char *) * Max(node->nitems, 1));
 	node->lengths = palloc0(sizeof(int) * Max(node->nitems, 1));
 	for (i = 0; i < node->nitems; i++)
@@ -629,6 +643,11 @@ evaluate_values(VqNode *node, ExprContext *econtext)
 				break;
 			case VQ_METHOD_FLOAT:
 				node->floats[i] = float_value(node->items[i], node->argtype);
+				break;
+			case VQ_METHOD_NUMERIC:
+				if (!NumericScaledParse(node->items[i], &node->ints[i],
+										&node->scales[i]))
+					node->scales[i] = -1;
 				break;
 			case VQ_METHOD_TEXT_EQ:
 			case VQ_METHOD_LIKE:
@@ -724,6 +743,20 @@ like_fast(const VqNode *node, Datum d)
 	return match != node->like_negated;
 }
 
+/*
+ * Compares the numeric column value d with item i: as scaled integers when
+ * both parse (compare_value parsed d into node->parsed_*), else as
+ * numeric_cmp does.
+ */
+static inline int
+numeric_item_cmp(VqNode *node, Datum d, int i)
+{
+	if (node->parsed_ok && node->scales[i] >= 0)
+		return NumericScaledCompare(node->parsed_int, node->parsed_scale,
+									node->ints[i], node->scales[i]);
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, d, node->items[i]));
+}
+
 /* Result of one item's comparison with a non-NULL value d. */
 static inline uint8
 compare_item(VqNode *node, Datum d, int i)
@@ -744,6 +777,9 @@ compare_item(VqNode *node, Datum d, int i)
 			}
 		case VQ_METHOD_FLOAT:
 			cmp = float_cmp(float_value(d, node->coltype), node->floats[i]);
+			break;
+		case VQ_METHOD_NUMERIC:
+			cmp = numeric_item_cmp(node, d, i);
 			break;
 		case VQ_METHOD_TEXT_EQ:
 			{
@@ -779,6 +815,9 @@ compare_value(VqNode *node, Datum d)
 	bool		any_null = false;
 	int			i;
 
+	if (node->method == VQ_METHOD_NUMERIC)
+		node->parsed_ok = NumericScaledParse(d, &node->parsed_int,
+											 &node->parsed_scale);
 	if (!node->is_array)
 		return compare_item(node, d, 0);
 	for (i = 0; i < node->nitems; i++)
@@ -861,6 +900,57 @@ eval_int_scalar(VqNode *node, const OlapVector *col, const uint32 *sel,
 	}
 }
 
+/*
+ * A numeric column against one numeric value that parses: scaled integers
+ * compared inline, numeric_cmp for the column values that do not parse.
+ */
+static void
+eval_numeric_scalar(VqNode *node, const OlapVector *col, const uint32 *sel,
+					uint32 n, uint8 *out)
+{
+	int64		c = node->ints[0];
+	int			cscale = node->scales[0];
+	int			at_scale = -1;	/* the scale c_at holds c at, if any */
+	int64		c_at = 0;
+
+	for (uint32 i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int64		x;
+		int			xscale;
+		int			cmp;
+
+		if (col->nulls[row])
+		{
+			out[i] = VQ_NULL;
+			continue;
+		}
+		if (!NumericScaledParse(col->values[row], &x, &xscale))
+			cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp, col->values[row],
+													node->items[0]));
+		else if (xscale == cscale)
+			cmp = (x > c) - (x < c);
+		else
+		{
+			/* a column's values mostly share one scale: rescale c once */
+			int64		rescaled;
+
+			if (xscale != at_scale && xscale > cscale &&
+				!pg_mul_s64_overflow(c, NumericScaledPow10(xscale - cscale),
+									 &rescaled))
+			{
+				c_at = rescaled;
+				at_scale = xscale;
+			}
+			if (xscale == at_scale)
+				cmp = (x > c_at) - (x < c_at);
+			else
+				cmp = NumericScaledCompare(x, xscale, c, cscale);
+		}
+		out[i] = strategy_holds(node->strategy, cmp) ? VQ_TRUE : VQ_FALSE;
+	}
+}
+
 static void
 eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 			 const uint32 *sel, uint32 n, uint8 *out)
@@ -883,6 +973,12 @@ eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 	if (node->method == VQ_METHOD_INT && !node->is_array)
 	{
 		eval_int_scalar(node, col, sel, n, out);
+		return;
+	}
+	if (node->method == VQ_METHOD_NUMERIC && !node->is_array &&
+		node->scales[0] >= 0)
+	{
+		eval_numeric_scalar(node, col, sel, n, out);
 		return;
 	}
 

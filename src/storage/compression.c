@@ -15,6 +15,12 @@
  *	  exactly rawlen bytes have been written to dst.
  *	- Buffers may exceed 1 GB (a single value can be that large, and a chunk
  *	  holds many), so all allocations here are "huge" allocations.
+ *	- zstd's compression and decompression contexts are created once per
+ *	  process and reused for every chunk: creating them per call (what
+ *	  ZSTD_compress / ZSTD_decompress do) costs a large malloc and free, and
+ *	  fresh pages faulted in, per chunk.  They live outside palloc, for the
+ *	  life of the process; a context that cannot be created falls back to
+ *	  the one-shot calls.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,6 +33,9 @@
 
 #include "storage/compression.h"
 #include "utils/memutils.h"
+
+static ZSTD_CCtx *zstd_cctx = NULL;
+static ZSTD_DCtx *zstd_dctx = NULL;
 
 static bool compress_zstd(int level, const char *src, Size srclen,
 						  char *dst, Size dstcap, Size *dstlen);
@@ -43,7 +52,12 @@ compress_zstd(int level, const char *src, Size srclen,
 {
 	size_t		rc;
 
-	rc = ZSTD_compress(dst, dstcap, src, srclen, level);
+	if (zstd_cctx == NULL)
+		zstd_cctx = ZSTD_createCCtx();
+	if (zstd_cctx != NULL)
+		rc = ZSTD_compressCCtx(zstd_cctx, dst, dstcap, src, srclen, level);
+	else
+		rc = ZSTD_compress(dst, dstcap, src, srclen, level);
 	if (ZSTD_isError(rc))
 		return false;
 	*dstlen = (Size) rc;
@@ -156,7 +170,12 @@ OlapDecompress(OlapCompression method,
 			{
 				size_t		rc;
 
-				rc = ZSTD_decompress(dst, rawlen, src, srclen);
+				if (zstd_dctx == NULL)
+					zstd_dctx = ZSTD_createDCtx();
+				if (zstd_dctx != NULL)
+					rc = ZSTD_decompressDCtx(zstd_dctx, dst, rawlen, src, srclen);
+				else
+					rc = ZSTD_decompress(dst, rawlen, src, srclen);
 				if (ZSTD_isError(rc))
 					return psprintf("zstd decompression failed: %s",
 									ZSTD_getErrorName(rc));

@@ -89,6 +89,26 @@ OlapCatalogRelid(const char *name)
 	return relid;
 }
 
+/*
+ * Opens olap.<name>, checking that it has the columns this library reads
+ * and writes: catalogs created by a different build of the unreleased
+ * extension script must be refused, not misread.
+ */
+static Relation
+open_catalog(const char *name, int natts, LOCKMODE lockmode)
+{
+	Relation	rel = table_open(OlapCatalogRelid(name), lockmode);
+
+	if (RelationGetDescr(rel)->natts != natts)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("olap_ext catalog olap.%s has %d columns, the installed library expects %d",
+						name, RelationGetDescr(rel)->natts, natts),
+				 errdetail("The extension's SQL objects in this database were created by another build of olap_ext."),
+				 errhint("Install the library that matches them, or recreate the extension (DROP EXTENSION olap_ext CASCADE; CREATE EXTENSION olap_ext) and reload the data.")));
+	return rel;
+}
+
 /* True when the extension's catalogs exist in this database. */
 bool
 OlapCatalogsExist(void)
@@ -143,9 +163,9 @@ OlapCatalogIndexEntries(Relation rel, CatalogIndexState indstate, HeapTuple tup)
 void
 StripeCatalogInsert(uint64 storage_id, const StripeMeta *stripe, CommandId cid)
 {
-	Relation	stripe_rel = table_open(OlapCatalogRelid("stripe"), RowExclusiveLock);
-	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), RowExclusiveLock);
-	Relation	chunk_rel = table_open(OlapCatalogRelid("chunk"), RowExclusiveLock);
+	Relation	stripe_rel = open_catalog("stripe", Natts_stripe, RowExclusiveLock);
+	Relation	group_rel = open_catalog("chunk_group", Natts_chunk_group, RowExclusiveLock);
+	Relation	chunk_rel = open_catalog("chunk", Natts_chunk, RowExclusiveLock);
 	CatalogIndexState stripe_ind = CatalogOpenIndexes(stripe_rel);
 	CatalogIndexState group_ind = CatalogOpenIndexes(group_rel);
 	CatalogIndexState chunk_ind = CatalogOpenIndexes(chunk_rel);
@@ -264,7 +284,7 @@ stripe_from_tuple(HeapTuple tup, TupleDesc desc)
 List *
 StripeCatalogList(uint64 storage_id, Snapshot snapshot)
 {
-	Relation	rel = table_open(OlapCatalogRelid("stripe"), AccessShareLock);
+	Relation	rel = open_catalog("stripe", Natts_stripe, AccessShareLock);
 	Relation	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
 	ScanKeyData key[1];
 	int64		keyvals[1] = {(int64) storage_id};
@@ -341,8 +361,8 @@ static void
 load_groups(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot,
 			int32 only_group)
 {
-	Relation	group_rel = table_open(OlapCatalogRelid("chunk_group"), AccessShareLock);
-	Relation	chunk_rel = table_open(OlapCatalogRelid("chunk"), AccessShareLock);
+	Relation	group_rel = open_catalog("chunk_group", Natts_chunk_group, AccessShareLock);
+	Relation	chunk_rel = open_catalog("chunk", Natts_chunk, AccessShareLock);
 	Relation	group_idx = index_open(get_relname_relid("chunk_group_pkey", RelationGetNamespace(group_rel)), AccessShareLock);
 	Relation	chunk_idx = index_open(get_relname_relid("chunk_pkey", RelationGetNamespace(chunk_rel)), AccessShareLock);
 	ScanKeyData key[3];
@@ -559,7 +579,7 @@ StripeCatalogFindRow(uint64 storage_id, uint64 row_number, Snapshot snapshot,
 								&group_num, &first_row, &row_count, NULL))
 		return NULL;
 
-	rel = table_open(OlapCatalogRelid("stripe"), AccessShareLock);
+	rel = open_catalog("stripe", Natts_stripe, AccessShareLock);
 	idx = index_open(get_relname_relid("stripe_pkey", RelationGetNamespace(rel)), AccessShareLock);
 	keyvals[0] = (int64) storage_id;
 	keyvals[1] = (int64) stripe_num;

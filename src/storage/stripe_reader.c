@@ -35,6 +35,7 @@
 #include "storage/data_pages.h"
 #include "storage/delete_state.h"
 #include "storage/metapage.h"
+#include "storage/read_memory.h"
 #include "storage/row_mask.h"
 #include "storage/stripe_reader.h"
 
@@ -165,6 +166,7 @@ StripeReaderBegin(Relation rel, Snapshot snapshot,
 	int			i;
 	MemoryContext old = MemoryContextSwitchTo(reader->ctx);
 
+	ReadMemorySetup();
 	reader->shared_next_stripe = shared_next_stripe;
 	reader->storage_id = MetapageStorageId(rel);
 	stripes = reader->storage_id == 0 ? NIL :
