@@ -103,7 +103,11 @@ INSERT INTO gr_cases (q) VALUES
 	-- quals, FILTER, HAVING
 	('SELECT lt, count(*) FROM %1$s WHERE v < 100 GROUP BY lt'),
 	('SELECT lt, li, count(*) FILTER (WHERE v > 500), sum(v) FROM %1$s GROUP BY lt, li HAVING count(*) > 100'),
-	('SELECT mt, count(*) FROM %1$s WHERE lt IS NULL GROUP BY mt');
+	('SELECT mt, count(*) FROM %1$s WHERE lt IS NULL GROUP BY mt'),
+	-- text quals evaluated once per code on coded chunks
+	('SELECT lt, count(*) FROM %1$s WHERE mt LIKE ''few-1%%'' OR mt LIKE ''%%01'' GROUP BY lt'),
+	('SELECT li, count(*) FROM %1$s WHERE lt <> ''type-3'' AND mt IN (''few-2'', ''many-4001'') GROUP BY li'),
+	('SELECT count(*), count(*) FILTER (WHERE lt >= ''type-5'') FROM %1$s WHERE mt <> ''few-0''');
 
 SELECT id, q, gr_check(q) FROM gr_cases ORDER BY id;
 
