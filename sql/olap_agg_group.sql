@@ -98,6 +98,9 @@ INSERT INTO gr_cases (q) VALUES
 	-- integer keys only, few and many per batch
 	('SELECT d, count(*) FROM %1$s GROUP BY d'),
 	('SELECT hi, count(*), sum(v) FROM %1$s GROUP BY hi'),
+	-- too many combinations for one map: per-batch ids, or per row
+	('SELECT lt, hi, count(*), min(v) FROM %1$s GROUP BY lt, hi'),
+	('SELECT hi, d, count(*) FROM %1$s GROUP BY hi, d'),
 	-- a text expression key (per row)
 	('SELECT upper(lt), count(*) FROM %1$s GROUP BY 1'),
 	-- quals, FILTER, HAVING
@@ -117,7 +120,7 @@ SELECT id, q, gr_check(q) FROM gr_cases ORDER BY id;
 -- memory accounting: the counts are left out)
 SET work_mem = '64kB';
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases
-WHERE id IN (3, 5, 6, 8, 9, 13) ORDER BY id;
+WHERE id IN (3, 5, 6, 8, 9, 13, 14, 15) ORDER BY id;
 RESET work_mem;
 
 -- parallel
@@ -128,7 +131,7 @@ SET max_parallel_workers_per_gather = 2;
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases ORDER BY id;
 SET work_mem = '64kB';
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases
-WHERE id IN (5, 8, 13) ORDER BY id;
+WHERE id IN (5, 8, 13, 14) ORDER BY id;
 RESET work_mem;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -9,12 +9,15 @@
  * A row's group is found by one of:
  *
  *	- codes: every key is a plain column whose chunk in this batch has a
- *	  dictionary view (batch.h) and the product of (ndict + 1) over the keys
- *	  is small.  The codes of a row combine into one index into a per-batch
- *	  map, filled on first use of each index by a lookup of that index's key
- *	  values, so the hashing and comparing is done once per distinct key
- *	  combination and batch instead of once per row;
- *	- local ids: every key is a coded column or of an integer-like type.
+ *	  dictionary view (batch.h), or integer-like, its values then numbered
+ *	  densely for the batch (dense_number), and the product of the numbers
+ *	  of codes over the keys is small.  The codes of a row combine into one
+ *	  index into a per-batch map, filled on first use of each index by a
+ *	  lookup of that index's key values, so the hashing and comparing is
+ *	  done once per distinct key combination and batch instead of once per
+ *	  row;
+ *	- local ids: every key is a coded column or of an integer-like type, but
+ *	  there are too many combinations for a map.
  *	  Each row's keys become integers (the code, or the value itself) and a
  *	  small per-batch table on those integers (no detoasting, no byte
  *	  comparisons) remembers the group of each combination seen in the
@@ -66,6 +69,13 @@ typedef struct AggGroupCache
 	uint32	   *map;
 	uint32	   *map_hash;
 	uint32		map_size;
+
+	/* dense numbers of integer keys: open addressing on the value */
+	uint64	   *dense_vals;
+	uint32	   *dense_nums;		/* UINT32_MAX: free */
+	uint32		dense_size;		/* a power of two */
+	uint32	   *dense_codes[INDEX_MAX_KEYS];	/* by row, per key */
+	uint32		dense_codes_size;
 
 	/* local ids: open addressing on nkeys integers and a NULL mask */
 	uint64	   *ids;			/* [size * nkeys] */
@@ -190,14 +200,16 @@ assign_per_row(OlapAggState *state, const OlapBatch *batch,
 }
 
 /*
- * Codes: index = code of key 0 + (ndict0 + 1) * (code of key 1 + ...),
- * each index looked up once per batch.
+ * Codes: with codes[k] the per-row codes of key k (0 .. radix[k] - 1),
+ * index = code of key 0 + radix[0] * (code of key 1 + ...), each index
+ * looked up once per batch.
  */
 static void
 assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 				const OlapBatch *batch, const uint32 *sel, uint32 n,
-				const OlapVector *const *vectors, uint32 nindexes,
-				const Datum *const *keyvalues, const bool *const *keynulls)
+				const uint32 *const *codes, const uint32 *radix,
+				uint32 nindexes, const Datum *const *keyvalues,
+				const bool *const *keynulls)
 {
 	int			nkeys = state->nkeys;
 	uint32	   *map;
@@ -210,10 +222,10 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 			pfree(cache->map);
 			pfree(cache->map_hash);
 		}
-		cache->map = MemoryContextAlloc(cache->context,
-										sizeof(uint32) * nindexes);
-		cache->map_hash = MemoryContextAlloc(cache->context,
-											 sizeof(uint32) * nindexes);
+		cache->map = MemoryContextAllocHuge(cache->context,
+											sizeof(uint32) * nindexes);
+		cache->map_hash = MemoryContextAllocHuge(cache->context,
+												 sizeof(uint32) * nindexes);
 		cache->map_size = nindexes;
 	}
 	map = cache->map;
@@ -227,14 +239,16 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 		uint32		g;
 
 		if (nkeys == 1)
-			index = vectors[0]->codes[row];
+			index = codes[0][row];
+		else if (nkeys == 2)
+			index = codes[0][row] + radix[0] * codes[1][row];
 		else
 		{
 			int			k;
 
-			index = vectors[nkeys - 1]->codes[row];
+			index = codes[nkeys - 1][row];
 			for (k = nkeys - 2; k >= 0; k--)
-				index = index * (vectors[k]->ndict + 1) + vectors[k]->codes[row];
+				index = index * radix[k] + codes[k][row];
 		}
 		g = map[index];
 		if (unlikely(g == GROUP_UNKNOWN))
@@ -247,6 +261,146 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 			spill_row(state, batch, row, cache->map_hash[index]);
 		state->gids[row] = g;
 	}
+}
+
+/* Hash of an integer key value, for the dense numbering. */
+static inline uint32
+dense_hash(uint64 v)
+{
+	v *= UINT64CONST(0x9E3779B97F4A7C15);
+	return (uint32) (v >> 32);
+}
+
+/* Smallest dense numbering table; it doubles when half full. */
+#define DENSE_MIN_SIZE 256
+
+/* Makes the dense numbering table an empty one of size entries. */
+static void
+dense_reset(AggGroupCache *cache, uint32 size)
+{
+	uint32		i;
+
+	if (cache->dense_size < size)
+	{
+		if (cache->dense_vals != NULL)
+		{
+			pfree(cache->dense_vals);
+			pfree(cache->dense_nums);
+		}
+		cache->dense_vals = MemoryContextAllocHuge(cache->context,
+												   sizeof(uint64) * size);
+		cache->dense_nums = MemoryContextAllocHuge(cache->context,
+												   sizeof(uint32) * size);
+		cache->dense_size = size;
+	}
+	for (i = 0; i < size; i++)
+		cache->dense_nums[i] = PG_UINT32_MAX;
+}
+
+/*
+ * Doubles the dense numbering table in use (mask + 1 entries), keeping its
+ * entries; returns the new mask.
+ */
+static uint32
+dense_grow(AggGroupCache *cache, uint32 mask)
+{
+	uint32		oldsize = mask + 1;
+	uint64	   *oldvals = cache->dense_vals;
+	uint32	   *oldnums = cache->dense_nums;
+	uint32		i;
+
+	cache->dense_vals = MemoryContextAllocHuge(cache->context,
+											   sizeof(uint64) * oldsize * 2);
+	cache->dense_nums = MemoryContextAllocHuge(cache->context,
+											   sizeof(uint32) * oldsize * 2);
+	cache->dense_size = oldsize * 2;
+	mask = oldsize * 2 - 1;
+	for (i = 0; i <= mask; i++)
+		cache->dense_nums[i] = PG_UINT32_MAX;
+	for (i = 0; i < oldsize; i++)
+	{
+		uint32		b;
+
+		if (oldnums[i] == PG_UINT32_MAX)
+			continue;
+		for (b = dense_hash(oldvals[i]) & mask;
+			 cache->dense_nums[b] != PG_UINT32_MAX; b = (b + 1) & mask)
+			;
+		cache->dense_vals[b] = oldvals[i];
+		cache->dense_nums[b] = oldnums[i];
+	}
+	pfree(oldvals);
+	pfree(oldnums);
+	return mask;
+}
+
+/*
+ * Numbers the distinct values of integer key k (keyvalues/keynulls by row)
+ * over the selected rows 0, 1, ... in order of appearance, NULL included,
+ * into cache->dense_codes[k][row].  Returns how many there are, or 0 when
+ * there are more than limit.  Consecutive equal values (sorted data, time
+ * buckets) cost one comparison.  The table starts small and doubles when
+ * half full, so its cost follows the number of distinct values.
+ */
+static uint32
+dense_number(AggGroupCache *cache, int k, const Datum *values,
+			 const bool *nulls, int16 typlen, const uint32 *sel, uint32 n,
+			 uint32 limit)
+{
+	uint32	   *out = cache->dense_codes[k];
+	uint32		count = 0;
+	uint32		nvalues = 0;
+	uint32		null_num = PG_UINT32_MAX;
+	uint64		last = 0;
+	uint32		last_num = PG_UINT32_MAX;
+	uint32		mask = DENSE_MIN_SIZE - 1;
+	uint32		i;
+
+	dense_reset(cache, DENSE_MIN_SIZE);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint64		v;
+		uint32		b;
+
+		if (nulls[row])
+		{
+			if (null_num == PG_UINT32_MAX)
+			{
+				if (count == limit)
+					return 0;
+				null_num = count++;
+			}
+			out[row] = null_num;
+			continue;
+		}
+		v = (uint64) agg_value_int(values[row], typlen);
+		if (v == last && last_num != PG_UINT32_MAX)
+		{
+			out[row] = last_num;
+			continue;
+		}
+		for (b = dense_hash(v) & mask;; b = (b + 1) & mask)
+		{
+			if (cache->dense_nums[b] == PG_UINT32_MAX)
+			{
+				if (count == limit)
+					return 0;
+				cache->dense_vals[b] = v;
+				cache->dense_nums[b] = count++;
+				nvalues++;
+				break;
+			}
+			if (cache->dense_vals[b] == v)
+				break;
+		}
+		last = v;
+		last_num = cache->dense_nums[b];
+		out[row] = last_num;
+		if (nvalues * 2 > mask + 1)
+			mask = dense_grow(cache, mask);
+	}
+	return count;
 }
 
 /* Hash of a combination of local ids, for the local table. */
@@ -438,9 +592,12 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 	const Datum *keyvalues[INDEX_MAX_KEYS];
 	const bool *keynulls[INDEX_MAX_KEYS];
 	const OlapVector *vectors[INDEX_MAX_KEYS];
+	const uint32 *codes[INDEX_MAX_KEYS];
+	uint32		radix[INDEX_MAX_KEYS];
+	uint64		limit;
 	AggGroupCache *cache = state->group_cache;
 	int			nkeys = state->nkeys;
-	bool		all_coded = true;
+	bool		all_coded;
 	bool		all_local = true;
 	bool		any_coded = false;
 	uint64		nindexes = 1;
@@ -462,6 +619,16 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 												 MCXT_ALLOC_HUGE);
 		state->gids_size = batch->nrows;
 	}
+	if (cache->dense_codes_size < batch->nrows)
+	{
+		for (k = 0; k < INDEX_MAX_KEYS; k++)
+		{
+			if (cache->dense_codes[k] != NULL)
+				pfree(cache->dense_codes[k]);
+			cache->dense_codes[k] = NULL;
+		}
+		cache->dense_codes_size = batch->nrows;
+	}
 	for (k = 0; k < nkeys; k++)
 	{
 		const OlapAggKey *key = &state->keys[k];
@@ -469,30 +636,61 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 		AggInputCompute(&state->keys[k].input, batch, sel, n,
 						&keyvalues[k], &keynulls[k]);
 		vectors[k] = NULL;
+		codes[k] = NULL;
 		if (key->input.attnum > 0 &&
 			batch->columns[key->input.attnum - 1].codes != NULL)
 		{
 			vectors[k] = &batch->columns[key->input.attnum - 1];
-			nindexes *= (uint64) vectors[k]->ndict + 1;
+			codes[k] = vectors[k]->codes;
+			radix[k] = vectors[k]->ndict + 1;
+			nindexes *= radix[k];
 			any_coded = true;
 		}
-		else
-		{
-			all_coded = false;
-			if (key->type.is_text)
-				all_local = false;
-		}
+		else if (key->type.is_text)
+			all_local = false;
 	}
 	if (nkeys > 32)
 		all_local = false;		/* the NULL mask has 32 bits */
 
-	if (all_coded &&
-		nindexes <= Min(CODE_MAP_MAX_ENTRIES,
-						(uint64) batch->nrows * CODE_MAP_ENTRIES_PER_ROW + 64))
+	/*
+	 * Integer keys get dense numbers of their own for this batch, while the
+	 * product of the numbers of codes stays within the map's limit.
+	 */
+	limit = Min(CODE_MAP_MAX_ENTRIES,
+				(uint64) batch->nrows * CODE_MAP_ENTRIES_PER_ROW + 64);
+	all_coded = all_local && nindexes <= limit &&
+		(any_coded || cache->paused == 0);
+	for (k = 0; k < nkeys && all_coded; k++)
 	{
-		assign_by_codes(state, cache, batch, sel, n, vectors,
+		uint32		count;
+
+		if (codes[k] != NULL)
+			continue;
+		if (cache->dense_codes[k] == NULL)
+			cache->dense_codes[k] =
+				MemoryContextAllocHuge(cache->context,
+									   sizeof(uint32) * cache->dense_codes_size);
+		count = dense_number(cache, k, keyvalues[k], keynulls[k],
+							 state->keys[k].type.typlen, sel, n,
+							 (uint32) (limit / nindexes));
+		if (count == 0)
+			all_coded = false;
+		else
+		{
+			codes[k] = cache->dense_codes[k];
+			radix[k] = count;
+			nindexes *= count;
+		}
+	}
+
+	if (all_coded)
+	{
+		assign_by_codes(state, cache, batch, sel, n, codes, radix,
 						(uint32) nindexes, keyvalues, keynulls);
 		state->batches_by_codes++;
+		/* one integer key, nearly every row a new value: pause */
+		if (!any_coded && nkeys == 1 && nindexes > n / 2)
+			cache->paused = LOCAL_PAUSE_BATCHES;
 	}
 	else if (all_local && (any_coded || cache->paused == 0))
 	{
