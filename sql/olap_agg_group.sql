@@ -1,8 +1,8 @@
 --
 -- OlapAgg grouping by dictionary codes, by per-batch local ids and per row
 -- (agg_group.c): GROUP BY on dictionary- and run-length-coded columns with
--- NULLs, chunk groups of one column coded in some and plain in others,
--- several keys, spilling under a tiny work_mem, serial and parallel;
+-- NULLs and on expressions of them, chunk groups of one column coded in
+-- some and plain in others, several keys, spilling under a tiny work_mem, serial and parallel;
 -- every result compared with a heap twin holding the same rows.
 --
 SET olap.stripe_row_limit = 10000;
@@ -101,8 +101,14 @@ INSERT INTO gr_cases (q) VALUES
 	-- too many combinations for one map: per-batch ids, or per row
 	('SELECT lt, hi, count(*), min(v) FROM %1$s GROUP BY lt, hi'),
 	('SELECT hi, d, count(*) FROM %1$s GROUP BY hi, d'),
-	-- a text expression key (per row)
+	-- expressions of one coded column: grouped by its codes, evaluated once
+	-- per code (codes with equal results, NULL included, share a group)
 	('SELECT upper(lt), count(*) FROM %1$s GROUP BY 1'),
+	('SELECT nullif(lt, ''type-3''), li %% 3, count(*), sum(length(lt)) FROM %1$s GROUP BY 1, 2'),
+	('SELECT coalesce(lt, ''none''), substr(mt, 1, 4), count(*) FROM %1$s GROUP BY 1, 2'),
+	('SELECT lower(mt), count(*), sum(v) FROM %1$s GROUP BY 1'),
+	-- a text expression of two columns (per row)
+	('SELECT lt || li, count(*) FROM %1$s GROUP BY 1'),
 	-- quals, FILTER, HAVING
 	('SELECT lt, count(*) FROM %1$s WHERE v < 100 GROUP BY lt'),
 	('SELECT lt, li, count(*) FILTER (WHERE v > 500), sum(v) FROM %1$s GROUP BY lt, li HAVING count(*) > 100'),
@@ -120,7 +126,7 @@ SELECT id, q, gr_check(q) FROM gr_cases ORDER BY id;
 -- memory accounting: the counts are left out)
 SET work_mem = '64kB';
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases
-WHERE id IN (3, 5, 6, 8, 9, 13, 14, 15) ORDER BY id;
+WHERE id IN (3, 5, 6, 8, 9, 13, 14, 15, 19) ORDER BY id;
 RESET work_mem;
 
 -- parallel
@@ -131,7 +137,7 @@ SET max_parallel_workers_per_gather = 2;
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases ORDER BY id;
 SET work_mem = '64kB';
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases
-WHERE id IN (5, 8, 13, 14) ORDER BY id;
+WHERE id IN (5, 8, 13, 14, 19) ORDER BY id;
 RESET work_mem;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -8,8 +8,9 @@
  * values (agg_exec.c creates and grows it; agg_hash.h hashes and compares).
  * A row's group is found by one of:
  *
- *	- codes: every key is a plain column whose chunk in this batch has a
- *	  dictionary view (batch.h), or integer-like, its values then numbered
+ *	- codes: every key is a column, or an expression of one column, whose
+ *	  chunk in this batch has a dictionary view (batch.h), or is
+ *	  integer-like, its values then numbered
  *	  densely for the batch (dense_number), and the product of the numbers
  *	  of codes over the keys is small.  The codes of a row combine into one
  *	  index into a per-batch map, filled on first use of each index by a
@@ -632,15 +633,24 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 	for (k = 0; k < nkeys; k++)
 	{
 		const OlapAggKey *key = &state->keys[k];
+		AttrNumber	column = key->input.attnum;
 
 		AggInputCompute(&state->keys[k].input, batch, sel, n,
 						&keyvalues[k], &keynulls[k]);
 		vectors[k] = NULL;
 		codes[k] = NULL;
-		if (key->input.attnum > 0 &&
-			batch->columns[key->input.attnum - 1].codes != NULL)
+
+		/*
+		 * An expression of one column (never volatile: AggInputSupported)
+		 * has the same result for equal codes of that column, so the
+		 * column's codes serve it as well; two codes may have equal results,
+		 * which only makes their entries find the same group.
+		 */
+		if (column <= 0 && key->input.ncolumns == 1)
+			column = key->input.columns[0];
+		if (column > 0 && batch->columns[column - 1].codes != NULL)
 		{
-			vectors[k] = &batch->columns[key->input.attnum - 1];
+			vectors[k] = &batch->columns[column - 1];
 			codes[k] = vectors[k]->codes;
 			radix[k] = vectors[k]->ndict + 1;
 			nindexes *= radix[k];
