@@ -12,8 +12,9 @@
  * Aggregate combines them).
  *
  * Groups live in an open-addressing hash table on the key values (integers
- * compared as integers, text by its bytes; agg_hash.h).  Keys and states are
- * arrays by group number, grown by doubling.  Keys, arguments and FILTER
+ * compared as integers, text by its bytes; agg_hash.h), which agg_group.c
+ * looks the rows of a batch up in.  Keys and states are arrays by group
+ * number, grown by doubling.  Keys, arguments and FILTER
  * clauses that are expressions are computed per batch (agg_input.c).  When
  * the groups outgrow the hash memory limit, rows of new groups go to spill
  * files aggregated after the groups in memory (agg_spill.c).
@@ -375,133 +376,46 @@ check_memory(OlapAggState *state)
 }
 
 /*
- * Fills state->gids[row] with the group of each of the n selected rows sel
- * of batch, creating groups (keys copied into the aggregate context) as
- * they appear.
+ * Creates the group of key values vals/isnull (text detoasted) with hash
+ * hash in free bucket bucket, copying the keys into the aggregate context
+ * and starting every state, and returns its number (agg_group.c looks the
+ * groups up).
  */
-static void
-assign_groups(OlapAggState *state, const OlapBatch *batch,
-			  const uint32 *sel, uint32 n)
+uint32
+AggNewGroup(OlapAggState *state, const Datum *vals, const bool *isnull,
+			uint32 hash, uint32 bucket)
 {
-	Datum		vals[INDEX_MAX_KEYS];
-	bool		isnull[INDEX_MAX_KEYS];
-	const Datum *keyvalues[INDEX_MAX_KEYS];
-	const bool *keynulls[INDEX_MAX_KEYS];
-	uint32		i;
-	int			k;
+	MemoryContext old;
 	int			nkeys = state->nkeys;
+	uint32		g = state->ngroups;
+	int			k;
 
-	if (state->gids_size < batch->nrows)
-	{
-		if (state->gids != NULL)
-			pfree(state->gids);
-		state->gids = MemoryContextAllocExtended(state->query_context,
-												 sizeof(uint32) * batch->nrows,
-												 MCXT_ALLOC_HUGE);
-		state->gids_size = batch->nrows;
-	}
+	if (g == PG_UINT32_MAX - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many groups for OlapAgg"),
+				 errhint("Set olap.enable_vectorized_agg to off for this query.")));
+	if (g >= state->capacity)
+		grow_groups(state, state->capacity * 2);
+	old = MemoryContextSwitchTo(state->agg_context);
 	for (k = 0; k < nkeys; k++)
-		AggInputCompute(&state->keys[k].input, batch, sel, n,
-						&keyvalues[k], &keynulls[k]);
-
-	for (i = 0; i < n; i++)
 	{
-		uint32		row = sel[i];
-		uint32		hash = 0;
-		uint32		mask = state->nbuckets - 1;
-		uint32		b;
-		uint32		g;
-
-		for (k = 0; k < nkeys; k++)
-		{
-			const AggValueType *type = &state->keys[k].type;
-
-			isnull[k] = keynulls[k][row];
-			vals[k] = isnull[k] ? (Datum) 0 : keyvalues[k][row];
-			if (!isnull[k] && type->is_text)
-				vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
-			hash = hash_combine(hash, agg_value_hash(type, vals[k], isnull[k]));
-		}
-
-		for (b = hash & mask;; b = (b + 1) & mask)
-		{
-			uint64		entry = state->buckets[b];
-			bool		match;
-
-			if (entry == 0)
-				break;
-			/* the hash in the bucket spares a look at the group */
-			if ((uint32) (entry >> 32) != hash)
-				continue;
-			g = (uint32) entry - 1;
-			match = true;
-			for (k = 0; k < nkeys && match; k++)
-			{
-				bool		gnull = state->keynulls[g * nkeys + k];
-
-				if (gnull != isnull[k])
-					match = false;
-				else if (!gnull &&
-						 !agg_values_equal(&state->keys[k].type,
-										   state->keyvals[g * nkeys + k],
-										   vals[k]))
-					match = false;
-			}
-			if (match)
-				break;
-		}
-
-		if (state->buckets[b] == 0 && state->spilling)
-		{
-			/* the table is full: set the row aside for a later pass */
-			int			part = agg_spill_partition(hash, state->level);
-
-			if (state->files[part] == NULL)
-			{
-				state->files[part] = AggSpillNewFile(&state->spill,
-													 state->level + 1);
-				state->spill_files++;
-			}
-			AggSpillWrite(&state->spill, state->files[part], batch, row);
-			state->spilled_rows++;
-			state->batch_spilled = true;
-			state->gids[row] = PG_UINT32_MAX;
-			continue;
-		}
-		if (state->buckets[b] == 0)
-		{
-			MemoryContext old;
-
-			/* a new group */
-			g = state->ngroups;
-			if (g == PG_UINT32_MAX - 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many groups for OlapAgg"),
-						 errhint("Set olap.enable_vectorized_agg to off for this query.")));
-			if (g >= state->capacity)
-				grow_groups(state, state->capacity * 2);
-			old = MemoryContextSwitchTo(state->agg_context);
-			for (k = 0; k < nkeys; k++)
-			{
-				state->keynulls[g * nkeys + k] = isnull[k];
-				state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
-					datumCopy(vals[k], state->keys[k].type.typbyval,
-							  state->keys[k].type.typlen);
-			}
-			MemoryContextSwitchTo(old);
-			state->hashes[g] = hash;
-			state->buckets[b] = ((uint64) hash << 32) | (g + 1);
-			state->ngroups++;
-			state->groups_made++;
-			init_group_states(state, g);
-			if ((uint64) state->ngroups * 2 > state->nbuckets)
-				rebuild_buckets(state, state->nbuckets * 2);
-			if ((state->ngroups & 255) == 0)
-				check_memory(state);
-		}
-		state->gids[row] = g;
+		state->keynulls[g * nkeys + k] = isnull[k];
+		state->keyvals[g * nkeys + k] = isnull[k] ? (Datum) 0 :
+			datumCopy(vals[k], state->keys[k].type.typbyval,
+					  state->keys[k].type.typlen);
 	}
+	MemoryContextSwitchTo(old);
+	state->hashes[g] = hash;
+	state->buckets[bucket] = ((uint64) hash << 32) | (g + 1);
+	state->ngroups++;
+	state->groups_made++;
+	init_group_states(state, g);
+	if ((uint64) state->ngroups * 2 > state->nbuckets)
+		rebuild_buckets(state, state->nbuckets * 2);
+	if ((state->ngroups & 255) == 0)
+		check_memory(state);
+	return g;
 }
 
 /*
@@ -697,7 +611,7 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 	if (state->nkeys > 0)
 	{
 		state->batch_spilled = false;
-		assign_groups(state, batch, sel, n);
+		AggAssignGroups(state, batch, sel, n);
 		if (state->batch_spilled)
 		{
 			/* aggregate only the rows that stayed */
@@ -1032,6 +946,27 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		if (state->nkeys > 0)
 			ExplainPropertyInteger("Peak Memory", "kB",
 								   (state->peak_memory + 1023) / 1024, es);
+		if (state->nkeys > 0 && es->format == EXPLAIN_FORMAT_TEXT)
+		{
+			/* this process's batches by way of grouping (agg_group.c) */
+			ExplainPropertyText("Batches Grouped",
+								psprintf("by codes=" UINT64_FORMAT
+										 ", by ids=" UINT64_FORMAT
+										 ", per row=" UINT64_FORMAT,
+										 state->batches_by_codes,
+										 state->batches_by_ids,
+										 state->batches_per_row),
+								es);
+		}
+		else if (state->nkeys > 0)
+		{
+			ExplainPropertyUInteger("Batches Grouped by Codes", NULL,
+									state->batches_by_codes, es);
+			ExplainPropertyUInteger("Batches Grouped by Ids", NULL,
+									state->batches_by_ids, es);
+			ExplainPropertyUInteger("Batches Grouped per Row", NULL,
+									state->batches_per_row, es);
+		}
 		if (state->spill_files > 0 || es->format != EXPLAIN_FORMAT_TEXT)
 		{
 			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);

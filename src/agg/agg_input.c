@@ -11,11 +11,15 @@
  * of a batch, so its results and errors are PostgreSQL's, including those
  * of stable functions that depend on settings such as TimeZone.
  *
- * Two shortcuts skip evaluations without changing results:
+ * Three shortcuts skip evaluations without changing results:
  *
+ *	- an expression of one column whose chunk in the batch has a dictionary
+ *	  view (a DICT or RLE chunk, batch.h) is evaluated once per code: the
+ *	  first selected row with a code computes the result of all rows with
+ *	  that code (equal codes are equal values);
  *	- an expression of one by-reference column stored with a dictionary or
- *	  run-length encoding (equal values share one copy) is evaluated once
- *	  per run of rows sharing the same value pointer;
+ *	  run-length encoding (equal values share one copy) is otherwise
+ *	  evaluated once per run of rows sharing the same value pointer;
  *	- a monotone expression of one integer-like column (a chain of
  *	  date_trunc, date_bin and date/timestamp casts with constant other
  *	  arguments) remembers the range of inputs lo..hi known to give the
@@ -355,6 +359,63 @@ extend_range(AggInput *input, int64 v)
 }
 
 /*
+ * Expression of one column with a dictionary view: evaluated for the first
+ * selected row of each code, whose result every other row of that code
+ * takes.
+ */
+static void
+compute_by_code(AggInput *input, const OlapVector *vector, const uint32 *sel,
+				uint32 n)
+{
+	TupleTableSlot *slot = input->slot;
+	AttrNumber	attnum = input->columns[0];
+	uint32		ncodes = vector->ndict + 1;
+	uint32		i;
+
+	if (input->code_size < ncodes)
+	{
+		MemoryContext old = MemoryContextSwitchTo(input->context);
+
+		if (input->code_values != NULL)
+		{
+			pfree(input->code_values);
+			pfree(input->code_nulls);
+			pfree(input->code_done);
+		}
+		input->code_values = palloc_extended(sizeof(Datum) * ncodes,
+											 MCXT_ALLOC_HUGE);
+		input->code_nulls = palloc_extended(sizeof(bool) * ncodes,
+											MCXT_ALLOC_HUGE);
+		input->code_done = palloc_extended(sizeof(bool) * ncodes,
+										   MCXT_ALLOC_HUGE);
+		input->code_size = ncodes;
+		MemoryContextSwitchTo(old);
+	}
+	memset(input->code_done, 0, sizeof(bool) * ncodes);
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		code = vector->codes[row];
+
+		if (unlikely(!input->code_done[code]))
+		{
+			bool		isnull;
+
+			slot->tts_values[attnum - 1] = vector->values[row];
+			slot->tts_isnull[attnum - 1] = vector->nulls[row];
+			input->code_values[code] =
+				ExecEvalExpr(input->exprstate, input->econtext, &isnull);
+			input->code_nulls[code] = isnull;
+			input->code_done[code] = true;
+			input->evaluations++;
+		}
+		input->values[row] = input->code_values[code];
+		input->nulls[row] = input->code_nulls[code];
+	}
+}
+
+/*
  * Computes a monotone expression of one integer-like column for the n rows
  * sel: a value inside the cached range gets the cached result; on a miss
  * the expression is evaluated, and then evaluated again on the values of
@@ -550,6 +611,11 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 	if (use_cache)
 	{
 		compute_monotone(input, vectors[0], sel, n);
+		return;
+	}
+	if (input->ncolumns == 1 && vectors[0]->codes != NULL)
+	{
+		compute_by_code(input, vectors[0], sel, n);
 		return;
 	}
 	for (i = 0; i < n; i++)

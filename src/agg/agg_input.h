@@ -60,6 +60,15 @@ typedef struct AggInput
 	bool		arith_const_left;	/* constant op column */
 	int64		arith_const;
 	uint64		evaluations;	/* rows the expression was evaluated for */
+
+	/*
+	 * Results by code of an expression of one column that has a dictionary
+	 * view in the batch (batch.h): evaluated once per code and batch.
+	 */
+	Datum	   *code_values;
+	bool	   *code_nulls;
+	bool	   *code_done;
+	uint32		code_size;		/* entries of the three */
 } AggInput;
 
 /*

@@ -100,6 +100,10 @@ typedef struct OlapAggState
 	uint32		nbuckets;		/* a power of two, at least twice ngroups */
 	uint32	   *gids;			/* group of each selected row, by row */
 	uint32		gids_size;
+	struct AggGroupCache *group_cache;	/* agg_group.c's per-batch tables */
+	uint64		batches_by_codes;	/* batches grouped by dictionary codes */
+	uint64		batches_by_ids; /* ... by local ids */
+	uint64		batches_per_row;	/* ... by hashing every row */
 	uint32		next_group;		/* next group to return */
 
 	/* spilling when the groups outgrow the hash memory limit */
@@ -119,6 +123,14 @@ typedef struct OlapAggState
 	uint64		passes;			/* spill files aggregated */
 	Size		peak_memory;
 } OlapAggState;
+
+/* agg_exec.c */
+extern uint32 AggNewGroup(OlapAggState *state, const Datum *vals,
+						  const bool *isnull, uint32 hash, uint32 bucket);
+
+/* agg_group.c */
+extern void AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
+							const uint32 *sel, uint32 n);
 
 /* agg_advance.c */
 extern void AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans,

@@ -20,6 +20,15 @@
  * (shared_values), so a consumer can evaluate something once per distinct
  * pointer instead of once per row.
  *
+ * Such a chunk also has a dictionary view (codes != NULL): codes[row] is
+ * the row's index into dict, whose ndict entries are the chunk's distinct
+ * values (DICT) or run values (RLE: two codes may then hold equal values),
+ * and NULL rows have code ndict.  Equal codes mean equal values, and a
+ * non-NULL values[row] is the very datum dict[codes[row]], so a consumer
+ * can compute something once per code (a group, a qual result) and look it
+ * up by code for every row.  Columns of other chunks have codes == NULL and
+ * only the Datum vectors, which are always there.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef OLAP_BATCH_H
@@ -33,6 +42,11 @@ typedef struct OlapVector
 	const Datum *values;		/* nrows entries; NULL: column not read */
 	const bool *nulls;			/* nrows entries, true = NULL */
 	bool		shared_values;	/* equal by-reference values share storage */
+
+	/* dictionary view of a DICT or RLE chunk; codes NULL: none */
+	const uint32 *codes;		/* nrows entries, each 0..ndict */
+	const Datum *dict;			/* ndict entries */
+	uint32		ndict;			/* the code of NULL rows */
 } OlapVector;
 
 /* One batch: the rows of one chunk group. */

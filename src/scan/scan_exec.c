@@ -282,6 +282,7 @@ start_reader(OlapScanState *state)
 	state->reader = StripeReaderBegin(rel, estate->es_snapshot,
 									  state->shared ? &state->shared->next_stripe : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
+	StripeReaderKeepCodes(state->reader);
 	if (state->skip != NULL)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
 }
@@ -298,6 +299,7 @@ load_columns(OlapScanState *state, const bool *columns)
 	for (i = 0; i < natts; i++)
 	{
 		int			encoding;
+		const ChunkCodes *codes;
 
 		if (!columns[i] || state->vectors[i].values != NULL)
 			continue;
@@ -306,6 +308,13 @@ load_columns(OlapScanState *state, const bool *columns)
 		state->vectors[i].nulls = state->col_nulls[i];
 		state->vectors[i].shared_values = encoding == OLAP_ENCODING_DICT ||
 			encoding == OLAP_ENCODING_RLE;
+		codes = StripeReaderColumnCodes(state->reader, i + 1);
+		if (codes != NULL)
+		{
+			state->vectors[i].codes = codes->codes;
+			state->vectors[i].dict = codes->dict;
+			state->vectors[i].ndict = codes->ndict;
+		}
 	}
 }
 

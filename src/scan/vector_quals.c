@@ -34,8 +34,10 @@
  * literal with leading and/or trailing % as byte prefix/suffix/substring
  * tests (as like.c matches in UTF-8 and single-byte encodings).  Every other
  * leaf calls the operator's function.  When a column's chunk is dictionary
- * or run-length encoded, equal values share storage, and costly leaves
- * evaluate once per distinct value through a small cache keyed by pointer.
+ * or run-length encoded, costly leaves evaluate once per dictionary code
+ * (OlapVector.codes) and look the result up by code for the other rows; the
+ * same leaves over other shared values (equal values sharing storage) use
+ * a small cache keyed by pointer.
  *
  * Results follow SQL's three-valued logic inside the tree (so NOT and OR
  * treat NULL as PostgreSQL does); a row passes when the top-level result is
@@ -72,6 +74,7 @@
 #define VQ_FALSE 0
 #define VQ_TRUE 1
 #define VQ_NULL 2
+#define VQ_UNKNOWN 3			/* by-code results not computed yet */
 
 /* Pseudo strategy number for <> (the negator of a btree equality). */
 #define VQ_NOT_EQUAL_STRATEGY 6
@@ -160,6 +163,9 @@ typedef struct VqNode
 
 	/* results by value pointer for shared (dictionary) values */
 	VqCacheEntry *cache;
+	/* results by dictionary code (OlapVector.codes) of the current batch */
+	uint8	   *code_results;
+	uint32		code_results_size;
 
 	/* scratch results of children (AND / OR) */
 	uint8	   *scratch;
@@ -979,6 +985,38 @@ eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 		node->scales[0] >= 0)
 	{
 		eval_numeric_scalar(node, col, sel, n, out);
+		return;
+	}
+
+	if (node->cache != NULL && col->codes != NULL)
+	{
+		/* a dictionary view: one result per code, computed on first use */
+		uint32		ncodes = col->ndict + 1;
+		uint8	   *results;
+
+		if (node->code_results_size < ncodes)
+		{
+			if (node->code_results)
+				pfree(node->code_results);
+			node->code_results = MemoryContextAlloc(vq->ctx, ncodes);
+			node->code_results_size = ncodes;
+		}
+		results = node->code_results;
+		memset(results, VQ_UNKNOWN, ncodes);
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			uint32		code = col->codes[row];
+			uint8		r = results[code];
+
+			if (r == VQ_UNKNOWN)
+			{
+				r = col->nulls[row] ? VQ_NULL :
+					compare_value(node, col->values[row]);
+				results[code] = r;
+			}
+			out[i] = r;
+		}
 		return;
 	}
 

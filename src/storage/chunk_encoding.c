@@ -1096,9 +1096,13 @@ read_plain(const ChunkColumnType *type, const char *src, Size len,
 	return NULL;
 }
 
+/*
+ * With codes not NULL, the codes and the dictionary are kept (the dictionary
+ * is then not freed: the caller's values point into it anyway).
+ */
 static char *
 read_dict(const ChunkColumnType *type, const char *src, Size len,
-		  uint32 count, Datum *out, Size *used)
+		  uint32 count, Datum *out, Size *used, ChunkCodes *codes)
 {
 	uint32		ndict;
 	int			width;
@@ -1139,11 +1143,14 @@ read_dict(const ChunkColumnType *type, const char *src, Size len,
 	{
 		for (uint32 i = 0; i < count; i++)
 			out[i] = dict[0];
+		if (codes != NULL)
+			memset(codes->codes, 0, sizeof(uint32) * (Size) count);
 	}
 	else
 	{
 		BitReader	br;
 		uint64		mask = width_mask(width);
+		uint32	   *codeout = codes != NULL ? codes->codes : NULL;
 
 		br_init(&br, src + pos, (Size) packed);
 		for (uint32 i = 0; i < count; i++)
@@ -1157,16 +1164,26 @@ read_dict(const ChunkColumnType *type, const char *src, Size len,
 								(unsigned long long) code, ndict);
 			}
 			out[i] = dict[code];
+			if (codeout != NULL)
+				codeout[i] = (uint32) code;
 		}
 	}
-	pfree(dict);
+	if (codes != NULL)
+	{
+		codes->dict = dict;
+		codes->ndict = ndict;
+		codes->valid = true;
+	}
+	else
+		pfree(dict);
 	*used = pos + (Size) packed;
 	return NULL;
 }
 
+/* With codes not NULL, each value's code is its run's number. */
 static char *
 read_rle(const ChunkColumnType *type, const char *src, Size len,
-		 uint32 count, Datum *out, Size *used)
+		 uint32 count, Datum *out, Size *used, ChunkCodes *codes)
 {
 	uint32		nruns;
 	int			width;
@@ -1219,11 +1236,26 @@ read_rle(const ChunkColumnType *type, const char *src, Size len,
 		}
 		for (uint32 k = 0; k < (uint32) runlen; k++)
 			out[filled + k] = v;
+		if (codes != NULL)
+		{
+			for (uint32 k = 0; k < (uint32) runlen; k++)
+				codes->codes[filled + k] = r;
+		}
 		filled += (uint32) runlen;
 	}
-	pfree(runvals);
 	if (filled != count)
+	{
+		pfree(runvals);
 		return psprintf("RLE runs cover %u values, expected %u", filled, count);
+	}
+	if (codes != NULL)
+	{
+		codes->dict = runvals;
+		codes->ndict = nruns;
+		codes->valid = true;
+	}
+	else
+		pfree(runvals);
 	*used = pos + (Size) packed;
 	return NULL;
 }
@@ -1331,12 +1363,14 @@ char *
 ChunkDecodeValues(OlapEncoding encoding,
 				  const char *src, Size len, uint32 count,
 				  const ChunkColumnType *type,
-				  Datum *values)
+				  Datum *values, ChunkCodes *codes)
 {
 	int			typlen = type->typlen;
 	Size		used = 0;
 	char	   *err;
 
+	if (codes != NULL)
+		codes->valid = false;
 	if (type->typbyval)
 	{
 		if (typlen != 1 && typlen != 2 && typlen != 4 &&
@@ -1363,10 +1397,10 @@ ChunkDecodeValues(OlapEncoding encoding,
 			err = read_plain(type, src, len, count, values, &used);
 			break;
 		case OLAP_ENCODING_DICT:
-			err = read_dict(type, src, len, count, values, &used);
+			err = read_dict(type, src, len, count, values, &used, codes);
 			break;
 		case OLAP_ENCODING_RLE:
-			err = read_rle(type, src, len, count, values, &used);
+			err = read_rle(type, src, len, count, values, &used, codes);
 			break;
 		case OLAP_ENCODING_FOR:
 			err = read_for(type, src, len, count, values, &used);

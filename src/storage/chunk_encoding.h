@@ -64,11 +64,14 @@ extern void ChunkEncoderEnd(ChunkEncoder *enc);
  * large buffers, each value aligned for type->typalign; values that are
  * equal in a DICT or RLE chunk may share storage.  Returns NULL on success
  * or a palloc'd message; never reads outside src[0..len) and never raises
- * an error for bad input.
+ * an error for bad input.  With codes not NULL, a DICT or RLE chunk also
+ * sets codes->codes[0..count) (room for count entries is the caller's),
+ * codes->dict and codes->ndict, and codes->valid; other encodings leave
+ * codes->valid false.
  */
 extern char *ChunkDecodeValues(OlapEncoding encoding,
 							   const char *src, Size len, uint32 count,
 							   const ChunkColumnType *type,
-							   Datum *values);
+							   Datum *values, ChunkCodes *codes);
 
 #endif							/* OLAP_CHUNK_ENCODING_H */

@@ -246,7 +246,7 @@ check_null_bitmap(const unsigned char *bitmap, uint32 nrows,
 char *
 ChunkRead(const char *data, Size len, uint32 nrows,
 		  const ChunkColumnType *type,
-		  Datum *values, bool *nulls)
+		  Datum *values, bool *nulls, ChunkCodes *codes)
 {
 	ChunkHeader header;
 	const char *payload;
@@ -331,11 +331,15 @@ ChunkRead(const char *data, Size len, uint32 nrows,
 	}
 
 	count = nrows - header.null_count;
+	if (codes != NULL)
+		codes->valid = false;
 	err = ChunkDecodeValues((OlapEncoding) header.encoding,
 							payload + bitmap_len, raw_len - bitmap_len,
-							count, type, values);
+							count, type, values, codes);
 	if (err)
 		goto fail;
+	if (codes != NULL && !codes->valid)
+		codes = NULL;
 
 	/* Spread the values out, back to front so nothing is overwritten. */
 	if (bitmap_len > 0)
@@ -349,11 +353,16 @@ ChunkRead(const char *data, Size len, uint32 nrows,
 			{
 				values[i] = (Datum) 0;
 				nulls[i] = true;
+				if (codes != NULL)
+					codes->codes[i] = codes->ndict;
 			}
 			else
 			{
-				values[i] = values[--k];
+				--k;
+				values[i] = values[k];
 				nulls[i] = false;
+				if (codes != NULL)
+					codes->codes[i] = codes->codes[k];
 			}
 		}
 		Assert(k == 0);

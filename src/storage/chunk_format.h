@@ -36,6 +36,21 @@ typedef struct ChunkColumnType
 	char		typalign;
 } ChunkColumnType;
 
+/*
+ * The dictionary view of a DICT or RLE chunk (ChunkRead): each row's code,
+ * an index into dict (the chunk's distinct values for DICT, its run values
+ * for RLE, where two codes may hold equal values); NULL rows have code
+ * ndict.  Equal codes always mean equal values, and values[row] is then the
+ * very datum dict[codes[row]].
+ */
+typedef struct ChunkCodes
+{
+	uint32	   *codes;			/* nrows entries, allocated by the caller */
+	Datum	   *dict;			/* ndict entries, in CurrentMemoryContext */
+	uint32		ndict;
+	bool		valid;			/* false: the chunk's encoding has no codes */
+} ChunkCodes;
+
 /* Fixed part at the start of every stored chunk. */
 typedef struct ChunkHeader
 {
@@ -92,10 +107,13 @@ extern void ChunkBuild(const Datum *values, const bool *nulls, uint32 nrows,
  * Returns NULL on success, or a palloc'd description of what is wrong
  * (checksum mismatch, bad header, wrong row count, decoder failure); the
  * caller raises ERRCODE_DATA_CORRUPTED naming the relation and stripe.
+ * When codes is not NULL and the chunk is DICT or RLE encoded, its
+ * dictionary view is returned in *codes too (codes->valid); codes->codes
+ * must have room for nrows entries.
  */
 extern char *ChunkRead(const char *data, Size len, uint32 nrows,
 					   const ChunkColumnType *type,
-					   Datum *values, bool *nulls);
+					   Datum *values, bool *nulls, ChunkCodes *codes);
 
 /* Reads just the header; returns false if len is too short. */
 extern bool ChunkReadHeader(const char *data, Size len, ChunkHeader *header);

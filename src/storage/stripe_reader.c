@@ -69,6 +69,8 @@ struct StripeReader
 	Datum	  **values;
 	bool	  **nulls;
 	bool	   *loaded;			/* column decoded for the current group */
+	bool		keep_codes;		/* keep the dictionary views of chunks */
+	ChunkCodes *codes;			/* of each decoded column, when valid */
 
 	/* projection: columns not needed read as NULL and are never decoded */
 	bool	   *needed;			/* needed_natts entries, or NULL for all */
@@ -150,6 +152,7 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
 	reader->values = palloc0(sizeof(Datum *) * Max(reader->natts, 1));
 	reader->nulls = palloc0(sizeof(bool *) * Max(reader->natts, 1));
 	reader->loaded = palloc0(sizeof(bool) * Max(reader->natts, 1));
+	reader->codes = palloc0(sizeof(ChunkCodes) * Max(reader->natts, 1));
 }
 
 /*
@@ -322,10 +325,12 @@ load_column(StripeReader *reader, int i)
 	ChunkMeta  *chunk;
 	char	   *buf;
 	char	   *problem;
+	ChunkCodes *codes;
 
 	if (reader->loaded[i])
 		return;
 	reader->loaded[i] = true;
+	reader->codes[i].valid = false;
 	if (attr->attisdropped ||
 		(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
 	{
@@ -358,9 +363,16 @@ load_column(StripeReader *reader, int i)
 	buf = MemoryContextAllocHuge(reader->group_ctx, Max(chunk->byte_length, 1));
 	DataPagesRead(reader->rel, group->first_block, chunk->byte_offset,
 				  buf, chunk->byte_length, reader->strategy);
+	codes = NULL;
+	if (reader->keep_codes && (chunk->encoding == OLAP_ENCODING_DICT ||
+							   chunk->encoding == OLAP_ENCODING_RLE))
+	{
+		codes = &reader->codes[i];
+		codes->codes = palloc(sizeof(uint32) * Max(group->row_count, 1));
+	}
 	problem = ChunkRead(buf, chunk->byte_length, group->row_count,
 						&reader->types[i], reader->values[i],
-						reader->nulls[i]);
+						reader->nulls[i], codes);
 	if (problem != NULL)
 		report_corruption(reader, group, i + 1, chunk, problem);
 	pfree(buf);
@@ -543,6 +555,31 @@ StripeReaderLoadColumns(StripeReader *reader, const bool *columns,
 			nulls[i] = reader->nulls[i];
 		}
 	}
+}
+
+/*
+ * Keeps, from now on, the dictionary view (ChunkCodes) of each DICT or RLE
+ * chunk decoded, for StripeReaderColumnCodes.
+ */
+void
+StripeReaderKeepCodes(StripeReader *reader)
+{
+	reader->keep_codes = true;
+}
+
+/*
+ * The dictionary view of column attnum in the current group, when it was
+ * decoded (StripeReaderLoadColumns) from a DICT or RLE chunk with
+ * StripeReaderKeepCodes on; NULL otherwise.  Valid until the next
+ * StripeReaderNextGroup.
+ */
+const ChunkCodes *
+StripeReaderColumnCodes(StripeReader *reader, AttrNumber attnum)
+{
+	if (attnum < 1 || attnum > (AttrNumber) reader->natts ||
+		!reader->loaded[attnum - 1] || !reader->codes[attnum - 1].valid)
+		return NULL;
+	return &reader->codes[attnum - 1];
 }
 
 /* The encoding of column attnum's chunk in the current group, or -1. */

@@ -14,6 +14,7 @@
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 
+#include "storage/chunk_format.h"
 #include "storage/row_mask.h"
 #include "storage/stripe_catalog.h"
 
@@ -56,6 +57,9 @@ extern bool StripeReaderNextGroup(StripeReader *reader,
 extern void StripeReaderLoadColumns(StripeReader *reader, const bool *columns,
 									const Datum **values, const bool **nulls);
 extern int	StripeReaderColumnEncoding(StripeReader *reader, AttrNumber attnum);
+extern void StripeReaderKeepCodes(StripeReader *reader);
+extern const ChunkCodes *StripeReaderColumnCodes(StripeReader *reader,
+												 AttrNumber attnum);
 extern void StripeReaderRescan(StripeReader *reader);
 extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);

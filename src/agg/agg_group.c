@@ -1,0 +1,723 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_group.c
+ *	  Assigning the selected rows of a batch to OlapAgg's groups: the group
+ *	  hash table lookup, and three ways of reaching it.
+ *
+ * The groups live in an open-addressing table on the hash of their key
+ * values (agg_exec.c creates and grows it; agg_hash.h hashes and compares).
+ * A row's group is found by one of:
+ *
+ *	- codes: every key is a column, or an expression of one column, whose
+ *	  chunk in this batch has a dictionary view (batch.h), or is
+ *	  integer-like, its values then numbered
+ *	  densely for the batch (dense_number), and the product of the numbers
+ *	  of codes over the keys is small.  The codes of a row combine into one
+ *	  index into a per-batch map, filled on first use of each index by a
+ *	  lookup of that index's key values, so the hashing and comparing is
+ *	  done once per distinct key combination and batch instead of once per
+ *	  row;
+ *	- local ids: every key is a coded column or of an integer-like type, but
+ *	  there are too many combinations for a map.
+ *	  Each row's keys become integers (the code, or the value itself) and a
+ *	  small per-batch table on those integers (no detoasting, no byte
+ *	  comparisons) remembers the group of each combination seen in the
+ *	  batch; a miss looks the row up in the group table.  When the keys are
+ *	  all integers and nearly every row of a batch is a new combination, the
+ *	  local table only adds work, so it is then left off for some batches;
+ *	- per row: the key values of every row are hashed and looked up.
+ *
+ * All three compute the same hash of the same values and reach the same
+ * group table, so a group is the same whichever way its rows come, and a
+ * row whose group is not in memory while the node spills (agg_spill.c)
+ * goes to the spill file of its hash in every case: a per-batch entry
+ * remembers "spilled" with the hash, which stays right for the rest of the
+ * batch because spilling, once started, lasts to the end of the pass.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "agg/agg_hash.h"
+#include "agg/agg_input.h"
+#include "agg/agg_spill.h"
+#include "agg/agg_state.h"
+#include "scan/batch.h"
+
+/* gids[row] of a row written to a spill file */
+#define GROUP_SPILLED PG_UINT32_MAX
+/* a per-batch entry not looked up yet (never a group number) */
+#define GROUP_UNKNOWN (PG_UINT32_MAX - 1)
+
+/* Largest per-batch code map, in entries, and per row of the batch. */
+#define CODE_MAP_MAX_ENTRIES (1 << 20)
+#define CODE_MAP_ENTRIES_PER_ROW 2
+
+/* Smallest local table; it doubles when half full. */
+#define LOCAL_MIN_SIZE 256
+
+/* Local ids: batches left out after one where they did not pay. */
+#define LOCAL_PAUSE_BATCHES 32
+
+/* Per-batch lookaside of OlapAgg's group assignment (state->group_cache). */
+typedef struct AggGroupCache
+{
+	MemoryContext context;
+
+	/* codes: group by combined code index, and the hash of spilled ones */
+	uint32	   *map;
+	uint32	   *map_hash;
+	uint32		map_size;
+
+	/* dense numbers of integer keys: open addressing on the value */
+	uint64	   *dense_vals;
+	uint32	   *dense_nums;		/* UINT32_MAX: free */
+	uint32		dense_size;		/* a power of two */
+	uint32	   *dense_codes[INDEX_MAX_KEYS];	/* by row, per key */
+	uint32		dense_codes_size;
+
+	/* local ids: open addressing on nkeys integers and a NULL mask */
+	uint64	   *ids;			/* [size * nkeys] */
+	uint32	   *idnulls;		/* [size]: bit k: key k is NULL */
+	uint32	   *gid;			/* [size]; GROUP_UNKNOWN: free */
+	uint32	   *ghash;			/* [size]: group hash, for spilled entries */
+	uint32		size;			/* entries in use, a power of two */
+	uint32		capacity;		/* entries allocated */
+	uint32		used;
+	int			nkeys;
+	int			paused;			/* batches left to do per row */
+} AggGroupCache;
+
+/*
+ * The group of a row with the given key values and group hash, created if
+ * it is new, or GROUP_SPILLED when it is not in memory and the node is
+ * spilling.  vals of text keys must be detoasted.
+ */
+static uint32
+find_group(OlapAggState *state, const Datum *vals, const bool *isnull,
+		   uint32 hash)
+{
+	int			nkeys = state->nkeys;
+	uint32		mask = state->nbuckets - 1;
+	uint32		b;
+
+	for (b = hash & mask;; b = (b + 1) & mask)
+	{
+		uint64		entry = state->buckets[b];
+		uint32		g;
+		bool		match = true;
+		int			k;
+
+		if (entry == 0)
+			break;
+		/* the hash in the bucket spares a look at the group */
+		if ((uint32) (entry >> 32) != hash)
+			continue;
+		g = (uint32) entry - 1;
+		for (k = 0; k < nkeys && match; k++)
+		{
+			bool		gnull = state->keynulls[g * nkeys + k];
+
+			if (gnull != isnull[k])
+				match = false;
+			else if (!gnull &&
+					 !agg_values_equal(&state->keys[k].type,
+									   state->keyvals[g * nkeys + k],
+									   vals[k]))
+				match = false;
+		}
+		if (match)
+			return g;
+	}
+	if (state->spilling)
+		return GROUP_SPILLED;
+	return AggNewGroup(state, vals, isnull, hash, b);
+}
+
+/* Writes row of batch to the spill file of group hash hash. */
+static void
+spill_row(OlapAggState *state, const OlapBatch *batch, uint32 row,
+		  uint32 hash)
+{
+	int			part = agg_spill_partition(hash, state->level);
+
+	if (state->files[part] == NULL)
+	{
+		state->files[part] = AggSpillNewFile(&state->spill, state->level + 1);
+		state->spill_files++;
+	}
+	AggSpillWrite(&state->spill, state->files[part], batch, row);
+	state->spilled_rows++;
+	state->batch_spilled = true;
+}
+
+/*
+ * Looks up row of the batch by its key values (keyvalues/keynulls by key,
+ * as AggInputCompute gave them) and sets *hash to its group hash.
+ */
+static uint32
+lookup_row(OlapAggState *state, const Datum *const *keyvalues,
+		   const bool *const *keynulls, uint32 row, uint32 *hash)
+{
+	Datum		vals[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	uint32		h = 0;
+	int			k;
+
+	for (k = 0; k < state->nkeys; k++)
+	{
+		const AggValueType *type = &state->keys[k].type;
+
+		isnull[k] = keynulls[k][row];
+		vals[k] = isnull[k] ? (Datum) 0 : keyvalues[k][row];
+		if (!isnull[k] && type->is_text)
+			vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
+		h = hash_combine(h, agg_value_hash(type, vals[k], isnull[k]));
+	}
+	*hash = h;
+	return find_group(state, vals, isnull, h);
+}
+
+/* Per row: every selected row hashed and looked up. */
+static void
+assign_per_row(OlapAggState *state, const OlapBatch *batch,
+			   const uint32 *sel, uint32 n, const Datum *const *keyvalues,
+			   const bool *const *keynulls)
+{
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		hash;
+		uint32		g = lookup_row(state, keyvalues, keynulls, row, &hash);
+
+		if (g == GROUP_SPILLED)
+			spill_row(state, batch, row, hash);
+		state->gids[row] = g;
+	}
+}
+
+/*
+ * Codes: with codes[k] the per-row codes of key k (0 .. radix[k] - 1),
+ * index = code of key 0 + radix[0] * (code of key 1 + ...), each index
+ * looked up once per batch.
+ */
+static void
+assign_by_codes(OlapAggState *state, AggGroupCache *cache,
+				const OlapBatch *batch, const uint32 *sel, uint32 n,
+				const uint32 *const *codes, const uint32 *radix,
+				uint32 nindexes, const Datum *const *keyvalues,
+				const bool *const *keynulls)
+{
+	int			nkeys = state->nkeys;
+	uint32	   *map;
+	uint32		i;
+
+	if (cache->map_size < nindexes)
+	{
+		if (cache->map != NULL)
+		{
+			pfree(cache->map);
+			pfree(cache->map_hash);
+		}
+		cache->map = MemoryContextAllocHuge(cache->context,
+											sizeof(uint32) * nindexes);
+		cache->map_hash = MemoryContextAllocHuge(cache->context,
+												 sizeof(uint32) * nindexes);
+		cache->map_size = nindexes;
+	}
+	map = cache->map;
+	for (i = 0; i < nindexes; i++)
+		map[i] = GROUP_UNKNOWN;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		index;
+		uint32		g;
+
+		if (nkeys == 1)
+			index = codes[0][row];
+		else if (nkeys == 2)
+			index = codes[0][row] + radix[0] * codes[1][row];
+		else
+		{
+			int			k;
+
+			index = codes[nkeys - 1][row];
+			for (k = nkeys - 2; k >= 0; k--)
+				index = index * radix[k] + codes[k][row];
+		}
+		g = map[index];
+		if (unlikely(g == GROUP_UNKNOWN))
+		{
+			g = lookup_row(state, keyvalues, keynulls, row,
+						   &cache->map_hash[index]);
+			map[index] = g;
+		}
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, cache->map_hash[index]);
+		state->gids[row] = g;
+	}
+}
+
+/* Hash of an integer key value, for the dense numbering. */
+static inline uint32
+dense_hash(uint64 v)
+{
+	v *= UINT64CONST(0x9E3779B97F4A7C15);
+	return (uint32) (v >> 32);
+}
+
+/* Smallest dense numbering table; it doubles when half full. */
+#define DENSE_MIN_SIZE 256
+
+/* Makes the dense numbering table an empty one of size entries. */
+static void
+dense_reset(AggGroupCache *cache, uint32 size)
+{
+	uint32		i;
+
+	if (cache->dense_size < size)
+	{
+		if (cache->dense_vals != NULL)
+		{
+			pfree(cache->dense_vals);
+			pfree(cache->dense_nums);
+		}
+		cache->dense_vals = MemoryContextAllocHuge(cache->context,
+												   sizeof(uint64) * size);
+		cache->dense_nums = MemoryContextAllocHuge(cache->context,
+												   sizeof(uint32) * size);
+		cache->dense_size = size;
+	}
+	for (i = 0; i < size; i++)
+		cache->dense_nums[i] = PG_UINT32_MAX;
+}
+
+/*
+ * Doubles the dense numbering table in use (mask + 1 entries), keeping its
+ * entries; returns the new mask.
+ */
+static uint32
+dense_grow(AggGroupCache *cache, uint32 mask)
+{
+	uint32		oldsize = mask + 1;
+	uint64	   *oldvals = cache->dense_vals;
+	uint32	   *oldnums = cache->dense_nums;
+	uint32		i;
+
+	cache->dense_vals = MemoryContextAllocHuge(cache->context,
+											   sizeof(uint64) * oldsize * 2);
+	cache->dense_nums = MemoryContextAllocHuge(cache->context,
+											   sizeof(uint32) * oldsize * 2);
+	cache->dense_size = oldsize * 2;
+	mask = oldsize * 2 - 1;
+	for (i = 0; i <= mask; i++)
+		cache->dense_nums[i] = PG_UINT32_MAX;
+	for (i = 0; i < oldsize; i++)
+	{
+		uint32		b;
+
+		if (oldnums[i] == PG_UINT32_MAX)
+			continue;
+		for (b = dense_hash(oldvals[i]) & mask;
+			 cache->dense_nums[b] != PG_UINT32_MAX; b = (b + 1) & mask)
+			;
+		cache->dense_vals[b] = oldvals[i];
+		cache->dense_nums[b] = oldnums[i];
+	}
+	pfree(oldvals);
+	pfree(oldnums);
+	return mask;
+}
+
+/*
+ * Numbers the distinct values of integer key k (keyvalues/keynulls by row)
+ * over the selected rows 0, 1, ... in order of appearance, NULL included,
+ * into cache->dense_codes[k][row].  Returns how many there are, or 0 when
+ * there are more than limit.  Consecutive equal values (sorted data, time
+ * buckets) cost one comparison.  The table starts small and doubles when
+ * half full, so its cost follows the number of distinct values.
+ */
+static uint32
+dense_number(AggGroupCache *cache, int k, const Datum *values,
+			 const bool *nulls, int16 typlen, const uint32 *sel, uint32 n,
+			 uint32 limit)
+{
+	uint32	   *out = cache->dense_codes[k];
+	uint32		count = 0;
+	uint32		nvalues = 0;
+	uint32		null_num = PG_UINT32_MAX;
+	uint64		last = 0;
+	uint32		last_num = PG_UINT32_MAX;
+	uint32		mask = DENSE_MIN_SIZE - 1;
+	uint32		i;
+
+	dense_reset(cache, DENSE_MIN_SIZE);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint64		v;
+		uint32		b;
+
+		if (nulls[row])
+		{
+			if (null_num == PG_UINT32_MAX)
+			{
+				if (count == limit)
+					return 0;
+				null_num = count++;
+			}
+			out[row] = null_num;
+			continue;
+		}
+		v = (uint64) agg_value_int(values[row], typlen);
+		if (v == last && last_num != PG_UINT32_MAX)
+		{
+			out[row] = last_num;
+			continue;
+		}
+		for (b = dense_hash(v) & mask;; b = (b + 1) & mask)
+		{
+			if (cache->dense_nums[b] == PG_UINT32_MAX)
+			{
+				if (count == limit)
+					return 0;
+				cache->dense_vals[b] = v;
+				cache->dense_nums[b] = count++;
+				nvalues++;
+				break;
+			}
+			if (cache->dense_vals[b] == v)
+				break;
+		}
+		last = v;
+		last_num = cache->dense_nums[b];
+		out[row] = last_num;
+		if (nvalues * 2 > mask + 1)
+			mask = dense_grow(cache, mask);
+	}
+	return count;
+}
+
+/* Hash of a combination of local ids, for the local table. */
+static inline uint32
+local_hash(const uint64 *ids, uint32 nullmask, int nkeys)
+{
+	uint64		h = nullmask;
+	int			k;
+
+	for (k = 0; k < nkeys; k++)
+	{
+		h ^= ids[k];
+		h *= UINT64CONST(0x9E3779B97F4A7C15);
+		h ^= h >> 29;
+	}
+	return (uint32) (h ^ (h >> 32));
+}
+
+/* Allocates the local table's arrays for size entries of nkeys ids. */
+static void
+local_alloc(AggGroupCache *cache, uint32 size, int nkeys)
+{
+	cache->ids = MemoryContextAllocHuge(cache->context,
+										sizeof(uint64) * size * nkeys);
+	cache->idnulls = MemoryContextAllocHuge(cache->context,
+											sizeof(uint32) * size);
+	cache->gid = MemoryContextAllocHuge(cache->context, sizeof(uint32) * size);
+	cache->ghash = MemoryContextAllocHuge(cache->context,
+										  sizeof(uint32) * size);
+	cache->capacity = size;
+	cache->nkeys = nkeys;
+}
+
+/* Frees the local table's arrays. */
+static void
+local_free(AggGroupCache *cache)
+{
+	pfree(cache->ids);
+	pfree(cache->idnulls);
+	pfree(cache->gid);
+	pfree(cache->ghash);
+	cache->gid = NULL;
+	cache->capacity = 0;
+}
+
+/*
+ * Makes the local table empty, as large as the last batch's grew to (the
+ * batches of one query tend to look alike).
+ */
+static void
+local_reset(AggGroupCache *cache, int nkeys)
+{
+	uint32		i;
+
+	if (cache->gid != NULL && cache->nkeys != nkeys)
+		local_free(cache);
+	if (cache->gid == NULL)
+	{
+		local_alloc(cache, LOCAL_MIN_SIZE, nkeys);
+		cache->size = LOCAL_MIN_SIZE;
+	}
+	cache->used = 0;
+	for (i = 0; i < cache->size; i++)
+		cache->gid[i] = GROUP_UNKNOWN;
+}
+
+/* Doubles the local table, keeping its entries. */
+static void
+local_grow(AggGroupCache *cache)
+{
+	uint32		oldsize = cache->size;
+	int			nkeys = cache->nkeys;
+	uint64	   *oldids = cache->ids;
+	uint32	   *oldnulls = cache->idnulls;
+	uint32	   *oldgid = cache->gid;
+	uint32	   *oldhash = cache->ghash;
+	uint32		newsize = oldsize * 2;
+	uint32		mask = newsize - 1;
+	uint32		i;
+
+	local_alloc(cache, newsize, nkeys);
+	cache->size = newsize;
+	cache->used = 0;
+	for (i = 0; i < newsize; i++)
+		cache->gid[i] = GROUP_UNKNOWN;
+	for (i = 0; i < oldsize; i++)
+	{
+		uint32		b;
+
+		if (oldgid[i] == GROUP_UNKNOWN)
+			continue;
+		for (b = local_hash(&oldids[i * nkeys], oldnulls[i], nkeys) & mask;
+			 cache->gid[b] != GROUP_UNKNOWN; b = (b + 1) & mask)
+			;
+		memcpy(&cache->ids[b * nkeys], &oldids[i * nkeys],
+			   sizeof(uint64) * nkeys);
+		cache->idnulls[b] = oldnulls[i];
+		cache->gid[b] = oldgid[i];
+		cache->ghash[b] = oldhash[i];
+		cache->used++;
+	}
+	pfree(oldids);
+	pfree(oldnulls);
+	pfree(oldgid);
+	pfree(oldhash);
+}
+
+/*
+ * Local ids: each row's keys as integers (codes of coded columns, values of
+ * integer-like ones), looked up in a per-batch table first.  Returns the
+ * number of distinct combinations the batch had.
+ */
+static uint32
+assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
+					const OlapBatch *batch, const uint32 *sel, uint32 n,
+					const OlapVector *const *vectors,
+					const Datum *const *keyvalues,
+					const bool *const *keynulls)
+{
+	int			nkeys = state->nkeys;
+	uint64		ids[INDEX_MAX_KEYS];
+	uint32		i;
+
+	local_reset(cache, nkeys);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		nullmask = 0;
+		uint32		mask = cache->size - 1;
+		uint32		b;
+		uint32		g;
+		int			k;
+
+		for (k = 0; k < nkeys; k++)
+		{
+			if (vectors[k] != NULL)
+				ids[k] = vectors[k]->codes[row];
+			else if (keynulls[k][row])
+			{
+				ids[k] = 0;
+				nullmask |= (uint32) 1 << k;
+			}
+			else
+				ids[k] = (uint64) agg_value_int(keyvalues[k][row],
+												state->keys[k].type.typlen);
+		}
+		for (b = local_hash(ids, nullmask, nkeys) & mask;; b = (b + 1) & mask)
+		{
+			if (cache->gid[b] == GROUP_UNKNOWN)
+				break;
+			if (cache->idnulls[b] == nullmask &&
+				memcmp(&cache->ids[b * nkeys], ids, sizeof(uint64) * nkeys) == 0)
+				break;
+		}
+		g = cache->gid[b];
+		if (g == GROUP_UNKNOWN)
+		{
+			g = lookup_row(state, keyvalues, keynulls, row, &cache->ghash[b]);
+			memcpy(&cache->ids[b * nkeys], ids, sizeof(uint64) * nkeys);
+			cache->idnulls[b] = nullmask;
+			cache->gid[b] = g;
+			if (++cache->used * 2 > cache->size)
+			{
+				uint32		hash = cache->ghash[b];
+
+				local_grow(cache);
+				if (g == GROUP_SPILLED)
+					spill_row(state, batch, row, hash);
+				state->gids[row] = g;
+				continue;
+			}
+		}
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, cache->ghash[b]);
+		state->gids[row] = g;
+	}
+	return cache->used;
+}
+
+/*
+ * Fills state->gids[row] with the group of each of the n selected rows sel
+ * of batch, creating groups as they appear, or GROUP_SPILLED for rows
+ * written to a spill file (state->batch_spilled is then set).
+ */
+void
+AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
+				const uint32 *sel, uint32 n)
+{
+	const Datum *keyvalues[INDEX_MAX_KEYS];
+	const bool *keynulls[INDEX_MAX_KEYS];
+	const OlapVector *vectors[INDEX_MAX_KEYS];
+	const uint32 *codes[INDEX_MAX_KEYS];
+	uint32		radix[INDEX_MAX_KEYS];
+	uint64		limit;
+	AggGroupCache *cache = state->group_cache;
+	int			nkeys = state->nkeys;
+	bool		all_coded;
+	bool		all_local = true;
+	bool		any_coded = false;
+	uint64		nindexes = 1;
+	int			k;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(state->query_context,
+									   sizeof(AggGroupCache));
+		cache->context = state->query_context;
+		state->group_cache = cache;
+	}
+	if (state->gids_size < batch->nrows)
+	{
+		if (state->gids != NULL)
+			pfree(state->gids);
+		state->gids = MemoryContextAllocExtended(state->query_context,
+												 sizeof(uint32) * batch->nrows,
+												 MCXT_ALLOC_HUGE);
+		state->gids_size = batch->nrows;
+	}
+	if (cache->dense_codes_size < batch->nrows)
+	{
+		for (k = 0; k < INDEX_MAX_KEYS; k++)
+		{
+			if (cache->dense_codes[k] != NULL)
+				pfree(cache->dense_codes[k]);
+			cache->dense_codes[k] = NULL;
+		}
+		cache->dense_codes_size = batch->nrows;
+	}
+	for (k = 0; k < nkeys; k++)
+	{
+		const OlapAggKey *key = &state->keys[k];
+		AttrNumber	column = key->input.attnum;
+
+		AggInputCompute(&state->keys[k].input, batch, sel, n,
+						&keyvalues[k], &keynulls[k]);
+		vectors[k] = NULL;
+		codes[k] = NULL;
+
+		/*
+		 * An expression of one column (never volatile: AggInputSupported)
+		 * has the same result for equal codes of that column, so the
+		 * column's codes serve it as well; two codes may have equal results,
+		 * which only makes their entries find the same group.
+		 */
+		if (column <= 0 && key->input.ncolumns == 1)
+			column = key->input.columns[0];
+		if (column > 0 && batch->columns[column - 1].codes != NULL)
+		{
+			vectors[k] = &batch->columns[column - 1];
+			codes[k] = vectors[k]->codes;
+			radix[k] = vectors[k]->ndict + 1;
+			nindexes *= radix[k];
+			any_coded = true;
+		}
+		else if (key->type.is_text)
+			all_local = false;
+	}
+	if (nkeys > 32)
+		all_local = false;		/* the NULL mask has 32 bits */
+
+	/*
+	 * Integer keys get dense numbers of their own for this batch, while the
+	 * product of the numbers of codes stays within the map's limit.
+	 */
+	limit = Min(CODE_MAP_MAX_ENTRIES,
+				(uint64) batch->nrows * CODE_MAP_ENTRIES_PER_ROW + 64);
+	all_coded = all_local && nindexes <= limit &&
+		(any_coded || cache->paused == 0);
+	for (k = 0; k < nkeys && all_coded; k++)
+	{
+		uint32		count;
+
+		if (codes[k] != NULL)
+			continue;
+		if (cache->dense_codes[k] == NULL)
+			cache->dense_codes[k] =
+				MemoryContextAllocHuge(cache->context,
+									   sizeof(uint32) * cache->dense_codes_size);
+		count = dense_number(cache, k, keyvalues[k], keynulls[k],
+							 state->keys[k].type.typlen, sel, n,
+							 (uint32) (limit / nindexes));
+		if (count == 0)
+			all_coded = false;
+		else
+		{
+			codes[k] = cache->dense_codes[k];
+			radix[k] = count;
+			nindexes *= count;
+		}
+	}
+
+	if (all_coded)
+	{
+		assign_by_codes(state, cache, batch, sel, n, codes, radix,
+						(uint32) nindexes, keyvalues, keynulls);
+		state->batches_by_codes++;
+		/* one integer key, nearly every row a new value: pause */
+		if (!any_coded && nkeys == 1 && nindexes > n / 2)
+			cache->paused = LOCAL_PAUSE_BATCHES;
+	}
+	else if (all_local && (any_coded || cache->paused == 0))
+	{
+		uint32		distinct = assign_by_local_ids(state, cache, batch, sel, n,
+												   vectors, keyvalues,
+												   keynulls);
+
+		/* mostly new combinations and nothing to save on text: pause */
+		if (!any_coded && distinct > n / 2)
+			cache->paused = LOCAL_PAUSE_BATCHES;
+		state->batches_by_ids++;
+	}
+	else
+	{
+		if (cache->paused > 0)
+			cache->paused--;
+		assign_per_row(state, batch, sel, n, keyvalues, keynulls);
+		state->batches_per_row++;
+	}
+}
