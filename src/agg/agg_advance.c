@@ -5,9 +5,9 @@
  *
  * Each aggregate has a method (agg_state.h): a loop of its own for the
  * cheap ones (count(*), count(x), count(DISTINCT x), sum of int2/int4,
- * min/max of integer-like types), computing exactly the value the
- * aggregate's transition function would, or its transition function called
- * once per value (advance_transfn) with nodeAgg.c's rules for strict
+ * min/max of integer-like types; sum/avg of numeric in agg_numeric.c),
+ * computing exactly the value the aggregate's transition function would,
+ * or its transition function called once per value (advance_transfn) with nodeAgg.c's rules for strict
  * functions, NULL inputs and by-reference states.  FILTER clauses narrow
  * the rows first (AggFilterRows): through vectorized quals when the clause
  * qualifies, else evaluated per row.
@@ -24,6 +24,7 @@
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
+#include "agg/agg_numeric.h"
 #include "agg/agg_state.h"
 #include "scan/vector_quals.h"
 
@@ -214,6 +215,11 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
 				break;
 			}
+		case AGG_METHOD_SUM_NUMERIC:
+			for (i = 0; i < n; i++)
+				AggNumericAdvance(state, trans, 0, values[sel[i]],
+								  nulls[sel[i]]);
+			break;
 		case AGG_METHOD_TRANSFN:
 			if (trans->arg == NULL)
 			{
@@ -310,6 +316,15 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 					AggDistinctAdd(trans->distinct, g, values[row]))
 					trans->states[g] =
 						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+			}
+			break;
+		case AGG_METHOD_SUM_NUMERIC:
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+
+				AggNumericAdvance(state, trans, gids[row], values[row],
+								  nulls[row]);
 			}
 			break;
 		case AGG_METHOD_TRANSFN:

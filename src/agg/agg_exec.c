@@ -66,6 +66,7 @@
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
+#include "agg/agg_numeric.h"
 #include "agg/agg_spill.h"
 #include "agg/agg_state.h"
 #include "agg/olap_agg.h"
@@ -138,6 +139,9 @@ choose_method(Oid transfn, int16 *int_width)
 		case F_TIMESTAMPTZ_LARGER:
 			*int_width = 8;
 			return AGG_METHOD_MAX_INT;
+		case F_NUMERIC_AVG_ACCUM:
+			return AggNumericAvailable() ? AGG_METHOD_SUM_NUMERIC :
+				AGG_METHOD_TRANSFN;
 		default:
 			return AGG_METHOD_TRANSFN;
 	}
@@ -516,8 +520,9 @@ can_share(const OlapAggTrans *a, const OlapAggTrans *b)
 	Aggref	   *y = b->aggref;
 
 	if (a->transfn.fn_oid != b->transfn.fn_oid ||
-		a->transtype != b->transtype || a->method != AGG_METHOD_TRANSFN ||
-		b->method != AGG_METHOD_TRANSFN ||
+		a->transtype != b->transtype || a->method != b->method ||
+		(a->method != AGG_METHOD_TRANSFN &&
+		 a->method != AGG_METHOD_SUM_NUMERIC) ||
 		!a->final_read_only || !b->final_read_only ||
 		a->initval_null != b->initval_null ||
 		x->aggdistinct != NIL || y->aggdistinct != NIL ||
@@ -661,6 +666,8 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	Datum	   *states = trans->shared ? trans->shared->states : trans->states;
 	bool	   *nulls = trans->shared ? trans->shared->nulls : trans->nulls;
 
+	if (trans->method == AGG_METHOD_SUM_NUMERIC && !nulls[g])
+		return AggNumericFinish(state, trans, states[g], isnull);
 	if (trans->partial)
 		flinfo = &trans->serialfn;
 	else

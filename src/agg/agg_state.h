@@ -27,7 +27,8 @@ typedef enum OlapAggMethod
 	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
 	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
 	AGG_METHOD_MAX_INT,			/* max over the same */
-	AGG_METHOD_COUNT_DISTINCT	/* count(DISTINCT x): a set per aggregate */
+	AGG_METHOD_COUNT_DISTINCT,	/* count(DISTINCT x): a set per aggregate */
+	AGG_METHOD_SUM_NUMERIC		/* sum/avg(numeric): agg_numeric.c */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
