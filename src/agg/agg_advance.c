@@ -203,14 +203,12 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 			{
 				int64		count = 0;
 
-				for (i = 0; i < n; i++)
-				{
-					uint32		row = sel[i];
+				uint32	   *new_rows = palloc(sizeof(uint32) * Max(n, 1));
 
-					if (!nulls[row] &&
-						AggDistinctAdd(trans->distinct, 0, values[row]))
-						count++;
-				}
+				/* palloc: the batch's memory context, reset after it */
+				AggDistinctNewBatch(trans->distinct);
+				count = AggDistinctAddRows(trans->distinct, NULL, values, nulls,
+										   sel, n, new_rows);
 				trans->states[0] =
 					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
 				break;
@@ -307,17 +305,23 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 				break;
 			}
 		case AGG_METHOD_COUNT_DISTINCT:
-			for (i = 0; i < n; i++)
 			{
-				uint32		row = sel[i];
-				uint32		g = gids[row];
+				/* palloc: the batch's memory context, reset after it */
+				uint32	   *new_rows = palloc(sizeof(uint32) * Max(n, 1));
+				uint32		nnew;
 
-				if (!nulls[row] &&
-					AggDistinctAdd(trans->distinct, g, values[row]))
+				AggDistinctNewBatch(trans->distinct);
+				nnew = AggDistinctAddRows(trans->distinct, gids, values, nulls,
+										  sel, n, new_rows);
+				for (i = 0; i < nnew; i++)
+				{
+					uint32		g = gids[new_rows[i]];
+
 					trans->states[g] =
 						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+				}
+				break;
 			}
-			break;
 		case AGG_METHOD_SUM_NUMERIC:
 			for (i = 0; i < n; i++)
 			{

@@ -369,10 +369,12 @@ check_memory(OlapAggState *state)
 {
 	Size		used;
 
-	if (state->spilling || state->nkeys == 0)
+	if (state->nkeys == 0)
 		return;
 	used = MemoryContextMemAllocated(state->agg_context, true);
 	state->peak_memory = Max(state->peak_memory, used);
+	if (state->spilling)
+		return;
 	if (used > state->mem_limit && state->ngroups > 0 &&
 		state->level < AGG_SPILL_MAX_LEVEL)
 		state->spilling = true;
