@@ -75,6 +75,7 @@
 #include "scan/vector_quals.h"
 
 static void finish_pass(OlapAggState *state);
+static void repartition_pass(OlapAggState *state, AggSpillFile *file);
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *olap_agg_exec(CustomScanState *node);
 static void olap_agg_end(CustomScanState *node);
@@ -373,6 +374,15 @@ check_memory(OlapAggState *state)
 		return;
 	used = MemoryContextMemAllocated(state->agg_context, true);
 	state->peak_memory = Max(state->peak_memory, used);
+
+	/*
+	 * count(DISTINCT) sets keep growing with the rows of groups in memory,
+	 * which spilling new groups does not stop: the pass is split instead
+	 * (repartition_pass), while there are groups to split and hash bits.
+	 */
+	if (state->has_distinct && used > state->mem_limit &&
+		state->ngroups > 1 && state->level < AGG_SPILL_MAX_LEVEL)
+		state->repartition = true;
 	if (state->spilling)
 		return;
 	if (used > state->mem_limit && state->ngroups > 0 &&
@@ -631,6 +641,12 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 		}
 	}
 
+	for (i = 0; i < state->ntrans; i++)
+	{
+		if (state->trans[i].method == AGG_METHOD_COUNT_DISTINCT)
+			state->has_distinct = true;
+	}
+
 	/* spilling: the columns the node reads, in rows shaped like the table */
 	{
 		Relation	rel = ((ScanState *) state->scan)->ss_currentRelation;
@@ -795,6 +811,11 @@ aggregate_input(OlapAggState *state)
 			state->css.ss.ps.instrument->ntuples2 += 1;
 			state->css.ss.ps.instrument->nfiltered2 += batch->nselected;
 		}
+		if (state->repartition)
+		{
+			repartition_pass(state, NULL);
+			break;
+		}
 	}
 	finish_pass(state);
 	state->aggregated = true;
@@ -817,6 +838,112 @@ finish_pass(OlapAggState *state)
 		state->files[i] = NULL;
 	}
 	state->spilling = false;
+}
+
+/*
+ * The hash of the grouping keys of each of the n rows sel of batch, by
+ * row, into hashes: a function of the key values only (NULL included), as
+ * the partition of a row must be.
+ */
+static void
+hash_keys(OlapAggState *state, const OlapBatch *batch, const uint32 *sel,
+		  uint32 n, uint32 *hashes)
+{
+	uint32		i;
+	int			k;
+
+	for (i = 0; i < n; i++)
+		hashes[sel[i]] = 0;
+	for (k = 0; k < state->nkeys; k++)
+	{
+		const AggValueType *type = &state->keys[k].type;
+		const Datum *values;
+		const bool *nulls;
+
+		AggInputCompute(&state->keys[k].input, batch, sel, n, &values, &nulls);
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			Datum		v = values[row];
+
+			if (!nulls[row] && type->is_text)
+				v = PointerGetDatum(PG_DETOAST_DATUM_PACKED(v));
+			hashes[row] = hash_combine(hashes[row],
+									   agg_value_hash(type, v, nulls[row]));
+		}
+	}
+}
+
+/* Writes the n rows sel of batch to the spill files of their partitions. */
+static void
+partition_batch(OlapAggState *state, const OlapBatch *batch,
+				const uint32 *sel, uint32 n)
+{
+	uint32	   *hashes = palloc(sizeof(uint32) * Max(batch->nrows, 1));
+	uint32		i;
+
+	hash_keys(state, batch, sel, n, hashes);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int			part = agg_spill_partition(hashes[row], state->level);
+
+		if (state->files[part] == NULL)
+		{
+			state->files[part] = AggSpillNewFile(&state->spill,
+												 state->level + 1);
+			state->spill_files++;
+		}
+		AggSpillWrite(&state->spill, state->files[part], batch, row);
+		state->spilled_rows++;
+	}
+}
+
+/*
+ * Splits the current pass (over the input when file is NULL, else over
+ * file) because its count(DISTINCT) sets outgrew the memory limit: the
+ * groups and the files written so far are dropped, and every row of the
+ * pass, read again from the start, goes to the spill file of its group's
+ * partition, to be aggregated later with the other pending files.  Nothing
+ * of the pass has been returned yet, so no group is lost or doubled.
+ */
+static void
+repartition_pass(OlapAggState *state, AggSpillFile *file)
+{
+	const OlapBatch *batch;
+	MemoryContext old;
+	int			i;
+
+	state->repartition = false;
+	state->repartitions++;
+	reset_groups(state);
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			AggSpillEndFile(state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+	if (file != NULL)
+		AggSpillRescan(file);
+	else
+		ExecReScan(state->scan);
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		/* the scan starts its reader in the node's context, not the batch's */
+		if (file == NULL)
+			batch = OlapScanNextBatch(state->scan);
+		old = MemoryContextSwitchTo(state->batch_context);
+		if (file != NULL)
+			batch = AggSpillRead(&state->spill, file);
+		if (batch != NULL)
+			partition_batch(state, batch, batch->selection, batch->nselected);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(state->batch_context);
+		if (batch == NULL)
+			break;
+	}
 }
 
 /*
@@ -844,6 +971,11 @@ aggregate_file(OlapAggState *state, AggSpillFile *file)
 		if (batch == NULL)
 			break;
 		check_memory(state);
+		if (state->repartition)
+		{
+			repartition_pass(state, file);
+			break;
+		}
 	}
 	AggSpillEndFile(file);
 	finish_pass(state);
@@ -1045,6 +1177,12 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		{
 			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
 			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
+		}
+		if (state->repartitions > 0)
+		{
+			/* passes whose count(DISTINCT) sets outgrew the limit */
+			ExplainPropertyUInteger("Distinct Repartitions", NULL,
+									state->repartitions, es);
 		}
 	}
 }

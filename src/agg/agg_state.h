@@ -118,6 +118,9 @@ typedef struct OlapAggState
 	uint64		spilled_rows;
 	uint64		spill_files;
 	uint64		passes;			/* spill files aggregated */
+	bool		has_distinct;	/* count(DISTINCT) sets among the states */
+	bool		repartition;	/* the sets outgrew the limit: split the pass */
+	uint64		repartitions;	/* passes split that way */
 	Size		peak_memory;
 } OlapAggState;
 
