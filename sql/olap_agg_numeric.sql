@@ -127,8 +127,23 @@ SELECT (SELECT sum(v)::text || ' ' || avg(v)::text FROM nm_big_o) =
 	(SELECT sum(v)::text || ' ' || avg(v)::text FROM nm_big_h) AS same,
 	(SELECT sum(v) FROM nm_big_o);
 
+-- min/max keep the last of equal values, as numeric_smaller/larger do
+-- (the display scale shows which); NaN sorts above everything
+CREATE TABLE nm_tie_h (g int, v numeric);
+INSERT INTO nm_tie_h VALUES (1, 2.0), (1, 1), (1, 1.00), (1, 3), (1, 3.000),
+	(1, 1.0), (1, 3.0), (2, 'NaN'), (2, 5), (2, -1e30), (2, -1e-30),
+	(3, 'Infinity'), (3, '-Infinity'), (3, 7.5);
+CREATE TABLE nm_tie_o (LIKE nm_tie_h) USING olap;
+INSERT INTO nm_tie_o SELECT * FROM nm_tie_h;
+SET max_parallel_workers_per_gather = 0;
+SELECT g, min(v), max(v) FROM nm_tie_o GROUP BY g ORDER BY g;
+SELECT g, min(v), max(v) FROM nm_tie_h GROUP BY g ORDER BY g;
+SELECT min(v), max(v) FROM nm_tie_o WHERE g = 1;
+SELECT min(v), max(v) FROM nm_tie_h WHERE g = 1;
+RESET max_parallel_workers_per_gather;
+
 -- errors are numeric.c's: a failing argument expression
 SELECT sum(a / (k - k)) FROM nm_o;
 
-DROP TABLE nm_big_h, nm_big_o, nm_cases, nm_h, nm_o;
+DROP TABLE nm_big_h, nm_big_o, nm_tie_h, nm_tie_o, nm_cases, nm_h, nm_o;
 DROP FUNCTION nm_check(text);

@@ -218,6 +218,16 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 				AggNumericAdvance(state, trans, 0, values[sel[i]],
 								  nulls[sel[i]]);
 			break;
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_NUMERIC;
+
+				for (i = 0; i < n; i++)
+					AggNumericMinMax(state, trans, 0, values[sel[i]],
+									 nulls[sel[i]], is_min);
+				break;
+			}
 		case AGG_METHOD_TRANSFN:
 			if (trans->arg == NULL)
 			{
@@ -331,6 +341,20 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 								  nulls[row]);
 			}
 			break;
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_NUMERIC;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					AggNumericMinMax(state, trans, gids[row], values[row],
+									 nulls[row], is_min);
+				}
+				break;
+			}
 		case AGG_METHOD_TRANSFN:
 			for (i = 0; i < n; i++)
 			{

@@ -100,6 +100,13 @@ mix64(uint64 x)
 	return x;
 }
 
+/* The slot hash of a wide pair (32 bits: tables stay below 2^32 slots). */
+static inline uint64
+wide_hash(int64 value, uint32 group1)
+{
+	return mix64(value ^ ((uint64) group1 << 40)) >> 32;
+}
+
 static void *
 alloc_zero(AggDistinctSet *set, Size size)
 {
@@ -256,7 +263,7 @@ grow_slots(AggDistinctSet *set)
 
 			if (s.group1 == 0)
 				continue;
-			for (b = mix64(s.value ^ ((uint64) s.group1 << 40)) & mask;
+			for (b = wide_hash(s.value, s.group1) & mask;
 				 slots[b].group1 != 0; b = (b + 1) & mask)
 				;
 			slots[b] = s;
@@ -300,7 +307,7 @@ AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
 		int64		v = agg_value_int(value, set->type.typlen);
 		uint32		group1 = group + 1;
 
-		for (b = mix64(v ^ ((uint64) group1 << 40)) & mask;; b = (b + 1) & mask)
+		for (b = wide_hash(v, group1) & mask;; b = (b + 1) & mask)
 		{
 			WideSlot   *s = &set->wslots[b];
 
@@ -344,6 +351,69 @@ AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
 }
 
 /*
+ * AggDistinctAddRows for a wide set: row_keys holds the values and
+ * row_hashes the group + 1 (0 for a NULL) in its low half and the hash of
+ * the pair in its high half.
+ */
+static uint32
+add_rows_wide(AggDistinctSet *set, const uint32 *gids, const Datum *values,
+			  const bool *nulls, const uint32 *sel, uint32 n,
+			  uint32 *new_rows)
+{
+	uint32		nnew = 0;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int64		v;
+		uint32		group1;
+
+		if (nulls[row])
+		{
+			set->row_hashes[i] = 0;
+			continue;
+		}
+		v = agg_value_int(values[row], set->type.typlen);
+		group1 = (gids ? gids[row] : 0) + 1;
+		set->row_keys[i] = (uint64) v;
+		set->row_hashes[i] = (wide_hash(v, group1) << 32) | group1;
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint64		mask = set->nslots - 1;
+		uint64		h = set->row_hashes[i];
+		int64		v = (int64) set->row_keys[i];
+		uint32		group1 = (uint32) h;
+		uint64		b;
+
+		if (i + AGG_DISTINCT_PREFETCH < n &&
+			set->row_hashes[i + AGG_DISTINCT_PREFETCH] != 0)
+			__builtin_prefetch(&set->wslots[(set->row_hashes[i + AGG_DISTINCT_PREFETCH] >> 32) & mask]);
+		if (group1 == 0)
+			continue;
+		for (b = (h >> 32) & mask;; b = (b + 1) & mask)
+		{
+			WideSlot   *s = &set->wslots[b];
+
+			if (s->group1 == 0)
+			{
+				s->group1 = group1;
+				s->value = v;
+				set->nentries++;
+				new_rows[nnew++] = sel[i];
+				if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL)
+					grow_slots(set);
+				break;
+			}
+			if (s->group1 == group1 && s->value == v)
+				break;
+		}
+	}
+	return nnew;
+}
+
+/*
  * Adds the pairs (gids[row] or group 0 when gids is NULL, values[row]) of
  * the n rows sel whose value is not NULL, and puts the rows whose pair was
  * new into new_rows; returns their number.  Same as AggDistinctAdd per
@@ -360,20 +430,6 @@ AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 	uint32		nnew = 0;
 	uint32		i;
 
-	if (set->wide)
-	{
-		/* the generic path, one row at a time */
-		for (i = 0; i < n; i++)
-		{
-			uint32		row = sel[i];
-
-			if (!nulls[row] &&
-				AggDistinctAdd(set, gids ? gids[row] : 0, values[row]))
-				new_rows[nnew++] = row;
-		}
-		return nnew;
-	}
-
 	if (set->row_capacity < n)
 	{
 		if (set->row_keys != NULL)
@@ -389,6 +445,9 @@ AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 													 MCXT_ALLOC_HUGE);
 		set->row_capacity = n;
 	}
+	if (set->wide)
+		return add_rows_wide(set, gids, values, nulls, sel, n, new_rows);
+
 	/* the key of each row: its row number is recovered from sel below */
 	for (i = 0; i < n; i++)
 	{

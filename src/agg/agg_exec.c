@@ -143,6 +143,12 @@ choose_method(Oid transfn, int16 *int_width)
 		case F_NUMERIC_AVG_ACCUM:
 			return AggNumericAvailable() ? AGG_METHOD_SUM_NUMERIC :
 				AGG_METHOD_TRANSFN;
+		case F_NUMERIC_SMALLER:
+			return AggNumericAvailable() ? AGG_METHOD_MIN_NUMERIC :
+				AGG_METHOD_TRANSFN;
+		case F_NUMERIC_LARGER:
+			return AggNumericAvailable() ? AGG_METHOD_MAX_NUMERIC :
+				AGG_METHOD_TRANSFN;
 		default:
 			return AGG_METHOD_TRANSFN;
 	}

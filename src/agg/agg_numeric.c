@@ -32,6 +32,7 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/fmgroids.h"
 #include "utils/memutils.h"
@@ -412,6 +413,71 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 }
 
 /*
+ * Compares numeric datums a and b as cmp_numerics does (NaN above
+ * everything): by their scaled integers when both parse, else through
+ * numeric_cmp.
+ */
+static int
+compare_numerics(Datum a, Datum b)
+{
+	int64		xa;
+	int64		xb;
+	int			sa;
+	int			sb;
+
+	if (parse_numeric(a, &xa, &sa) && parse_numeric(b, &xb, &sb))
+	{
+		int128		wa = xa;
+		int128		wb = xb;
+
+		/* both scales are at most AGG_NUMERIC_MAX_SCALE: no overflow */
+		if (sa < sb)
+			wa *= pow10_int64[sb - sa];
+		else if (sb < sa)
+			wb *= pow10_int64[sa - sb];
+		return wa < wb ? -1 : (wa > wb ? 1 : 0);
+	}
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+/*
+ * min(numeric) or max(numeric) (is_min) of group g, with value: the state
+ * is PostgreSQL's (a numeric, copied into the aggregate context), and it is
+ * replaced when numeric_smaller / numeric_larger would return the new value
+ * (which they do on ties too), except by a value of the same bytes.
+ */
+void
+AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				 Datum value, bool isnull, bool is_min)
+{
+	Datum		cur;
+	int			cmp;
+	MemoryContext old;
+
+	if (isnull)
+		return;
+	if (!trans->nulls[g])
+	{
+		cur = trans->states[g];
+		cmp = compare_numerics(cur, value);
+		if (is_min ? cmp < 0 : cmp > 0)
+			return;
+		if (cmp == 0 &&
+			VARSIZE_ANY_EXHDR(DatumGetPointer(cur)) ==
+			VARSIZE_ANY_EXHDR(DatumGetPointer(value)) &&
+			memcmp(VARDATA_ANY(DatumGetPointer(cur)),
+				   VARDATA_ANY(DatumGetPointer(value)),
+				   VARSIZE_ANY_EXHDR(DatumGetPointer(cur))) == 0)
+			return;
+		pfree(DatumGetPointer(cur));
+	}
+	old = MemoryContextSwitchTo(state->agg_context);
+	trans->states[g] = datumCopy(value, false, -1);
+	trans->nulls[g] = false;
+	MemoryContextSwitchTo(old);
+}
+
+/*
  * The output of trans for accumulator acc (the state of one group): its
  * final value, or numeric_avg_serialize's bytes in partial plans.
  */
@@ -480,6 +546,13 @@ AggNumericFinish(OlapAggState *state, OlapAggTrans *trans, Datum acc,
 {
 	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
 	return (Datum) 0;
+}
+
+void
+AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				 Datum value, bool isnull, bool is_min)
+{
+	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
 }
 
 #endif							/* HAVE_INT128 */

@@ -3,7 +3,8 @@
  * agg_numeric.h
  *	  OlapAgg's fast accumulator for sum(numeric) and avg(numeric): scaled
  *	  128-bit integers standing in for numeric.c's NumericAggState, with a
- *	  fallback to that state for values that do not fit.
+ *	  fallback to that state for values that do not fit; min/max(numeric)
+ *	  compared as scaled integers.
  *	  Private to src/agg.
  *
  *-------------------------------------------------------------------------
@@ -21,6 +22,9 @@ extern bool AggNumericAvailable(void);
 extern void AggNumericAdvance(struct OlapAggState *state,
 							  struct OlapAggTrans *trans, uint32 g,
 							  Datum value, bool isnull);
+extern void AggNumericMinMax(struct OlapAggState *state,
+							 struct OlapAggTrans *trans, uint32 g,
+							 Datum value, bool isnull, bool is_min);
 extern Datum AggNumericFinish(struct OlapAggState *state,
 							  struct OlapAggTrans *trans, Datum acc,
 							  bool *isnull);

@@ -28,7 +28,9 @@ typedef enum OlapAggMethod
 	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
 	AGG_METHOD_MAX_INT,			/* max over the same */
 	AGG_METHOD_COUNT_DISTINCT,	/* count(DISTINCT x): a set per aggregate */
-	AGG_METHOD_SUM_NUMERIC		/* sum/avg(numeric): agg_numeric.c */
+	AGG_METHOD_SUM_NUMERIC,		/* sum/avg(numeric): agg_numeric.c */
+	AGG_METHOD_MIN_NUMERIC,		/* min(numeric): agg_numeric.c */
+	AGG_METHOD_MAX_NUMERIC		/* max(numeric): agg_numeric.c */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
