@@ -84,7 +84,11 @@ INSERT INTO nm_cases (q) VALUES
 	('SELECT k, sum(a) FROM %1$s GROUP BY k HAVING sum(a) > 100'),
 	('SELECT k, sum(a + m), avg(a * 2) FROM %1$s GROUP BY k'),
 	('SELECT s, sum(a), count(DISTINCT k) FROM %1$s GROUP BY s'),
-	('SELECT count(DISTINCT k), sum(a) FROM %1$s');
+	('SELECT count(DISTINCT k), sum(a) FROM %1$s'),
+	-- avg(int2/int4): PostgreSQL's int8[] (count, sum) state, NULLs skipped
+	('SELECT avg(k), avg(s::int2), avg(nullif(k, 7)), avg(-k) FROM %1$s'),
+	('SELECT s, avg(k), avg((k %% 300)::int2), avg(nullif(k, 7)) FROM %1$s GROUP BY s'),
+	('SELECT k, avg(s), avg(nullif(s, 3)::int2), avg(k) FILTER (WHERE s > 4) FROM %1$s GROUP BY k');
 
 -- serial
 SET max_parallel_workers_per_gather = 0;
@@ -111,6 +115,7 @@ RESET min_parallel_table_scan_size;
 
 -- the accumulator is listed with the batch loops
 EXPLAIN (COSTS OFF) SELECT sum(a), avg(a) FROM nm_o;
+EXPLAIN (COSTS OFF) SELECT avg(k), avg(s::int2) FROM nm_o;
 
 -- an empty input and a group of NULLs only
 SELECT sum(a), avg(a) FROM nm_o WHERE k < 0;

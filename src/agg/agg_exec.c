@@ -143,6 +143,9 @@ choose_method(Oid transfn, int16 *int_width)
 		case F_NUMERIC_AVG_ACCUM:
 			return AggNumericAvailable() ? AGG_METHOD_SUM_NUMERIC :
 				AGG_METHOD_TRANSFN;
+		case F_INT2_AVG_ACCUM:
+		case F_INT4_AVG_ACCUM:
+			return AGG_METHOD_AVG_INT;
 		case F_NUMERIC_SMALLER:
 			return AggNumericAvailable() ? AGG_METHOD_MIN_NUMERIC :
 				AGG_METHOD_TRANSFN;

@@ -30,7 +30,8 @@ typedef enum OlapAggMethod
 	AGG_METHOD_COUNT_DISTINCT,	/* count(DISTINCT x): a set per aggregate */
 	AGG_METHOD_SUM_NUMERIC,		/* sum/avg(numeric): agg_numeric.c */
 	AGG_METHOD_MIN_NUMERIC,		/* min(numeric): agg_numeric.c */
-	AGG_METHOD_MAX_NUMERIC		/* max(numeric): agg_numeric.c */
+	AGG_METHOD_MAX_NUMERIC,		/* max(numeric): agg_numeric.c */
+	AGG_METHOD_AVG_INT			/* avg(int2/int4): int8[2] count and sum */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
