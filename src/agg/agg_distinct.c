@@ -24,7 +24,12 @@
  *
  * The tables are kept at most AGG_DISTINCT_FILL full and doubled beyond.
  * Everything lives in the given context (the node's aggregate states
- * context), so it is counted with the groups and freed with them.
+ * context), so it is counted with the groups and freed with them.  With a
+ * growth limit set (AggDistinctSetLimit), a doubling that would take that
+ * context beyond the limit, the old and the new table counted together, is
+ * refused: the set then stops taking pairs and says it overflowed, and the
+ * caller must throw the set away (OlapAgg splits the pass, agg_exec.c), as
+ * its counts are no longer complete.
  *
  *-------------------------------------------------------------------------
  */
@@ -69,6 +74,8 @@ struct AggDistinctSet
 	AggValueType type;
 	bool		wide;
 	uint64		nentries;
+	Size		limit;			/* of the context at a doubling; 0: none */
+	bool		overflowed;		/* a doubling was refused: pairs missing */
 	uint64		nslots;			/* a power of two */
 	uint64	   *slots;			/* narrow */
 	WideSlot   *wslots;			/* wide */
@@ -244,14 +251,24 @@ text_number(AggDistinctSet *set, Datum value)
 	return id;
 }
 
-/* Doubles the pair table. */
-static void
+/*
+ * Doubles the pair table; false, with the set marked overflowed, when that
+ * would exceed the set's limit.
+ */
+static bool
 grow_slots(AggDistinctSet *set)
 {
 	uint64		nslots = set->nslots * 2;
 	uint64		mask = nslots - 1;
 	uint64		i;
 
+	if (set->limit > 0 &&
+		MemoryContextMemAllocated(set->context, true) +
+		nslots * (set->wide ? sizeof(WideSlot) : sizeof(uint64)) > set->limit)
+	{
+		set->overflowed = true;
+		return false;
+	}
 	if (set->wide)
 	{
 		WideSlot   *slots = alloc_zero(set, sizeof(WideSlot) * nslots);
@@ -290,11 +307,30 @@ grow_slots(AggDistinctSet *set)
 		set->slots = slots;
 	}
 	set->nslots = nslots;
+	return true;
 }
 
 /*
- * Adds (group, value) to the set; true when it was not in it.  value must
- * not be NULL; text may be toasted or short-header.
+ * Sets the largest size of the set's memory context (0: none) up to which
+ * the set may double its table; see the header comment.
+ */
+void
+AggDistinctSetLimit(AggDistinctSet *set, Size limit)
+{
+	set->limit = limit;
+}
+
+/* True when the set refused to grow and misses pairs. */
+bool
+AggDistinctOverflowed(AggDistinctSet *set)
+{
+	return set->overflowed;
+}
+
+/*
+ * Adds (group, value) to the set; true when it was not in it (false too
+ * once the set overflowed).  value must not be NULL; text may be toasted or
+ * short-header.
  */
 bool
 AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
@@ -302,6 +338,8 @@ AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
 	uint64		mask = set->nslots - 1;
 	uint64		b;
 
+	if (set->overflowed)
+		return false;
 	if (set->wide)
 	{
 		int64		v = agg_value_int(value, set->type.typlen);
@@ -346,7 +384,7 @@ AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
 	}
 	set->nentries++;
 	if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL)
-		grow_slots(set);
+		(void) grow_slots(set);
 	return true;
 }
 
@@ -402,8 +440,9 @@ add_rows_wide(AggDistinctSet *set, const uint32 *gids, const Datum *values,
 				s->value = v;
 				set->nentries++;
 				new_rows[nnew++] = sel[i];
-				if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL)
-					grow_slots(set);
+				if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL &&
+					!grow_slots(set))
+					return nnew;
 				break;
 			}
 			if (s->group1 == group1 && s->value == v)
@@ -416,7 +455,8 @@ add_rows_wide(AggDistinctSet *set, const uint32 *gids, const Datum *values,
 /*
  * Adds the pairs (gids[row] or group 0 when gids is NULL, values[row]) of
  * the n rows sel whose value is not NULL, and puts the rows whose pair was
- * new into new_rows; returns their number.  Same as AggDistinctAdd per
+ * new into new_rows; returns their number.  Stops at an overflow (rows
+ * after it are left out).  Same as AggDistinctAdd per
  * row, with the keys computed first so that the slot of a row a few rows
  * on can be prefetched while this one is probed (the tables are far larger
  * than the caches when there are many groups).
@@ -430,6 +470,8 @@ AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 	uint32		nnew = 0;
 	uint32		i;
 
+	if (set->overflowed)
+		return 0;
 	if (set->row_capacity < n)
 	{
 		if (set->row_keys != NULL)
@@ -492,8 +534,9 @@ AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 				set->slots[b] = key;
 				set->nentries++;
 				new_rows[nnew++] = sel[i];
-				if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL)
-					grow_slots(set);
+				if (set->nentries * 8 > set->nslots * AGG_DISTINCT_FILL &&
+					!grow_slots(set))
+					return nnew;
 				break;
 			}
 			if (k == key)

@@ -388,10 +388,34 @@ check_memory(OlapAggState *state)
 	 * count(DISTINCT) sets keep growing with the rows of groups in memory,
 	 * which spilling new groups does not stop: the pass is split instead
 	 * (repartition_pass), while there are groups to split and hash bits.
+	 * While it can be split, a set may not double its table beyond the
+	 * limit either (that doubling alone could overshoot it by half): it
+	 * overflows instead, and the pass, now incomplete, is split.
 	 */
-	if (state->has_distinct && used > state->mem_limit &&
-		state->ngroups > 1 && state->level < AGG_SPILL_MAX_LEVEL)
-		state->repartition = true;
+	if (state->has_distinct)
+	{
+		bool		can_split = state->ngroups > 1 &&
+			state->level < AGG_SPILL_MAX_LEVEL;
+		int			i;
+
+		for (i = 0; i < state->ntrans; i++)
+		{
+			OlapAggTrans *trans = &state->trans[i];
+
+			if (trans->method != AGG_METHOD_COUNT_DISTINCT)
+				continue;
+			if (AggDistinctOverflowed(trans->distinct))
+			{
+				/* a limit is only set while can_split holds */
+				Assert(can_split);
+				state->repartition = true;
+			}
+			AggDistinctSetLimit(trans->distinct,
+								can_split ? state->mem_limit : 0);
+		}
+		if (used > state->mem_limit && can_split)
+			state->repartition = true;
+	}
 	if (state->spilling)
 		return;
 	if (used > state->mem_limit && state->ngroups > 0 &&

@@ -89,5 +89,7 @@ extern uint32 AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 								 const uint32 *sel, uint32 n,
 								 uint32 *new_rows);
 extern uint64 AggDistinctCount(AggDistinctSet *set);
+extern void AggDistinctSetLimit(AggDistinctSet *set, Size limit);
+extern bool AggDistinctOverflowed(AggDistinctSet *set);
 
 #endif							/* OLAP_AGG_HASH_H */
