@@ -4,11 +4,12 @@
  *	  Advancing OlapAgg's aggregates over the rows of a batch.
  *
  * Each aggregate has a method (agg_state.h): a loop of its own for the
- * cheap ones (count(*), count(x), count(DISTINCT x), sum of int2/int4,
- * min/max of integer-like types), computing exactly the value the
- * aggregate's transition function would, or its transition function called
- * once per value (advance_transfn) with nodeAgg.c's rules for strict
- * functions, NULL inputs and by-reference states.  FILTER clauses narrow
+ * cheap ones (count(*), count(x), count(DISTINCT x), sum and avg of
+ * int2/int4, min/max of integer-like types; sum/avg/min/max of numeric in
+ * agg_numeric.c), computing exactly the value the aggregate's transition
+ * function would, or its transition function called once per value
+ * (advance_transfn) with nodeAgg.c's rules for strict functions, NULL
+ * inputs and by-reference states.  FILTER clauses narrow
  * the rows first (AggFilterRows): through vectorized quals when the clause
  * qualifies, else evaluated per row.
  *
@@ -18,12 +19,14 @@
 
 #include "common/int.h"
 #include "fmgr.h"
+#include "utils/array.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/memutils.h"
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
+#include "agg/agg_numeric.h"
 #include "agg/agg_state.h"
 #include "scan/vector_quals.h"
 
@@ -59,6 +62,35 @@ int_datum(int64 value, int16 width)
 	if (width == 4)
 		return Int32GetDatum((int32) value);
 	return Int64GetDatum(value);
+}
+
+/*
+ * The (count, sum) of an avg(int2/int4) state: an int8[2] array, which
+ * int2_avg_accum / int4_avg_accum update in place when called as an
+ * aggregate (sum without overflow check, as they do).
+ */
+typedef struct AvgIntState
+{
+	int64		count;
+	int64		sum;
+} AvgIntState;
+
+static inline AvgIntState *
+avg_int_state(Datum state)
+{
+	ArrayType  *array = DatumGetArrayTypeP(state);
+
+	if (ARR_HASNULL(array) ||
+		ARR_SIZE(array) != ARR_OVERHEAD_NONULLS(1) + sizeof(AvgIntState))
+		elog(ERROR, "expected 2-element int8 array");
+	return (AvgIntState *) ARR_DATA_PTR(array);
+}
+
+/* The int2 or int4 (wide) in value, widened. */
+static inline int64
+small_int(Datum value, bool wide)
+{
+	return wide ? DatumGetInt32(value) : DatumGetInt16(value);
 }
 
 /*
@@ -202,16 +234,50 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 			{
 				int64		count = 0;
 
+				uint32	   *new_rows = palloc(sizeof(uint32) * Max(n, 1));
+
+				/* palloc: the batch's memory context, reset after it */
+				AggDistinctNewBatch(trans->distinct);
+				count = AggDistinctAddRows(trans->distinct, NULL, values, nulls,
+										   sel, n, new_rows);
+				trans->states[0] =
+					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
+				break;
+			}
+		case AGG_METHOD_SUM_NUMERIC:
+			for (i = 0; i < n; i++)
+				AggNumericAdvance(state, trans, 0, values[sel[i]],
+								  nulls[sel[i]]);
+			break;
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_NUMERIC;
+
+				for (i = 0; i < n; i++)
+					AggNumericMinMax(state, trans, 0, values[sel[i]],
+									 nulls[sel[i]], is_min);
+				break;
+			}
+		case AGG_METHOD_AVG_INT:
+			{
+				/* strict, with an initial value: NULLs are skipped */
+				AvgIntState *avg = avg_int_state(trans->states[0]);
+				bool		wide = trans->transfn.fn_oid == F_INT4_AVG_ACCUM;
+				int64		count = 0;
+				int64		sum = 0;
+
 				for (i = 0; i < n; i++)
 				{
 					uint32		row = sel[i];
 
-					if (!nulls[row] &&
-						AggDistinctAdd(trans->distinct, 0, values[row]))
-						count++;
+					if (nulls[row])
+						continue;
+					count++;
+					sum += small_int(values[row], wide);
 				}
-				trans->states[0] =
-					Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), count));
+				avg->count += count;
+				avg->sum += sum;
 				break;
 			}
 		case AGG_METHOD_TRANSFN:
@@ -301,17 +367,63 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 				break;
 			}
 		case AGG_METHOD_COUNT_DISTINCT:
+			{
+				/* palloc: the batch's memory context, reset after it */
+				uint32	   *new_rows = palloc(sizeof(uint32) * Max(n, 1));
+				uint32		nnew;
+
+				AggDistinctNewBatch(trans->distinct);
+				nnew = AggDistinctAddRows(trans->distinct, gids, values, nulls,
+										  sel, n, new_rows);
+				for (i = 0; i < nnew; i++)
+				{
+					uint32		g = gids[new_rows[i]];
+
+					trans->states[g] =
+						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+				}
+				break;
+			}
+		case AGG_METHOD_SUM_NUMERIC:
 			for (i = 0; i < n; i++)
 			{
 				uint32		row = sel[i];
-				uint32		g = gids[row];
 
-				if (!nulls[row] &&
-					AggDistinctAdd(trans->distinct, g, values[row]))
-					trans->states[g] =
-						Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), 1));
+				AggNumericAdvance(state, trans, gids[row], values[row],
+								  nulls[row]);
 			}
 			break;
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+			{
+				bool		is_min = trans->method == AGG_METHOD_MIN_NUMERIC;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					AggNumericMinMax(state, trans, gids[row], values[row],
+									 nulls[row], is_min);
+				}
+				break;
+			}
+		case AGG_METHOD_AVG_INT:
+			{
+				bool		wide = trans->transfn.fn_oid == F_INT4_AVG_ACCUM;
+
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+					AvgIntState *avg;
+
+					if (nulls[row])
+						continue;
+					avg = avg_int_state(trans->states[gids[row]]);
+					avg->count++;
+					avg->sum += small_int(values[row], wide);
+				}
+				break;
+			}
 		case AGG_METHOD_TRANSFN:
 			for (i = 0; i < n; i++)
 			{

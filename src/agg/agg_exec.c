@@ -67,6 +67,7 @@
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
+#include "agg/agg_numeric.h"
 #include "agg/agg_spill.h"
 #include "agg/agg_state.h"
 #include "agg/olap_agg.h"
@@ -75,6 +76,7 @@
 #include "scan/vector_quals.h"
 
 static void finish_pass(OlapAggState *state);
+static void repartition_pass(OlapAggState *state, AggSpillFile *file);
 static void olap_agg_begin(CustomScanState *node, EState *estate, int eflags);
 static TupleTableSlot *olap_agg_exec(CustomScanState *node);
 static void olap_agg_end(CustomScanState *node);
@@ -139,6 +141,18 @@ choose_method(Oid transfn, int16 *int_width)
 		case F_TIMESTAMPTZ_LARGER:
 			*int_width = 8;
 			return AGG_METHOD_MAX_INT;
+		case F_NUMERIC_AVG_ACCUM:
+			return AggNumericAvailable() ? AGG_METHOD_SUM_NUMERIC :
+				AGG_METHOD_TRANSFN;
+		case F_INT2_AVG_ACCUM:
+		case F_INT4_AVG_ACCUM:
+			return AGG_METHOD_AVG_INT;
+		case F_NUMERIC_SMALLER:
+			return AggNumericAvailable() ? AGG_METHOD_MIN_NUMERIC :
+				AGG_METHOD_TRANSFN;
+		case F_NUMERIC_LARGER:
+			return AggNumericAvailable() ? AGG_METHOD_MAX_NUMERIC :
+				AGG_METHOD_TRANSFN;
 		default:
 			return AGG_METHOD_TRANSFN;
 	}
@@ -366,10 +380,45 @@ check_memory(OlapAggState *state)
 {
 	Size		used;
 
-	if (state->spilling || state->nkeys == 0)
+	if (state->nkeys == 0)
 		return;
 	used = MemoryContextMemAllocated(state->agg_context, true);
 	state->peak_memory = Max(state->peak_memory, used);
+
+	/*
+	 * count(DISTINCT) sets keep growing with the rows of groups in memory,
+	 * which spilling new groups does not stop: the pass is split instead
+	 * (repartition_pass), while there are groups to split and hash bits.
+	 * While it can be split, a set may not double its table beyond the
+	 * limit either (that doubling alone could overshoot it by half): it
+	 * overflows instead, and the pass, now incomplete, is split.
+	 */
+	if (state->has_distinct)
+	{
+		bool		can_split = state->ngroups > 1 &&
+			state->level < AGG_SPILL_MAX_LEVEL;
+		int			i;
+
+		for (i = 0; i < state->ntrans; i++)
+		{
+			OlapAggTrans *trans = &state->trans[i];
+
+			if (trans->method != AGG_METHOD_COUNT_DISTINCT)
+				continue;
+			if (AggDistinctOverflowed(trans->distinct))
+			{
+				/* a limit is only set while can_split holds */
+				Assert(can_split);
+				state->repartition = true;
+			}
+			AggDistinctSetLimit(trans->distinct,
+								can_split ? state->mem_limit : 0);
+		}
+		if (used > state->mem_limit && can_split)
+			state->repartition = true;
+	}
+	if (state->spilling)
+		return;
 	if (used > state->mem_limit && state->ngroups > 0 &&
 		state->level < AGG_SPILL_MAX_LEVEL)
 		state->spilling = true;
@@ -430,8 +479,9 @@ can_share(const OlapAggTrans *a, const OlapAggTrans *b)
 	Aggref	   *y = b->aggref;
 
 	if (a->transfn.fn_oid != b->transfn.fn_oid ||
-		a->transtype != b->transtype || a->method != AGG_METHOD_TRANSFN ||
-		b->method != AGG_METHOD_TRANSFN ||
+		a->transtype != b->transtype || a->method != b->method ||
+		(a->method != AGG_METHOD_TRANSFN &&
+		 a->method != AGG_METHOD_SUM_NUMERIC) ||
 		!a->final_read_only || !b->final_read_only ||
 		a->initval_null != b->initval_null ||
 		x->aggdistinct != NIL || y->aggdistinct != NIL ||
@@ -538,6 +588,12 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 		}
 	}
 
+	for (i = 0; i < state->ntrans; i++)
+	{
+		if (state->trans[i].method == AGG_METHOD_COUNT_DISTINCT)
+			state->has_distinct = true;
+	}
+
 	/* spilling: the columns the node reads, in rows shaped like the table */
 	{
 		Relation	rel = ((ScanState *) state->scan)->ss_currentRelation;
@@ -575,6 +631,8 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 	Datum	   *states = trans->shared ? trans->shared->states : trans->states;
 	bool	   *nulls = trans->shared ? trans->shared->nulls : trans->nulls;
 
+	if (trans->method == AGG_METHOD_SUM_NUMERIC && !nulls[g])
+		return AggNumericFinish(state, trans, states[g], isnull);
 	if (trans->partial)
 		flinfo = &trans->serialfn;
 	else
@@ -700,6 +758,11 @@ aggregate_input(OlapAggState *state)
 			state->css.ss.ps.instrument->ntuples2 += 1;
 			state->css.ss.ps.instrument->nfiltered2 += batch->nselected;
 		}
+		if (state->repartition)
+		{
+			repartition_pass(state, NULL);
+			break;
+		}
 	}
 	finish_pass(state);
 	state->aggregated = true;
@@ -722,6 +785,112 @@ finish_pass(OlapAggState *state)
 		state->files[i] = NULL;
 	}
 	state->spilling = false;
+}
+
+/*
+ * The hash of the grouping keys of each of the n rows sel of batch, by
+ * row, into hashes: a function of the key values only (NULL included), as
+ * the partition of a row must be.
+ */
+static void
+hash_keys(OlapAggState *state, const OlapBatch *batch, const uint32 *sel,
+		  uint32 n, uint32 *hashes)
+{
+	uint32		i;
+	int			k;
+
+	for (i = 0; i < n; i++)
+		hashes[sel[i]] = 0;
+	for (k = 0; k < state->nkeys; k++)
+	{
+		const AggValueType *type = &state->keys[k].type;
+		const Datum *values;
+		const bool *nulls;
+
+		AggInputCompute(&state->keys[k].input, batch, sel, n, &values, &nulls);
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			Datum		v = values[row];
+
+			if (!nulls[row] && type->is_text)
+				v = PointerGetDatum(PG_DETOAST_DATUM_PACKED(v));
+			hashes[row] = hash_combine(hashes[row],
+									   agg_value_hash(type, v, nulls[row]));
+		}
+	}
+}
+
+/* Writes the n rows sel of batch to the spill files of their partitions. */
+static void
+partition_batch(OlapAggState *state, const OlapBatch *batch,
+				const uint32 *sel, uint32 n)
+{
+	uint32	   *hashes = palloc(sizeof(uint32) * Max(batch->nrows, 1));
+	uint32		i;
+
+	hash_keys(state, batch, sel, n, hashes);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		int			part = agg_spill_partition(hashes[row], state->level);
+
+		if (state->files[part] == NULL)
+		{
+			state->files[part] = AggSpillNewFile(&state->spill,
+												 state->level + 1);
+			state->spill_files++;
+		}
+		AggSpillWrite(&state->spill, state->files[part], batch, row);
+		state->spilled_rows++;
+	}
+}
+
+/*
+ * Splits the current pass (over the input when file is NULL, else over
+ * file) because its count(DISTINCT) sets outgrew the memory limit: the
+ * groups and the files written so far are dropped, and every row of the
+ * pass, read again from the start, goes to the spill file of its group's
+ * partition, to be aggregated later with the other pending files.  Nothing
+ * of the pass has been returned yet, so no group is lost or doubled.
+ */
+static void
+repartition_pass(OlapAggState *state, AggSpillFile *file)
+{
+	const OlapBatch *batch;
+	MemoryContext old;
+	int			i;
+
+	state->repartition = false;
+	state->repartitions++;
+	reset_groups(state);
+	for (i = 0; i < AGG_SPILL_PARTITIONS; i++)
+	{
+		if (state->files[i] != NULL)
+			AggSpillEndFile(state->files[i]);
+		state->files[i] = NULL;
+	}
+	state->spilling = false;
+	if (file != NULL)
+		AggSpillRescan(file);
+	else
+		ExecReScan(state->scan);
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		/* the scan starts its reader in the node's context, not the batch's */
+		if (file == NULL)
+			batch = OlapScanNextBatch(state->scan);
+		old = MemoryContextSwitchTo(state->batch_context);
+		if (file != NULL)
+			batch = AggSpillRead(&state->spill, file);
+		if (batch != NULL)
+			partition_batch(state, batch, batch->selection, batch->nselected);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(state->batch_context);
+		if (batch == NULL)
+			break;
+	}
 }
 
 /*
@@ -749,6 +918,11 @@ aggregate_file(OlapAggState *state, AggSpillFile *file)
 		if (batch == NULL)
 			break;
 		check_memory(state);
+		if (state->repartition)
+		{
+			repartition_pass(state, file);
+			break;
+		}
 	}
 	AggSpillEndFile(file);
 	finish_pass(state);
@@ -971,6 +1145,12 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		{
 			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
 			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
+		}
+		if (state->repartitions > 0)
+		{
+			/* passes whose count(DISTINCT) sets outgrew the limit */
+			ExplainPropertyUInteger("Distinct Repartitions", NULL,
+									state->repartitions, es);
 		}
 	}
 }

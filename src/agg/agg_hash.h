@@ -82,7 +82,14 @@ typedef struct AggDistinctSet AggDistinctSet;
 
 extern AggDistinctSet *AggDistinctCreate(MemoryContext context,
 										 const AggValueType *type);
+extern void AggDistinctNewBatch(AggDistinctSet *set);
 extern bool AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value);
+extern uint32 AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
+								 const Datum *values, const bool *nulls,
+								 const uint32 *sel, uint32 n,
+								 uint32 *new_rows);
 extern uint64 AggDistinctCount(AggDistinctSet *set);
+extern void AggDistinctSetLimit(AggDistinctSet *set, Size limit);
+extern bool AggDistinctOverflowed(AggDistinctSet *set);
 
 #endif							/* OLAP_AGG_HASH_H */

@@ -696,13 +696,15 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 
 	/*
 	 * Groups that outgrow the hash memory limit at run time are spilled to
-	 * files (agg_spill.c), but count(DISTINCT) sets are not: they must fit
-	 * by the estimates, otherwise PostgreSQL's Agg (which sorts) is left
-	 * alone.
+	 * files (agg_spill.c), and with grouping keys so are count(DISTINCT)
+	 * sets (the pass is split by group); without keys the one group's sets
+	 * cannot be split: they must fit by the estimates, otherwise
+	 * PostgreSQL's Agg (which sorts) is left alone.
 	 */
 	if (keys != NIL)
 		groups = estimate_groups(root, keys, input_rel->rows);
-	if (distinct_set_bytes(root, input_rel, keys, aggrefs) >
+	if (keys == NIL &&
+		distinct_set_bytes(root, input_rel, keys, aggrefs) >
 		(double) get_hash_memory_limit())
 		return;
 

@@ -150,6 +150,13 @@ AggSpillRead(AggSpill *spill, AggSpillFile *file)
 	return &spill->batch;
 }
 
+/* Makes the next AggSpillRead of file start again from its first row. */
+void
+AggSpillRescan(AggSpillFile *file)
+{
+	tuplestore_rescan(file->rows);
+}
+
 /* Frees file and its temporary file. */
 void
 AggSpillEndFile(AggSpillFile *file)

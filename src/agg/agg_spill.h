@@ -50,6 +50,7 @@ extern AggSpillFile *AggSpillNewFile(AggSpill *spill, int level);
 extern void AggSpillWrite(AggSpill *spill, AggSpillFile *file,
 						  const OlapBatch *batch, uint32 row);
 extern const OlapBatch *AggSpillRead(AggSpill *spill, AggSpillFile *file);
+extern void AggSpillRescan(AggSpillFile *file);
 extern void AggSpillEndFile(AggSpillFile *file);
 
 /* The partition of a row of group hash hash at level. */

@@ -27,7 +27,11 @@ typedef enum OlapAggMethod
 	AGG_METHOD_SUM_INT,			/* sum(int2/int4) into an int8 state */
 	AGG_METHOD_MIN_INT,			/* min over integers, dates, timestamps */
 	AGG_METHOD_MAX_INT,			/* max over the same */
-	AGG_METHOD_COUNT_DISTINCT	/* count(DISTINCT x): a set per aggregate */
+	AGG_METHOD_COUNT_DISTINCT,	/* count(DISTINCT x): a set per aggregate */
+	AGG_METHOD_SUM_NUMERIC,		/* sum/avg(numeric): agg_numeric.c */
+	AGG_METHOD_MIN_NUMERIC,		/* min(numeric): agg_numeric.c */
+	AGG_METHOD_MAX_NUMERIC,		/* max(numeric): agg_numeric.c */
+	AGG_METHOD_AVG_INT			/* avg(int2/int4): int8[2] count and sum */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
@@ -121,6 +125,9 @@ typedef struct OlapAggState
 	uint64		spilled_rows;
 	uint64		spill_files;
 	uint64		passes;			/* spill files aggregated */
+	bool		has_distinct;	/* count(DISTINCT) sets among the states */
+	bool		repartition;	/* the sets outgrew the limit: split the pass */
+	uint64		repartitions;	/* passes split that way */
 	Size		peak_memory;
 } OlapAggState;
 

@@ -1,0 +1,75 @@
+--
+-- count(DISTINCT) sets under memory pressure: statistics gathered while
+-- the table held few keys and values make the planner expect small sets,
+-- so OlapAgg runs and its sets outgrow a tiny work_mem at run time; the
+-- pass is then split into spill files by group (Distinct Repartitions),
+-- recursively when a file is still too big.  Results compared as text
+-- with a heap twin; also texts interned from dictionary and plain chunks,
+-- long (compressed) texts and 64-bit values.
+--
+SET olap.stripe_row_limit = 10000;
+SET olap.chunk_group_row_limit = 2000;
+CREATE TABLE ds_h (k int4, t text, i8 int8, d date, n numeric(10, 2));
+CREATE TABLE ds_o (LIKE ds_h) USING olap;
+INSERT INTO ds_h
+SELECT x % 10, 'page-' || x % 5, x % 3, date '2024-01-01' + x % 4, x % 7
+FROM generate_series(1, 2000) x;
+INSERT INTO ds_o SELECT * FROM ds_h;
+ANALYZE ds_h;
+ANALYZE ds_o;
+-- many more keys and values than the statistics know of
+INSERT INTO ds_h
+SELECT (x::int8 * 7919) % 20000,
+	CASE WHEN x % 101 = 0 THEN NULL
+		WHEN x % 997 = 0 THEN repeat('long text ', 400) || (x % 13)
+		ELSE 'page-' || (x * 31) % 3000 END,
+	CASE WHEN x % 53 = 0 THEN NULL ELSE (x::int8 * 104729) % 50000 - 25000 END,
+	date '2024-01-01' + x % 900,
+	(x % 1000) / 4.0
+FROM generate_series(1, 120000) x;
+INSERT INTO ds_o SELECT * FROM ds_h OFFSET 2000;
+RESET olap.stripe_row_limit;
+RESET olap.chunk_group_row_limit;
+
+CREATE FUNCTION ds_check(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	plan text := '';
+	line text;
+	missing bigint;
+	extra bigint;
+	nrows bigint;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, 'ds_o')
+	LOOP
+		plan := plan || line || E'\n';
+	END LOOP;
+	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
+				   format(q, 'ds_h'), format(q, 'ds_o')) INTO missing;
+	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
+				   format(q, 'ds_o'), format(q, 'ds_h')) INTO extra;
+	EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'ds_o')) INTO nrows;
+	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
+		CASE WHEN plan LIKE '%Distinct Repartitions%' THEN ' repartitioned' ELSE '' END ||
+		CASE WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
+			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
+END
+$$;
+
+CREATE TABLE ds_cases (id serial, q text);
+INSERT INTO ds_cases (q) VALUES
+	('SELECT k, count(DISTINCT t), count(*), sum(n) FROM %1$s GROUP BY k'),
+	('SELECT k, count(DISTINCT i8), avg(n), max(d) FROM %1$s GROUP BY k'),
+	('SELECT k, count(DISTINCT d), count(DISTINCT t) FILTER (WHERE i8 > 0) FROM %1$s GROUP BY k'),
+	('SELECT d, count(DISTINCT k) FROM %1$s GROUP BY d'),
+	('SELECT k, count(DISTINCT t) FROM %1$s GROUP BY k HAVING count(DISTINCT t) > 3'),
+	('SELECT count(DISTINCT t), count(DISTINCT i8), count(DISTINCT k) FROM %1$s');
+
+SET max_parallel_workers_per_gather = 0;
+SELECT id, ds_check(q) FROM ds_cases ORDER BY id;
+SET work_mem = '64kB';
+SELECT id, ds_check(q) FROM ds_cases ORDER BY id;
+RESET work_mem;
+RESET max_parallel_workers_per_gather;
+
+DROP TABLE ds_cases, ds_h, ds_o;
+DROP FUNCTION ds_check(text);

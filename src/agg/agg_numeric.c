@@ -1,0 +1,558 @@
+/*-------------------------------------------------------------------------
+ *
+ * agg_numeric.c
+ *	  A fast accumulator for sum(numeric) and avg(numeric) in OlapAgg.
+ *
+ * Both aggregates keep numeric.c's NumericAggState (transition function
+ * numeric_avg_accum): the count N, the exact sum, the largest input display
+ * scale and how many inputs had it, and counts of NaN and infinities.  The
+ * values of a numeric(p,s) column are small, so instead of adding each one
+ * digit by digit into that state, this file parses the base-10000 digits of
+ * the varlena into an int64 scaled by 10^dscale and adds it into an int128
+ * sum kept at the largest scale seen (AggNumericSum, one per group).
+ *
+ * Exactness: the sum of the parsed values is the exact sum, and its display
+ * scale is the largest input display scale, which is what numeric.c's
+ * accumulator gives (accum_sum_final, then strip_var).  The final values are
+ * built as numeric_sum and numeric_avg build them (numeric_avg divides the
+ * sum by N with numeric_div), and partial plans emit the bytes of
+ * numeric_avg_serialize for the same state, so PostgreSQL's
+ * numeric_avg_deserialize and numeric_avg_combine take them as their own.
+ *
+ * Fallback: a NaN or infinity, a display scale above AGG_NUMERIC_MAX_SCALE,
+ * a value beyond int64 when scaled, or an int128 overflow turns the group's
+ * accumulator into PostgreSQL's own state (numeric_avg_deserialize of the
+ * accumulator's serialized form), and from then on that group's values go
+ * through numeric_avg_accum and its output through the aggregate's own
+ * final or serialization function.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/datum.h"
+#include "utils/fmgrprotos.h"
+#include "utils/fmgroids.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "agg/agg_numeric.h"
+#include "agg/agg_state.h"
+
+#ifdef HAVE_INT128
+
+/*
+ * Largest display scale kept in the accumulator: rescaling the sum then
+ * multiplies it by at most 10^16, and a scaled input stays an int64.
+ */
+#define AGG_NUMERIC_MAX_SCALE 16
+
+/* numeric.c's on-disk header bits (the format is fixed by pg_upgrade) */
+#define NUM_SIGN_MASK		0xC000
+#define NUM_POS				0x0000
+#define NUM_NEG				0x4000
+#define NUM_SHORT			0x8000
+#define NUM_SPECIAL			0xC000
+#define NUM_SHORT_SIGN_MASK 0x2000
+#define NUM_SHORT_DSCALE_MASK 0x1F80
+#define NUM_SHORT_DSCALE_SHIFT 7
+#define NUM_SHORT_WEIGHT_SIGN_MASK 0x0040
+#define NUM_SHORT_WEIGHT_MASK 0x003F
+#define NUM_DSCALE_MASK		0x3FFF
+#define NUM_NBASE			10000
+
+/* The state of one group: numeric.c's NumericAggState, in integers. */
+typedef struct AggNumericSum
+{
+	int128		sum;			/* exact sum, scaled by 10^scale */
+	int64		count;			/* N: non-NULL inputs */
+	int64		scale_count;	/* inputs whose display scale is scale */
+	int32		scale;			/* largest input display scale (maxScale) */
+	void	   *fallback;		/* PostgreSQL's state once it took over */
+} AggNumericSum;
+
+static const int64 pow10_int64[] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+	1000000000000LL, 10000000000000LL, 100000000000000LL,
+	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+	1000000000000000000LL
+};
+
+bool
+AggNumericAvailable(void)
+{
+	return true;
+}
+
+/* Reads the 16-bit word at p, which may be unaligned. */
+static inline uint16
+read_uint16(const char *p)
+{
+	uint16		v;
+
+	memcpy(&v, p, sizeof(uint16));
+	return v;
+}
+
+/*
+ * Parses numeric datum value into *scaled = value * 10^(*dscale); false
+ * when it is NaN or infinite or does not fit (the caller falls back).
+ */
+static bool
+parse_numeric(Datum value, int64 *scaled, int *dscale)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(value);
+	const char *p;
+	Size		len;
+	uint16		header;
+	bool		neg;
+	int			weight;
+	int			ndigits;
+	const char *digits;
+	uint64		x = 0;
+	int			shift;
+	int			i;
+
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+		return false;			/* compressed or external: let numeric.c cope */
+	p = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (len < sizeof(uint16))
+		return false;
+	header = read_uint16(p);
+	switch (header & NUM_SIGN_MASK)
+	{
+		case NUM_SPECIAL:
+			return false;
+		case NUM_SHORT:
+			neg = (header & NUM_SHORT_SIGN_MASK) != 0;
+			*dscale = (header & NUM_SHORT_DSCALE_MASK) >> NUM_SHORT_DSCALE_SHIFT;
+			weight = (header & NUM_SHORT_WEIGHT_MASK);
+			if (header & NUM_SHORT_WEIGHT_SIGN_MASK)
+				weight |= ~NUM_SHORT_WEIGHT_MASK;
+			digits = p + sizeof(uint16);
+			ndigits = (len - sizeof(uint16)) / sizeof(int16);
+			break;
+		default:
+			if (len < 2 * sizeof(uint16))
+				return false;
+			neg = (header & NUM_SIGN_MASK) == NUM_NEG;
+			*dscale = header & NUM_DSCALE_MASK;
+			weight = (int16) read_uint16(p + sizeof(uint16));
+			digits = p + 2 * sizeof(uint16);
+			ndigits = (len - 2 * sizeof(uint16)) / sizeof(int16);
+			break;
+	}
+	if (*dscale > AGG_NUMERIC_MAX_SCALE)
+		return false;
+
+	for (i = 0; i < ndigits; i++)
+	{
+		uint16		d = read_uint16(digits + i * sizeof(int16));
+
+		if (x > (PG_INT64_MAX - d) / NUM_NBASE)
+			return false;
+		x = x * NUM_NBASE + d;
+	}
+
+	/* x holds the value times 10^(4 * (ndigits - 1 - weight)) */
+	shift = *dscale - 4 * (ndigits - 1 - weight);
+	if (ndigits == 0)
+		shift = 0;
+	if (shift > 0)
+	{
+		if (shift > 18 || x > (uint64) PG_INT64_MAX / pow10_int64[shift])
+			return false;
+		x *= pow10_int64[shift];
+	}
+	else if (shift < 0)
+	{
+		/* digits beyond the display scale are zeros */
+		if (-shift > 18)
+			return false;
+		x /= pow10_int64[-shift];
+	}
+	*scaled = neg ? -(int64) x : (int64) x;
+	return true;
+}
+
+/*
+ * The base-10000 digits of sum / 10^scale (scale <= AGG_NUMERIC_MAX_SCALE),
+ * stripped of leading and trailing zeros as strip_var leaves them: returns
+ * the number of digits, most significant first in digits[], and sets
+ * *weight and *neg (zero: no digits, weight 0, positive).
+ */
+static int
+sum_digits(int128 sum, int scale, int16 *digits, int *weight, bool *neg)
+{
+	uint128		mag;
+	uint128		int_part;
+	uint64		frac;
+	int16		intdigits[12];
+	int			nint = 0;
+	int			nfrac;
+	int			pad;
+	int			n = 0;
+	int			first;
+	int			i;
+
+	*neg = sum < 0;
+	mag = *neg ? -(uint128) sum : (uint128) sum;
+	int_part = mag / (uint64) pow10_int64[scale];
+	frac = (uint64) (mag % (uint64) pow10_int64[scale]);
+
+	while (int_part > 0)
+	{
+		intdigits[nint++] = (int16) (int_part % NUM_NBASE);
+		int_part /= NUM_NBASE;
+	}
+	for (i = nint - 1; i >= 0; i--)
+		digits[n++] = intdigits[i];
+
+	/* the fraction, padded to whole base-10000 digits */
+	pad = (4 - scale % 4) % 4;
+	nfrac = (scale + pad) / 4;
+	frac *= (uint64) pow10_int64[pad];
+	for (i = nfrac - 1; i >= 0; i--)
+	{
+		digits[n + i] = (int16) (frac % NUM_NBASE);
+		frac /= NUM_NBASE;
+	}
+	n += nfrac;
+	*weight = nint - 1;
+
+	/* strip leading and trailing zeros */
+	first = 0;
+	while (first < n && digits[first] == 0)
+	{
+		first++;
+		(*weight)--;
+	}
+	while (n > first && digits[n - 1] == 0)
+		n--;
+	n -= first;
+	if (first > 0)
+		memmove(digits, digits + first, n * sizeof(int16));
+	if (n == 0)
+	{
+		*weight = 0;
+		*neg = false;
+	}
+	return n;
+}
+
+/* The numeric datum of sum / 10^scale with display scale scale. */
+static Datum
+make_numeric(int128 sum, int scale)
+{
+	int16		digits[24];
+	int			weight;
+	bool		neg;
+	int			n = sum_digits(sum, scale, digits, &weight, &neg);
+	Size		len = VARHDRSZ + sizeof(uint16) + n * sizeof(int16);
+	char	   *result = palloc(len);
+	uint16		header;
+
+	/* always the short format: scale <= 16 and |weight| < 64 */
+	Assert(weight >= -64 && weight <= 63);
+	SET_VARSIZE(result, len);
+	header = NUM_SHORT | (neg ? NUM_SHORT_SIGN_MASK : 0) |
+		(scale << NUM_SHORT_DSCALE_SHIFT) |
+		(weight < 0 ? NUM_SHORT_WEIGHT_SIGN_MASK : 0) |
+		(weight & NUM_SHORT_WEIGHT_MASK);
+	memcpy(result + VARHDRSZ, &header, sizeof(uint16));
+	memcpy(result + VARHDRSZ + sizeof(uint16), digits, n * sizeof(int16));
+	return PointerGetDatum(result);
+}
+
+/* numeric_avg_serialize's bytes for the state acc stands for. */
+static bytea *
+serialize_sum(const AggNumericSum *acc)
+{
+	StringInfoData buf;
+	int16		digits[24];
+	int			weight;
+	bool		neg;
+	int			n;
+	int			i;
+
+	pq_begintypsend(&buf);
+	pq_sendint64(&buf, acc->count);
+	if (acc->count == 0)
+	{
+		/* an empty accumulator's sum is numeric.c's const_zero */
+		pq_sendint32(&buf, 0);
+		pq_sendint32(&buf, 0);
+		pq_sendint32(&buf, NUM_POS);
+		pq_sendint32(&buf, 0);
+	}
+	else
+	{
+		n = sum_digits(acc->sum, acc->scale, digits, &weight, &neg);
+		pq_sendint32(&buf, n);
+		pq_sendint32(&buf, weight);
+		pq_sendint32(&buf, neg ? NUM_NEG : NUM_POS);
+		pq_sendint32(&buf, acc->scale);
+		for (i = 0; i < n; i++)
+			pq_sendint16(&buf, digits[i]);
+	}
+	pq_sendint32(&buf, acc->scale);
+	pq_sendint64(&buf, acc->scale_count);
+	pq_sendint64(&buf, 0);		/* NaN */
+	pq_sendint64(&buf, 0);		/* +Infinity */
+	pq_sendint64(&buf, 0);		/* -Infinity */
+	return pq_endtypsend(&buf);
+}
+
+/*
+ * Hands acc over to PostgreSQL: its state becomes numeric.c's own, made by
+ * numeric_avg_deserialize in the aggregate context.
+ */
+static void
+fall_back(OlapAggState *state, AggNumericSum *acc)
+{
+	LOCAL_FCINFO(fcinfo, 1);
+	FmgrInfo	flinfo;
+	MemoryContext old = MemoryContextSwitchTo(state->agg_context);
+	bytea	   *bytes = serialize_sum(acc);
+
+	fmgr_info(F_NUMERIC_AVG_DESERIALIZE, &flinfo);
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 1, InvalidOid,
+							 (Node *) state->call_context, NULL);
+	fcinfo->args[0].value = PointerGetDatum(bytes);
+	fcinfo->args[0].isnull = false;
+	acc->fallback = DatumGetPointer(FunctionCallInvoke(fcinfo));
+	pfree(bytes);
+	MemoryContextSwitchTo(old);
+}
+
+/* Feeds value to PostgreSQL's state of a group that fell back. */
+static void
+advance_fallback(OlapAggTrans *trans, AggNumericSum *acc, Datum value,
+				 bool isnull)
+{
+	FunctionCallInfo fcinfo = trans->fcinfo;
+
+	fcinfo->args[0].value = PointerGetDatum(acc->fallback);
+	fcinfo->args[0].isnull = false;
+	fcinfo->args[1].value = value;
+	fcinfo->args[1].isnull = isnull;
+	fcinfo->isnull = false;
+	/* numeric_avg_accum updates its state in place and returns it */
+	acc->fallback = DatumGetPointer(FunctionCallInvoke(fcinfo));
+}
+
+/*
+ * Adds value (or a NULL, which only creates the state, as
+ * numeric_avg_accum does) to the accumulator of group g.
+ */
+void
+AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				  Datum value, bool isnull)
+{
+	AggNumericSum *acc;
+	int64		x;
+	int			dscale;
+	int128		add;
+	int128		sum;
+
+	if (trans->nulls[g])
+	{
+		acc = MemoryContextAllocZero(state->agg_context,
+									 sizeof(AggNumericSum));
+		trans->states[g] = PointerGetDatum(acc);
+		trans->nulls[g] = false;
+	}
+	else
+		acc = (AggNumericSum *) DatumGetPointer(trans->states[g]);
+	if (isnull)
+	{
+		if (acc->fallback != NULL)
+			advance_fallback(trans, acc, value, isnull);
+		return;
+	}
+	if (acc->fallback == NULL && parse_numeric(value, &x, &dscale))
+	{
+		sum = acc->sum;
+		add = x;
+		if (dscale > acc->scale)
+		{
+			if (!__builtin_mul_overflow(sum,
+										(int128) pow10_int64[dscale - acc->scale],
+										&sum))
+			{
+				if (!__builtin_add_overflow(sum, add, &sum))
+				{
+					acc->sum = sum;
+					acc->scale = dscale;
+					acc->scale_count = 1;
+					acc->count++;
+					return;
+				}
+			}
+		}
+		else
+		{
+			add *= pow10_int64[acc->scale - dscale];
+			if (!__builtin_add_overflow(sum, add, &sum))
+			{
+				acc->sum = sum;
+				if (dscale == acc->scale)
+					acc->scale_count++;
+				acc->count++;
+				return;
+			}
+		}
+	}
+	if (acc->fallback == NULL)
+		fall_back(state, acc);
+	advance_fallback(trans, acc, value, isnull);
+}
+
+/*
+ * Compares numeric datums a and b as cmp_numerics does (NaN above
+ * everything): by their scaled integers when both parse, else through
+ * numeric_cmp.
+ */
+static int
+compare_numerics(Datum a, Datum b)
+{
+	int64		xa;
+	int64		xb;
+	int			sa;
+	int			sb;
+
+	if (parse_numeric(a, &xa, &sa) && parse_numeric(b, &xb, &sb))
+	{
+		int128		wa = xa;
+		int128		wb = xb;
+
+		/* both scales are at most AGG_NUMERIC_MAX_SCALE: no overflow */
+		if (sa < sb)
+			wa *= pow10_int64[sb - sa];
+		else if (sb < sa)
+			wb *= pow10_int64[sa - sb];
+		return wa < wb ? -1 : (wa > wb ? 1 : 0);
+	}
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+/*
+ * min(numeric) or max(numeric) (is_min) of group g, with value: the state
+ * is PostgreSQL's (a numeric, copied into the aggregate context), and it is
+ * replaced when numeric_smaller / numeric_larger would return the new value
+ * (which they do on ties too), except by a value of the same bytes.
+ */
+void
+AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				 Datum value, bool isnull, bool is_min)
+{
+	Datum		cur;
+	int			cmp;
+	MemoryContext old;
+
+	if (isnull)
+		return;
+	if (!trans->nulls[g])
+	{
+		cur = trans->states[g];
+		cmp = compare_numerics(cur, value);
+		if (is_min ? cmp < 0 : cmp > 0)
+			return;
+		if (cmp == 0 &&
+			VARSIZE_ANY_EXHDR(DatumGetPointer(cur)) ==
+			VARSIZE_ANY_EXHDR(DatumGetPointer(value)) &&
+			memcmp(VARDATA_ANY(DatumGetPointer(cur)),
+				   VARDATA_ANY(DatumGetPointer(value)),
+				   VARSIZE_ANY_EXHDR(DatumGetPointer(cur))) == 0)
+			return;
+		pfree(DatumGetPointer(cur));
+	}
+	old = MemoryContextSwitchTo(state->agg_context);
+	trans->states[g] = datumCopy(value, false, -1);
+	trans->nulls[g] = false;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The output of trans for accumulator acc (the state of one group): its
+ * final value, or numeric_avg_serialize's bytes in partial plans.
+ */
+Datum
+AggNumericFinish(OlapAggState *state, OlapAggTrans *trans, Datum acc_datum,
+				 bool *isnull)
+{
+	AggNumericSum *acc = (AggNumericSum *) DatumGetPointer(acc_datum);
+	FmgrInfo   *flinfo = trans->partial ? &trans->serialfn : &trans->finalfn;
+	Oid			fn = flinfo->fn_oid;
+	LOCAL_FCINFO(fcinfo, 1);
+	Datum		result;
+
+	*isnull = false;
+	if (acc->fallback == NULL)
+	{
+		if (trans->partial && fn == F_NUMERIC_AVG_SERIALIZE)
+			return PointerGetDatum(serialize_sum(acc));
+		if (!trans->partial && (fn == F_NUMERIC_SUM || fn == F_NUMERIC_AVG))
+		{
+			Datum		sum;
+
+			if (acc->count == 0)
+			{
+				*isnull = true;
+				return (Datum) 0;
+			}
+			sum = make_numeric(acc->sum, acc->scale);
+			if (fn == F_NUMERIC_SUM)
+				return sum;
+			return DirectFunctionCall2(numeric_div, sum,
+									   NumericGetDatum(int64_to_numeric(acc->count)));
+		}
+		/* any other use wants PostgreSQL's state itself */
+		fall_back(state, acc);
+	}
+	if (!OidIsValid(fn))
+		return PointerGetDatum(acc->fallback);
+	InitFunctionCallInfoData(*fcinfo, flinfo, 1, trans->aggref->inputcollid,
+							 (Node *) state->call_context, NULL);
+	fcinfo->args[0].value = PointerGetDatum(acc->fallback);
+	fcinfo->args[0].isnull = false;
+	result = FunctionCallInvoke(fcinfo);
+	*isnull = fcinfo->isnull;
+	return result;
+}
+
+#else							/* !HAVE_INT128 */
+
+bool
+AggNumericAvailable(void)
+{
+	return false;
+}
+
+void
+AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				  Datum value, bool isnull)
+{
+	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
+}
+
+Datum
+AggNumericFinish(OlapAggState *state, OlapAggTrans *trans, Datum acc,
+				 bool *isnull)
+{
+	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
+	return (Datum) 0;
+}
+
+void
+AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+				 Datum value, bool isnull, bool is_min)
+{
+	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
+}
+
+#endif							/* HAVE_INT128 */
