@@ -21,21 +21,7 @@
 
 #include "numeric_scaled.h"
 
-/* numeric.c's header bits */
-#define NUM_SIGN_MASK		0xC000
-#define NUM_NEG				0x4000
-#define NUM_SHORT			0x8000
-#define NUM_SPECIAL			0xC000
-#define NUM_SHORT_SIGN_MASK 0x2000
-#define NUM_SHORT_DSCALE_MASK 0x1F80
-#define NUM_SHORT_DSCALE_SHIFT 7
-#define NUM_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define NUM_SHORT_WEIGHT_MASK 0x003F
-#define NUM_DSCALE_MASK		0x3FFF
-#define NUM_NBASE			10000
-#define NUM_DEC_DIGITS		4
-
-static const int64 pow10_int64[] = {
+const int64 numeric_scaled_pow10[NUMERIC_SCALED_MAX_SCALE + 1] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
 	INT64CONST(10000), INT64CONST(100000), INT64CONST(1000000),
 	INT64CONST(10000000), INT64CONST(100000000), INT64CONST(1000000000),
@@ -151,7 +137,7 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 	{
 		if (shift > 18 || x > max_before_shift[shift])
 			return false;
-		x *= pow10_int64[shift];
+		x *= numeric_scaled_pow10[shift];
 	}
 	else if (shift == -1)
 		x /= 10;
@@ -168,14 +154,6 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 #endif
 }
 
-/* 10^k for 0 <= k <= NUMERIC_SCALED_MAX_SCALE. */
-int64
-NumericScaledPow10(int k)
-{
-	Assert(k >= 0 && k <= NUMERIC_SCALED_MAX_SCALE);
-	return pow10_int64[k];
-}
-
 /*
  * Compares a / 10^ascale with b / 10^bscale (both scales at most
  * NUMERIC_SCALED_MAX_SCALE, as NumericScaledParse returns them).
@@ -188,9 +166,9 @@ NumericScaledCompare(int64 a, int ascale, int64 b, int bscale)
 	int128		wb = b;
 
 	if (ascale < bscale)
-		wa *= pow10_int64[bscale - ascale];
+		wa *= numeric_scaled_pow10[bscale - ascale];
 	else if (bscale < ascale)
-		wb *= pow10_int64[ascale - bscale];
+		wb *= numeric_scaled_pow10[ascale - bscale];
 	return (wa > wb) - (wa < wb);
 #else
 	elog(ERROR, "scaled numeric comparison needs 128-bit integers");

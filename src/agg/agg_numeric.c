@@ -40,6 +40,7 @@
 
 #include "agg/agg_numeric.h"
 #include "agg/agg_state.h"
+#include "numeric_scaled.h"
 
 #ifdef HAVE_INT128
 
@@ -48,20 +49,6 @@
  * multiplies it by at most 10^16, and a scaled input stays an int64.
  */
 #define AGG_NUMERIC_MAX_SCALE 16
-
-/* numeric.c's on-disk header bits (the format is fixed by pg_upgrade) */
-#define NUM_SIGN_MASK		0xC000
-#define NUM_POS				0x0000
-#define NUM_NEG				0x4000
-#define NUM_SHORT			0x8000
-#define NUM_SPECIAL			0xC000
-#define NUM_SHORT_SIGN_MASK 0x2000
-#define NUM_SHORT_DSCALE_MASK 0x1F80
-#define NUM_SHORT_DSCALE_SHIFT 7
-#define NUM_SHORT_WEIGHT_SIGN_MASK 0x0040
-#define NUM_SHORT_WEIGHT_MASK 0x003F
-#define NUM_DSCALE_MASK		0x3FFF
-#define NUM_NBASE			10000
 
 /* The state of one group: numeric.c's NumericAggState, in integers. */
 typedef struct AggNumericSum
@@ -73,110 +60,22 @@ typedef struct AggNumericSum
 	void	   *fallback;		/* PostgreSQL's state once it took over */
 } AggNumericSum;
 
-static const int64 pow10_int64[] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
-};
-
 bool
 AggNumericAvailable(void)
 {
 	return true;
 }
 
-/* Reads the 16-bit word at p, which may be unaligned. */
-static inline uint16
-read_uint16(const char *p)
-{
-	uint16		v;
-
-	memcpy(&v, p, sizeof(uint16));
-	return v;
-}
-
 /*
  * Parses numeric datum value into *scaled = value * 10^(*dscale); false
- * when it is NaN or infinite or does not fit (the caller falls back).
+ * when it is NaN or infinite or does not fit the accumulator (the caller
+ * falls back).
  */
-static bool
+static inline bool
 parse_numeric(Datum value, int64 *scaled, int *dscale)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	const char *p;
-	Size		len;
-	uint16		header;
-	bool		neg;
-	int			weight;
-	int			ndigits;
-	const char *digits;
-	uint64		x = 0;
-	int			shift;
-	int			i;
-
-	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
-		return false;			/* compressed or external: let numeric.c cope */
-	p = VARDATA_ANY(v);
-	len = VARSIZE_ANY_EXHDR(v);
-	if (len < sizeof(uint16))
-		return false;
-	header = read_uint16(p);
-	switch (header & NUM_SIGN_MASK)
-	{
-		case NUM_SPECIAL:
-			return false;
-		case NUM_SHORT:
-			neg = (header & NUM_SHORT_SIGN_MASK) != 0;
-			*dscale = (header & NUM_SHORT_DSCALE_MASK) >> NUM_SHORT_DSCALE_SHIFT;
-			weight = (header & NUM_SHORT_WEIGHT_MASK);
-			if (header & NUM_SHORT_WEIGHT_SIGN_MASK)
-				weight |= ~NUM_SHORT_WEIGHT_MASK;
-			digits = p + sizeof(uint16);
-			ndigits = (len - sizeof(uint16)) / sizeof(int16);
-			break;
-		default:
-			if (len < 2 * sizeof(uint16))
-				return false;
-			neg = (header & NUM_SIGN_MASK) == NUM_NEG;
-			*dscale = header & NUM_DSCALE_MASK;
-			weight = (int16) read_uint16(p + sizeof(uint16));
-			digits = p + 2 * sizeof(uint16);
-			ndigits = (len - 2 * sizeof(uint16)) / sizeof(int16);
-			break;
-	}
-	if (*dscale > AGG_NUMERIC_MAX_SCALE)
-		return false;
-
-	for (i = 0; i < ndigits; i++)
-	{
-		uint16		d = read_uint16(digits + i * sizeof(int16));
-
-		if (x > (PG_INT64_MAX - d) / NUM_NBASE)
-			return false;
-		x = x * NUM_NBASE + d;
-	}
-
-	/* x holds the value times 10^(4 * (ndigits - 1 - weight)) */
-	shift = *dscale - 4 * (ndigits - 1 - weight);
-	if (ndigits == 0)
-		shift = 0;
-	if (shift > 0)
-	{
-		if (shift > 18 || x > (uint64) PG_INT64_MAX / pow10_int64[shift])
-			return false;
-		x *= pow10_int64[shift];
-	}
-	else if (shift < 0)
-	{
-		/* digits beyond the display scale are zeros */
-		if (-shift > 18)
-			return false;
-		x /= pow10_int64[-shift];
-	}
-	*scaled = neg ? -(int64) x : (int64) x;
-	return true;
+	return NumericScaledParse(value, scaled, dscale) &&
+		*dscale <= AGG_NUMERIC_MAX_SCALE;
 }
 
 /*
@@ -201,8 +100,8 @@ sum_digits(int128 sum, int scale, int16 *digits, int *weight, bool *neg)
 
 	*neg = sum < 0;
 	mag = *neg ? -(uint128) sum : (uint128) sum;
-	int_part = mag / (uint64) pow10_int64[scale];
-	frac = (uint64) (mag % (uint64) pow10_int64[scale]);
+	int_part = mag / (uint64) numeric_scaled_pow10[scale];
+	frac = (uint64) (mag % (uint64) numeric_scaled_pow10[scale]);
 
 	while (int_part > 0)
 	{
@@ -215,7 +114,7 @@ sum_digits(int128 sum, int scale, int16 *digits, int *weight, bool *neg)
 	/* the fraction, padded to whole base-10000 digits */
 	pad = (4 - scale % 4) % 4;
 	nfrac = (scale + pad) / 4;
-	frac *= (uint64) pow10_int64[pad];
+	frac *= (uint64) numeric_scaled_pow10[pad];
 	for (i = nfrac - 1; i >= 0; i--)
 	{
 		digits[n + i] = (int16) (frac % NUM_NBASE);
@@ -381,7 +280,7 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 		if (dscale > acc->scale)
 		{
 			if (!__builtin_mul_overflow(sum,
-										(int128) pow10_int64[dscale - acc->scale],
+										(int128) numeric_scaled_pow10[dscale - acc->scale],
 										&sum))
 			{
 				if (!__builtin_add_overflow(sum, add, &sum))
@@ -396,7 +295,7 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 		}
 		else
 		{
-			add *= pow10_int64[acc->scale - dscale];
+			add *= numeric_scaled_pow10[acc->scale - dscale];
 			if (!__builtin_add_overflow(sum, add, &sum))
 			{
 				acc->sum = sum;
@@ -410,34 +309,6 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	if (acc->fallback == NULL)
 		fall_back(state, acc);
 	advance_fallback(trans, acc, value, isnull);
-}
-
-/*
- * Compares numeric datums a and b as cmp_numerics does (NaN above
- * everything): by their scaled integers when both parse, else through
- * numeric_cmp.
- */
-static int
-compare_numerics(Datum a, Datum b)
-{
-	int64		xa;
-	int64		xb;
-	int			sa;
-	int			sb;
-
-	if (parse_numeric(a, &xa, &sa) && parse_numeric(b, &xb, &sb))
-	{
-		int128		wa = xa;
-		int128		wb = xb;
-
-		/* both scales are at most AGG_NUMERIC_MAX_SCALE: no overflow */
-		if (sa < sb)
-			wa *= pow10_int64[sb - sa];
-		else if (sb < sa)
-			wb *= pow10_int64[sa - sb];
-		return wa < wb ? -1 : (wa > wb ? 1 : 0);
-	}
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
 }
 
 /*
@@ -459,7 +330,7 @@ AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	if (!trans->nulls[g])
 	{
 		cur = trans->states[g];
-		cmp = compare_numerics(cur, value);
+		cmp = NumericCompare(cur, value);
 		if (is_min ? cmp < 0 : cmp > 0)
 			return;
 		if (cmp == 0 &&

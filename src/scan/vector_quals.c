@@ -942,7 +942,7 @@ eval_numeric_scalar(VqNode *node, const OlapVector *col, const uint32 *sel,
 			int64		rescaled;
 
 			if (xscale != at_scale && xscale > cscale &&
-				!pg_mul_s64_overflow(c, NumericScaledPow10(xscale - cscale),
+				!pg_mul_s64_overflow(c, numeric_scaled_pow10[xscale - cscale],
 									 &rescaled))
 			{
 				c_at = rescaled;
