@@ -41,6 +41,7 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/planner.h"
+#include "optimizer/prep.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "datatype/timestamp.h"
@@ -58,7 +59,12 @@
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
+#include "scan/scan_cost.h"
 #include "scan/vector_quals.h"
+
+/* share of an OlapScan's run cost (without the hand-out) under OlapAgg */
+#define OLAP_AGG_COST_SCAN_SHARE	0.9
+
 
 static create_upper_paths_hook_type prev_create_upper_paths_hook = NULL;
 
@@ -560,19 +566,71 @@ quals_all_vectorized(RelOptInfo *rel)
 }
 
 /*
+ * Per-row cost of computing an input of OlapAgg (a key, an aggregate's
+ * argument or FILTER): nothing for a column, which is read from the batch;
+ * for an expression, which is evaluated one row at a time (agg_input.c),
+ * its cost as PostgreSQL estimates it.
+ */
+static Cost
+input_cost(PlannerInfo *root, Node *input)
+{
+	QualCost	cost;
+
+	if (input == NULL || IsA(input, Var))
+		return 0;
+	cost_qual_eval_node(&cost, input, root);
+	return cost.per_tuple;
+}
+
+/*
+ * Per-row cost of aggregating one selected row: hashing and looking up the
+ * grouping keys, each aggregate's transition, and the inputs computed from
+ * expressions, as in PostgreSQL's Agg costs (never more than pg_costs,
+ * PostgreSQL's estimate of the transitions, so OlapAgg stays the cheaper
+ * path where it applies).  count(*) costs nothing per row (it counts the
+ * selection).
+ */
+static Cost
+agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
+			 const AggClauseCosts *pg_costs)
+{
+	Cost		cost = 0;
+	Cost		key_cost = 0;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+		key_cost += cpu_operator_cost + input_cost(root, lfirst(lc));
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst_node(Aggref, lc);
+
+		if (aggref->aggfilter != NULL)
+			cost += input_cost(root, (Node *) aggref->aggfilter);
+		if (aggref->aggstar)
+			continue;
+		cost += cpu_operator_cost +
+			input_cost(root, (Node *) linitial_node(TargetEntry, aggref->args)->expr);
+	}
+	/* PostgreSQL shares transition states (sum and avg, say): never more */
+	return key_cost + Min(cost, pg_costs->transCost.per_tuple);
+}
+
+/*
  * Builds the OlapAgg path over scan computing target (and filtering by
- * having in serial plans).  Its cost is the scan's without a tenth of its
- * run cost (the rows are never handed out one at a time) plus a tenth of an
- * operator per aggregate and row: a fraction of what PostgreSQL's Agg over
- * the same scan costs, so the path wins whenever it applies.
+ * having in serial plans).  Its cost is the scan's without the handing out
+ * of rows one at a time (OlapAgg reads whole batches and skips the
+ * executor's per-row scan machinery, hence OLAP_AGG_COST_SCAN_SHARE of the
+ * rest), plus agg_row_cost per row the scan passes on and the output of
+ * the groups.  PostgreSQL's Agg over the same scan pays the hand-out, the
+ * whole scan and at least as much per row, so the path wins whenever it
+ * applies, also against sorted plans within add_path's fuzz factor.
  */
 static CustomPath *
-make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
-			  List *keys, List *aggrefs, List *having, double groups,
-			  bool partial)
+make_agg_path(PlannerInfo *root, RelOptInfo *output_rel, Path *scan,
+			  PathTarget *target, List *keys, List *aggrefs, List *having,
+			  const AggClauseCosts *pg_costs, double groups, bool partial)
 {
 	CustomPath *path = makeNode(CustomPath);
-	int			naggs = list_length(aggrefs) + list_length(keys);
 
 	path->path.pathtype = T_CustomScan;
 	path->path.parent = output_rel;
@@ -584,8 +642,9 @@ make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
 	path->path.rows = groups;
 	path->path.pathkeys = NIL;
 	path->path.startup_cost = scan->startup_cost +
-		(scan->total_cost - scan->startup_cost) * 0.9 +
-		scan->rows * naggs * cpu_operator_cost * 0.1;
+		(scan->total_cost - scan->startup_cost - OlapScanCostRowOut(scan)) *
+		OLAP_AGG_COST_SCAN_SHARE +
+		scan->rows * agg_row_cost(root, keys, aggrefs, pg_costs);
 	path->path.total_cost = path->path.startup_cost +
 		groups * (cpu_tuple_cost + target->cost.per_tuple);
 	path->flags = 0;
@@ -646,8 +705,9 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 						 keys, &aggrefs) || (aggrefs == NIL && keys == NIL))
 		return;
 
-	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
-							keys, aggrefs, NIL, groups, true);
+	partial = make_agg_path(root, partial_rel, scan, partial_rel->reltarget,
+							keys, aggrefs, NIL, &extra->agg_partial_costs,
+							groups, true);
 	rows = partial->path.rows * partial->path.parallel_workers;
 	gather = (Path *) create_gather_path(root, partial_rel, &partial->path,
 										 partial_rel->reltarget, NULL, &rows);
@@ -672,6 +732,7 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	List	   *keys;
 	List	   *aggrefs = NIL;
 	List	   *having;
+	AggClauseCosts agg_costs;
 	double		groups = 1;
 
 	if (prev_create_upper_paths_hook)
@@ -711,9 +772,13 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	scan = find_serial_olap_scan_path(input_rel);
 	if (scan == NULL)
 		return;
+	MemSet(&agg_costs, 0, sizeof(AggClauseCosts));
+	if (parse->hasAggs)
+		get_agg_clause_costs(root, AGGSPLIT_SIMPLE, &agg_costs);
 	add_path(output_rel,
-			 (Path *) make_agg_path(output_rel, scan, output_rel->reltarget,
-									keys, aggrefs, having, groups, false));
+			 (Path *) make_agg_path(root, output_rel, scan, output_rel->reltarget,
+									keys, aggrefs, having, &agg_costs,
+									groups, false));
 }
 
 static Plan *
