@@ -89,6 +89,24 @@ FROM (VALUES
 	('SELECT id, v FROM TAB WHERE cost_slow(label) AND v > 50000')
 ) t(q);
 
+-- grouping by a regular expression over the whole table: OlapAgg computes
+-- the key and length(label) one row at a time, which costs what it costs
+-- PostgreSQL's own Agg, so the olap plan goes parallel as the heap
+-- twin's does, and serial it stays OlapAgg
+EXPLAIN (COSTS OFF)
+SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
+FROM cost_olap GROUP BY 1;
+SELECT cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
+	   cost_parallel(replace(q, 'TAB', 'cost_heap')) AS heap_parallel
+FROM (VALUES
+	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
+) t(q);
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
+SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
+FROM cost_olap GROUP BY 1;
+SET max_parallel_workers_per_gather = 2;
+
 -- with parallel plans made free (parallel_setup_cost = 0), the workers
 -- of an OlapScan are free too: parallel even for count(*), and top-N
 -- scans sort in every process under a Gather Merge
@@ -118,7 +136,8 @@ SELECT q, cost_same(q) AS same FROM (VALUES
 	('SELECT k, sum(v * 2), count(*) FROM TAB WHERE label || ''x'' <> ''x'' GROUP BY k'),
 	('SELECT sum(v + id), max(label || k) FROM TAB'),
 	('SELECT k, count(*) FROM TAB WHERE cost_slow(label) GROUP BY k'),
-	('SELECT id, v FROM TAB WHERE cost_slow(label) AND v > 50000')
+	('SELECT id, v FROM TAB WHERE cost_slow(label) AND v > 50000'),
+	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
 ) t(q);
 
 -- after deleting most rows of the range, skipping and results still agree

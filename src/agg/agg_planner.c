@@ -64,6 +64,8 @@
 
 /* share of an OlapScan's run cost (without the hand-out) under OlapAgg */
 #define OLAP_AGG_COST_SCAN_SHARE	0.9
+/* x cpu_tuple_cost per row and input computed one row at a time */
+#define OLAP_AGG_COST_ROW_EVAL		1.0
 
 
 static create_upper_paths_hook_type prev_create_upper_paths_hook = NULL;
@@ -616,12 +618,67 @@ agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
 }
 
 /*
+ * Per-row cost of the inputs of the aggregation computed from expressions
+ * one row at a time through PostgreSQL's expression machinery (agg_input.c
+ * in OlapAgg, the projection under PostgreSQL's Agg): OLAP_AGG_COST_ROW_EVAL
+ * x cpu_tuple_cost per row and such input, on top of the expression's own
+ * cost.  PostgreSQL charges an expression only its operators (one for
+ * regexp_replace as for int4pl), which is small beside the per-row costs
+ * of a heap scan but not beside those of an olap scan: measured, a row's
+ * trip through ExecEvalExpr costs 10-25 ns even for abs() of an integer or
+ * length() of a text, about a cpu_tuple_cost in the units of OlapScan's
+ * estimates (~700 per ms).  Without it, a grouping by an expression that
+ * takes seconds (a regular expression over a text column) looks like a
+ * few milliseconds of work and never earns its parallel workers.
+ */
+static Cost
+row_eval_cost(List *keys, List *aggrefs)
+{
+	int			inputs = 0;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+		inputs += IsA(lfirst(lc), Var) ? 0 : 1;
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst_node(Aggref, lc);
+
+		if (aggref->aggfilter != NULL && !IsA(aggref->aggfilter, Var))
+			inputs++;
+		if (!aggref->aggstar &&
+			!IsA(linitial_node(TargetEntry, aggref->args)->expr, Var))
+			inputs++;
+	}
+	return inputs * cpu_tuple_cost * OLAP_AGG_COST_ROW_EVAL;
+}
+
+/*
+ * Adds the cost of evaluating the expression inputs row at a time
+ * (row_eval_cost) to PostgreSQL's own paths of rel, which evaluate them
+ * just the same: the comparison with OlapAgg's paths stays fair.  The same
+ * amount added to each keeps the path list in order.
+ */
+static void
+charge_row_eval(RelOptInfo *rel, Cost cost)
+{
+	ListCell   *lc;
+
+	foreach(lc, rel->pathlist)
+	{
+		Path	   *path = lfirst(lc);
+
+		path->startup_cost += cost;
+		path->total_cost += cost;
+	}
+}
+
+/*
  * Builds the OlapAgg path over scan computing target (and filtering by
  * having in serial plans).  Its cost is the scan's without the handing out
  * of rows one at a time (OlapAgg reads whole batches and skips the
  * executor's per-row scan machinery, hence OLAP_AGG_COST_SCAN_SHARE of the
- * rest), plus agg_row_cost per row the scan passes on and the output of
- * the groups.  PostgreSQL's Agg over the same scan pays the hand-out, the
+ * rest), plus agg_row_cost and row_eval_cost per row the scan passes on
+ * and the output of the groups.  PostgreSQL's Agg over the same scan pays the hand-out, the
  * whole scan and at least as much per row, so the path wins whenever it
  * applies, also against sorted plans within add_path's fuzz factor.
  */
@@ -644,7 +701,8 @@ make_agg_path(PlannerInfo *root, RelOptInfo *output_rel, Path *scan,
 	path->path.startup_cost = scan->startup_cost +
 		(scan->total_cost - scan->startup_cost - OlapScanCostRowOut(scan)) *
 		OLAP_AGG_COST_SCAN_SHARE +
-		scan->rows * agg_row_cost(root, keys, aggrefs, pg_costs);
+		scan->rows * (agg_row_cost(root, keys, aggrefs, pg_costs) +
+					  row_eval_cost(keys, aggrefs));
 	path->path.total_cost = path->path.startup_cost +
 		groups * (cpu_tuple_cost + target->cost.per_tuple);
 	path->flags = 0;
@@ -767,11 +825,12 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 		(double) get_hash_memory_limit())
 		return;
 
-	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
-
 	scan = find_serial_olap_scan_path(input_rel);
 	if (scan == NULL)
 		return;
+	charge_row_eval(output_rel,
+					input_rel->rows * row_eval_cost(keys, aggrefs));
+	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
 	MemSet(&agg_costs, 0, sizeof(AggClauseCosts));
 	if (parse->hasAggs)
 		get_agg_clause_costs(root, AGGSPLIT_SIMPLE, &agg_costs);
