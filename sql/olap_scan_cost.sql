@@ -107,6 +107,28 @@ SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
 FROM cost_olap GROUP BY 1;
 SET max_parallel_workers_per_gather = 2;
 
+-- the partial groups of a parallel aggregation whose states are of type
+-- internal (numeric sum and avg) are serialized, passed and deserialized
+-- per group and process: with thousands of groups that outweighs what the
+-- workers save, while the same grouping of integer states goes parallel
+-- (starting workers made cheap here so that one goes parallel at all)
+CREATE TABLE cost_nheap AS
+SELECT id, id % 2000 AS g, k, v::numeric AS n FROM cost_heap;
+CREATE TABLE cost_nolap USING olap AS SELECT * FROM cost_nheap ORDER BY id;
+ANALYZE cost_nheap;
+ANALYZE cost_nolap;
+SET olap.parallel_worker_setup_factor = 0;
+EXPLAIN (COSTS OFF)
+SELECT g, sum(n), avg(n) FROM cost_nolap GROUP BY g;
+EXPLAIN (COSTS OFF)
+SELECT g, sum(k), avg(k) FROM cost_nolap GROUP BY g;
+SELECT (SELECT string_agg(t::text, ',' ORDER BY t::text)
+		FROM (SELECT g, sum(n), avg(n), sum(k), avg(k) FROM cost_nolap GROUP BY g) t)
+	 = (SELECT string_agg(t::text, ',' ORDER BY t::text)
+		FROM (SELECT g, sum(n), avg(n), sum(k), avg(k) FROM cost_nheap GROUP BY g) t)
+	   AS numeric_groups_same;
+RESET olap.parallel_worker_setup_factor;
+
 -- with parallel plans made free (parallel_setup_cost = 0), the workers
 -- of an OlapScan are free too: parallel even for count(*), and top-N
 -- scans sort in every process under a Gather Merge
@@ -150,4 +172,4 @@ RESET min_parallel_table_scan_size;
 DROP FUNCTION cost_same(text);
 DROP FUNCTION cost_parallel(text);
 DROP FUNCTION cost_slow(text);
-DROP TABLE cost_heap, cost_olap, cost_tiny;
+DROP TABLE cost_heap, cost_olap, cost_tiny, cost_nheap, cost_nolap;
