@@ -1,8 +1,9 @@
 -- olap_scan_cost: OlapScan costs count the columns read, the chunk groups
--- min/max skipping leaves and the rows the vectorized quals keep, so with
--- PostgreSQL's own parallel costs a scan that reads little stays serial and
--- a scan with much to decode goes parallel.  Every query is also checked
--- against a heap twin.
+-- min/max skipping leaves, the rows the vectorized quals keep and the row
+-- quals' cost, and a parallel scan pays for starting its workers
+-- (olap.parallel_worker_setup_factor), so a scan that reads little stays
+-- serial and a scan with much work per row goes parallel.  Every query is
+-- also checked against a heap twin.
 SET olap.stripe_row_limit = 20000;
 SET olap.chunk_group_row_limit = 1000;
 
@@ -52,11 +53,101 @@ SELECT count(*), sum(v) FROM cost_olap WHERE r > 0.99999;
 EXPLAIN (COSTS OFF)
 SELECT id, label FROM cost_olap WHERE v = 4242;
 
--- the whole table through per-row work: parallel
+-- count(*) reads no column: far too little work to start workers for,
+-- even on the whole table
 EXPLAIN (COSTS OFF)
-SELECT k, sum(v * 2), count(*) FROM cost_olap WHERE label || 'x' <> 'x' GROUP BY k;
+SELECT count(*) FROM cost_olap;
+
+-- a tiny table stays serial
+CREATE TABLE cost_tiny (LIKE cost_heap) USING olap;
+INSERT INTO cost_tiny SELECT * FROM cost_heap WHERE id <= 100;
+ANALYZE cost_tiny;
 EXPLAIN (COSTS OFF)
-SELECT sum(v + id), max(label || k) FROM cost_olap;
+SELECT sum(v), max(label) FROM cost_tiny;
+
+-- the whole table through a row qual PostgreSQL prices high (a function
+-- of cost 10000): the olap plan goes parallel, as the heap twin's does
+CREATE FUNCTION cost_slow(t text) RETURNS boolean LANGUAGE plpgsql
+IMMUTABLE PARALLEL SAFE COST 10000 AS $$ BEGIN RETURN length(t) > 7; END $$;
+CREATE FUNCTION cost_parallel(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		IF line ~ 'Workers Planned' THEN
+			RETURN true;
+		END IF;
+	END LOOP;
+	RETURN false;
+END $$;
+EXPLAIN (COSTS OFF)
+SELECT k, count(*) FROM cost_olap WHERE cost_slow(label) GROUP BY k;
+SELECT q, cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
+	   cost_parallel(replace(q, 'TAB', 'cost_heap')) AS heap_parallel
+FROM (VALUES
+	('SELECT k, count(*) FROM TAB WHERE cost_slow(label) GROUP BY k'),
+	('SELECT id, v FROM TAB WHERE cost_slow(label) AND v > 50000')
+) t(q);
+
+-- grouping by a regular expression over the whole table: OlapAgg computes
+-- the key and length(label) one row at a time, which costs what it costs
+-- PostgreSQL's own Agg, so the olap plan goes parallel as the heap
+-- twin's does, and serial it stays OlapAgg
+EXPLAIN (COSTS OFF)
+SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
+FROM cost_olap GROUP BY 1;
+SELECT cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
+	   cost_parallel(replace(q, 'TAB', 'cost_heap')) AS heap_parallel
+FROM (VALUES
+	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
+) t(q);
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
+SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
+FROM cost_olap GROUP BY 1;
+SET max_parallel_workers_per_gather = 2;
+
+-- the partial groups of a parallel aggregation whose states are of type
+-- internal (numeric sum and avg) are serialized, passed and deserialized
+-- per group and process: with thousands of groups that outweighs what the
+-- workers save, while the same grouping of integer states goes parallel
+-- (starting workers made cheap here so that one goes parallel at all)
+CREATE TABLE cost_nheap AS
+SELECT id, id % 2000 AS g, k, v::numeric AS n FROM cost_heap;
+CREATE TABLE cost_nolap USING olap AS SELECT * FROM cost_nheap ORDER BY id;
+ANALYZE cost_nheap;
+ANALYZE cost_nolap;
+SET olap.parallel_worker_setup_factor = 0;
+EXPLAIN (COSTS OFF)
+SELECT g, sum(n), avg(n) FROM cost_nolap GROUP BY g;
+EXPLAIN (COSTS OFF)
+SELECT g, sum(k), avg(k) FROM cost_nolap GROUP BY g;
+SELECT (SELECT string_agg(t::text, ',' ORDER BY t::text)
+		FROM (SELECT g, sum(n), avg(n), sum(k), avg(k) FROM cost_nolap GROUP BY g) t)
+	 = (SELECT string_agg(t::text, ',' ORDER BY t::text)
+		FROM (SELECT g, sum(n), avg(n), sum(k), avg(k) FROM cost_nheap GROUP BY g) t)
+	   AS numeric_groups_same;
+RESET olap.parallel_worker_setup_factor;
+
+-- with parallel plans made free (parallel_setup_cost = 0), the workers
+-- of an OlapScan are free too: parallel even for count(*), and top-N
+-- scans sort in every process under a Gather Merge
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM cost_olap;
+SELECT (SELECT count(*) FROM cost_olap) = (SELECT count(*) FROM cost_heap) AS forced_same;
+EXPLAIN (COSTS OFF)
+SELECT * FROM cost_olap ORDER BY v DESC, id LIMIT 5;
+EXPLAIN (COSTS OFF)
+SELECT * FROM cost_olap WHERE k <> 3 ORDER BY v DESC, id LIMIT 5 OFFSET 2;
+SELECT (SELECT array_agg(s::text) FROM
+		(SELECT * FROM cost_olap WHERE k <> 3 ORDER BY v DESC, id LIMIT 5 OFFSET 2) s)
+	 = (SELECT array_agg(s::text) FROM
+		(SELECT * FROM cost_heap WHERE k <> 3 ORDER BY v DESC, id LIMIT 5 OFFSET 2) s)
+	   AS parallel_topn_same;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 
 -- the same answers as heap, serial or parallel
 SELECT q, cost_same(q) AS same FROM (VALUES
@@ -65,7 +156,10 @@ SELECT q, cost_same(q) AS same FROM (VALUES
 	('SELECT count(*), sum(v) FROM TAB WHERE r > 0.99999'),
 	('SELECT id, label FROM TAB WHERE v = 4242'),
 	('SELECT k, sum(v * 2), count(*) FROM TAB WHERE label || ''x'' <> ''x'' GROUP BY k'),
-	('SELECT sum(v + id), max(label || k) FROM TAB')
+	('SELECT sum(v + id), max(label || k) FROM TAB'),
+	('SELECT k, count(*) FROM TAB WHERE cost_slow(label) GROUP BY k'),
+	('SELECT id, v FROM TAB WHERE cost_slow(label) AND v > 50000'),
+	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
 ) t(q);
 
 -- after deleting most rows of the range, skipping and results still agree
@@ -76,4 +170,6 @@ SELECT cost_same('SELECT count(*), sum(v), max(label) FROM TAB WHERE id BETWEEN 
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
 DROP FUNCTION cost_same(text);
-DROP TABLE cost_heap, cost_olap;
+DROP FUNCTION cost_parallel(text);
+DROP FUNCTION cost_slow(text);
+DROP TABLE cost_heap, cost_olap, cost_tiny, cost_nheap, cost_nolap;

@@ -7,7 +7,8 @@
  * hook (src/scan/scan_planner.c); olap.enable_vectorization that of its
  * vectorized quals (src/scan/vector_quals.c), read when a plan is made;
  * olap.enable_vectorized_agg that of the OlapAgg planner hook
- * (src/agg/agg_planner.c).
+ * (src/agg/agg_planner.c).  olap.parallel_worker_setup_factor prices the
+ * start of each worker of a parallel OlapScan (src/scan/scan_cost.c).
  *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
@@ -46,6 +47,7 @@ int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
+double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -190,6 +192,17 @@ OlapGucInit(void)
 							 "Supported aggregates over one olap table are computed on whole batches of column values, also as partial aggregation under Gather; off leaves aggregation to PostgreSQL's Agg. Affects plans made after the change.",
 							 &olap_enable_vectorized_agg,
 							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomRealVariable("olap.parallel_worker_setup_factor",
+							 "Planner's estimate of the cost of starting one parallel worker for an olap scan, as a multiple of parallel_setup_cost.",
+							 "Added per planned worker to parallel OlapScan paths, on top of parallel_setup_cost itself, so that scans finishing in a few milliseconds are not split among workers whose start takes longer.",
+							 &olap_parallel_worker_setup_factor,
+							 OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR,
+							 0.0,
+							 OLAP_MAX_PARALLEL_WORKER_SETUP_FACTOR,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);

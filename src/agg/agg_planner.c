@@ -40,7 +40,9 @@
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/planmain.h"
 #include "optimizer/planner.h"
+#include "optimizer/prep.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "datatype/timestamp.h"
@@ -58,7 +60,14 @@
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
+#include "scan/scan_cost.h"
 #include "scan/vector_quals.h"
+
+/* share of an OlapScan's run cost (without the hand-out) under OlapAgg */
+#define OLAP_AGG_COST_SCAN_SHARE	0.9
+/* x cpu_tuple_cost per row and input computed one row at a time */
+#define OLAP_AGG_COST_ROW_EVAL		1.0
+
 
 static create_upper_paths_hook_type prev_create_upper_paths_hook = NULL;
 
@@ -560,19 +569,126 @@ quals_all_vectorized(RelOptInfo *rel)
 }
 
 /*
+ * Per-row cost of computing an input of OlapAgg (a key, an aggregate's
+ * argument or FILTER): nothing for a column, which is read from the batch;
+ * for an expression, which is evaluated one row at a time (agg_input.c),
+ * its cost as PostgreSQL estimates it.
+ */
+static Cost
+input_cost(PlannerInfo *root, Node *input)
+{
+	QualCost	cost;
+
+	if (input == NULL || IsA(input, Var))
+		return 0;
+	cost_qual_eval_node(&cost, input, root);
+	return cost.per_tuple;
+}
+
+/*
+ * Per-row cost of aggregating one selected row: hashing and looking up the
+ * grouping keys, each aggregate's transition, and the inputs computed from
+ * expressions, as in PostgreSQL's Agg costs (never more than pg_costs,
+ * PostgreSQL's estimate of the transitions, so OlapAgg stays the cheaper
+ * path where it applies).  count(*) costs nothing per row (it counts the
+ * selection).
+ */
+static Cost
+agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
+			 const AggClauseCosts *pg_costs)
+{
+	Cost		cost = 0;
+	Cost		key_cost = 0;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+		key_cost += cpu_operator_cost + input_cost(root, lfirst(lc));
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst_node(Aggref, lc);
+
+		if (aggref->aggfilter != NULL)
+			cost += input_cost(root, (Node *) aggref->aggfilter);
+		if (aggref->aggstar)
+			continue;
+		cost += cpu_operator_cost +
+			input_cost(root, (Node *) linitial_node(TargetEntry, aggref->args)->expr);
+	}
+	/* PostgreSQL shares transition states (sum and avg, say): never more */
+	return key_cost + Min(cost, pg_costs->transCost.per_tuple);
+}
+
+/*
+ * Per-row cost of the inputs of the aggregation computed from expressions
+ * one row at a time through PostgreSQL's expression machinery (agg_input.c
+ * in OlapAgg, the projection under PostgreSQL's Agg): OLAP_AGG_COST_ROW_EVAL
+ * x cpu_tuple_cost per row and such input, on top of the expression's own
+ * cost.  PostgreSQL charges an expression only its operators (one for
+ * regexp_replace as for int4pl), which is small beside the per-row costs
+ * of a heap scan but not beside those of an olap scan: measured, a row's
+ * trip through ExecEvalExpr costs 10-25 ns even for abs() of an integer or
+ * length() of a text, about a cpu_tuple_cost in the units of OlapScan's
+ * estimates (~700 per ms).  Without it, a grouping by an expression that
+ * takes seconds (a regular expression over a text column) looks like a
+ * few milliseconds of work and never earns its parallel workers.
+ */
+static Cost
+row_eval_cost(List *keys, List *aggrefs)
+{
+	int			inputs = 0;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+		inputs += IsA(lfirst(lc), Var) ? 0 : 1;
+	foreach(lc, aggrefs)
+	{
+		Aggref	   *aggref = lfirst_node(Aggref, lc);
+
+		if (aggref->aggfilter != NULL && !IsA(aggref->aggfilter, Var))
+			inputs++;
+		if (!aggref->aggstar &&
+			!IsA(linitial_node(TargetEntry, aggref->args)->expr, Var))
+			inputs++;
+	}
+	return inputs * cpu_tuple_cost * OLAP_AGG_COST_ROW_EVAL;
+}
+
+/*
+ * Adds the cost of evaluating the expression inputs row at a time
+ * (row_eval_cost) to PostgreSQL's own paths of rel, which evaluate them
+ * just the same: the comparison with OlapAgg's paths stays fair.  The same
+ * amount added to each keeps the path list in order.
+ */
+static void
+charge_row_eval(RelOptInfo *rel, Cost cost)
+{
+	ListCell   *lc;
+
+	foreach(lc, rel->pathlist)
+	{
+		Path	   *path = lfirst(lc);
+
+		path->startup_cost += cost;
+		path->total_cost += cost;
+	}
+}
+
+/*
  * Builds the OlapAgg path over scan computing target (and filtering by
- * having in serial plans).  Its cost is the scan's without a tenth of its
- * run cost (the rows are never handed out one at a time) plus a tenth of an
- * operator per aggregate and row: a fraction of what PostgreSQL's Agg over
- * the same scan costs, so the path wins whenever it applies.
+ * having in serial plans).  Its cost is the scan's without the handing out
+ * of rows one at a time (OlapAgg reads whole batches and skips the
+ * executor's per-row scan machinery, hence OLAP_AGG_COST_SCAN_SHARE of the
+ * rest), plus agg_row_cost and row_eval_cost per row the scan passes on
+ * and the output of the groups.  PostgreSQL's Agg over the same scan pays the hand-out, the
+ * whole scan and at least as much per row, so the path wins whenever it
+ * applies, also against sorted plans within add_path's fuzz factor.
  */
 static CustomPath *
-make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
-			  List *keys, List *aggrefs, List *having, double groups,
-			  bool partial)
+make_agg_path(PlannerInfo *root, RelOptInfo *output_rel, Path *scan,
+			  PathTarget *target, List *keys, List *aggrefs, List *having,
+			  const AggClauseCosts *pg_costs, double groups, bool partial)
 {
 	CustomPath *path = makeNode(CustomPath);
-	int			naggs = list_length(aggrefs) + list_length(keys);
 
 	path->path.pathtype = T_CustomScan;
 	path->path.parent = output_rel;
@@ -584,8 +700,10 @@ make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
 	path->path.rows = groups;
 	path->path.pathkeys = NIL;
 	path->path.startup_cost = scan->startup_cost +
-		(scan->total_cost - scan->startup_cost) * 0.9 +
-		scan->rows * naggs * cpu_operator_cost * 0.1;
+		(scan->total_cost - scan->startup_cost - OlapScanCostRowOut(scan)) *
+		OLAP_AGG_COST_SCAN_SHARE +
+		scan->rows * (agg_row_cost(root, keys, aggrefs, pg_costs) +
+					  row_eval_cost(keys, aggrefs));
 	path->path.total_cost = path->path.startup_cost +
 		groups * (cpu_tuple_cost + target->cost.per_tuple);
 	path->flags = 0;
@@ -593,6 +711,73 @@ make_agg_path(RelOptInfo *output_rel, Path *scan, PathTarget *target,
 	path->custom_private = list_make3(keys, aggrefs, having);
 	path->methods = &olap_agg_path_methods;
 	return path;
+}
+
+/*
+ * Cost of handing the partial groups' transition states of type internal
+ * (numeric sums and averages, say) from the processes of a parallel
+ * aggregation to its Finalize Aggregate: each state is serialized into a
+ * bytea, copied through the tuple queue and deserialized, about as much
+ * work as passing another tuple (parallel_tuple_cost), while PostgreSQL
+ * charges its serial and deserial functions an operator each.  groups is
+ * the number of groups each process returns; with the leader taking part,
+ * workers + 1 processes return them.  Measured: o08 of the benchmark
+ * (100,000 groups of a numeric sum and avg) spends about a microsecond
+ * per partial group in Gather and Finalize Aggregate and runs slower
+ * with 2 workers than serially; without these costs its parallel plan
+ * looked 30% cheaper.
+ */
+static Cost
+partial_state_cost(List *aggrefs, double groups, int workers)
+{
+	int			states = 0;
+	int			processes = workers + (parallel_leader_participation ? 1 : 0);
+	ListCell   *lc;
+
+	foreach(lc, aggrefs)
+	{
+		if (lfirst_node(Aggref, lc)->aggtranstype == INTERNALOID)
+			states++;
+	}
+	return groups * processes * states * parallel_tuple_cost;
+}
+
+/* list_sort comparator: paths by total cost, as add_path keeps them */
+static int
+compare_total_cost(const ListCell *a, const ListCell *b)
+{
+	Path	   *pa = lfirst(a);
+	Path	   *pb = lfirst(b);
+
+	if (pa->total_cost < pb->total_cost)
+		return -1;
+	return pa->total_cost > pb->total_cost ? 1 : 0;
+}
+
+/*
+ * Adds cost to PostgreSQL's own parallel aggregation paths of rel (a
+ * Finalize Aggregate over the partial states), which pass the same states
+ * (partial_state_cost), and keeps the path list in order of total cost.
+ */
+static void
+charge_partial_states(RelOptInfo *rel, Cost cost)
+{
+	ListCell   *lc;
+
+	if (cost <= 0)
+		return;
+	foreach(lc, rel->pathlist)
+	{
+		Path	   *path = lfirst(lc);
+
+		if (IsA(path, AggPath) &&
+			((AggPath *) path)->aggsplit == AGGSPLIT_FINAL_DESERIAL)
+		{
+			path->startup_cost += cost;
+			path->total_cost += cost;
+		}
+	}
+	list_sort(rel->pathlist, compare_total_cost);
 }
 
 /*
@@ -632,6 +817,8 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 	List	   *aggrefs = NIL;
 	CustomPath *partial;
 	Path	   *gather;
+	AggPath    *final;
+	Cost		states_cost;
 	double		rows;
 
 	if (!grouped_rel->consider_parallel || !extra->partial_costs_set ||
@@ -646,19 +833,25 @@ add_parallel_agg_path(PlannerInfo *root, RelOptInfo *input_rel,
 						 keys, &aggrefs) || (aggrefs == NIL && keys == NIL))
 		return;
 
-	partial = make_agg_path(partial_rel, scan, partial_rel->reltarget,
-							keys, aggrefs, NIL, groups, true);
+	partial = make_agg_path(root, partial_rel, scan, partial_rel->reltarget,
+							keys, aggrefs, NIL, &extra->agg_partial_costs,
+							groups, true);
 	rows = partial->path.rows * partial->path.parallel_workers;
 	gather = (Path *) create_gather_path(root, partial_rel, &partial->path,
 										 partial_rel->reltarget, NULL, &rows);
-	add_path(grouped_rel,
-			 (Path *) create_agg_path(root, grouped_rel, gather,
-									  grouped_rel->reltarget,
-									  keys != NIL ? AGG_HASHED : AGG_PLAIN,
-									  AGGSPLIT_FINAL_DESERIAL,
-									  root->parse->groupClause,
-									  (List *) extra->havingQual,
-									  &extra->agg_final_costs, groups));
+	final = create_agg_path(root, grouped_rel, gather,
+							grouped_rel->reltarget,
+							keys != NIL ? AGG_HASHED : AGG_PLAIN,
+							AGGSPLIT_FINAL_DESERIAL,
+							root->parse->groupClause,
+							(List *) extra->havingQual,
+							&extra->agg_final_costs, groups);
+	states_cost = partial_state_cost(aggrefs, partial->path.rows,
+									 partial->path.parallel_workers);
+	charge_partial_states(grouped_rel, states_cost);
+	final->path.startup_cost += states_cost;
+	final->path.total_cost += states_cost;
+	add_path(grouped_rel, (Path *) final);
 }
 
 static void
@@ -672,6 +865,7 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 	List	   *keys;
 	List	   *aggrefs = NIL;
 	List	   *having;
+	AggClauseCosts agg_costs;
 	double		groups = 1;
 
 	if (prev_create_upper_paths_hook)
@@ -708,14 +902,19 @@ olap_create_upper_paths(PlannerInfo *root, UpperRelationKind stage,
 		(double) get_hash_memory_limit())
 		return;
 
-	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
-
 	scan = find_serial_olap_scan_path(input_rel);
 	if (scan == NULL)
 		return;
+	charge_row_eval(output_rel,
+					input_rel->rows * row_eval_cost(keys, aggrefs));
+	add_parallel_agg_path(root, input_rel, output_rel, gextra, keys, groups);
+	MemSet(&agg_costs, 0, sizeof(AggClauseCosts));
+	if (parse->hasAggs)
+		get_agg_clause_costs(root, AGGSPLIT_SIMPLE, &agg_costs);
 	add_path(output_rel,
-			 (Path *) make_agg_path(output_rel, scan, output_rel->reltarget,
-									keys, aggrefs, having, groups, false));
+			 (Path *) make_agg_path(root, output_rel, scan, output_rel->reltarget,
+									keys, aggrefs, having, &agg_costs,
+									groups, false));
 }
 
 static Plan *

@@ -18,6 +18,7 @@ typedef struct OlapScanCostInfo
 	double		group_fraction; /* share of chunk groups not skipped */
 	double		pages_read;		/* pages of the columns and groups read */
 	double		groups;			/* chunk groups of the table (estimate) */
+	int			ncolumns;		/* columns read */
 } OlapScanCostInfo;
 
 extern void OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel,
@@ -26,6 +27,8 @@ extern void OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel,
 extern void OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
 							 const OlapScanCostInfo *info, List *vector_quals,
 							 List *row_quals, int parallel_workers, Path *path);
+extern Cost OlapScanCostWorkers(int parallel_workers);
+extern Cost OlapScanCostRowOut(Path *path);
 extern void OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
 							 double bound, Path *path);
 

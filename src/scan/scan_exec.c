@@ -22,7 +22,9 @@
  * parallel OlapScan shares one stripe counter in the DSM segment; every
  * participant lists the same stripes from the query's snapshot and claims
  * the next unread one.  Workers add their EXPLAIN counters to the same
- * area when they end, and the leader collects them at shutdown.
+ * area when they end, and the leader collects them at shutdown.  A
+ * parallel top-N scan sorts, in each process, the rows of the stripes it
+ * claimed and returns its own first rows; Gather Merge above merges them.
  *
  * Backward scans are not supported (the path does not say it can), so the
  * planner puts a Material node under scrollable cursors.
@@ -68,6 +70,7 @@ typedef struct OlapScanShared
 	pg_atomic_uint64 chunk_groups_skipped;
 	pg_atomic_uint64 bytes_read;
 	pg_atomic_uint64 bytes_decoded;
+	pg_atomic_uint64 topn_fetched;
 } OlapScanShared;
 
 typedef struct OlapScanState
@@ -87,6 +90,7 @@ typedef struct OlapScanState
 	StripeReaderStats stats;	/* of finished readers (rescans) */
 	StripeReaderStats worker_stats; /* of the workers, collected */
 	uint64		worker_batches;
+	uint64		worker_topn_fetched;
 
 	/* the current batch */
 	OlapBatch	batch;
@@ -546,6 +550,13 @@ olap_scan_end(CustomScanState *node)
 	if (IsParallelWorker() && state->shared != NULL)
 	{
 		accumulate_stats(state);
+		if (state->fetch_reader != NULL)
+		{
+			const StripeReaderStats *s = StripeReaderGetStats(state->fetch_reader);
+
+			state->stats.bytes_read += s->bytes_read;
+			state->stats.bytes_decoded += s->bytes_decoded;
+		}
 		pg_atomic_fetch_add_u64(&state->shared->batches, state->batches);
 		pg_atomic_fetch_add_u64(&state->shared->chunk_groups_read,
 								state->stats.chunk_groups_read);
@@ -554,6 +565,8 @@ olap_scan_end(CustomScanState *node)
 		pg_atomic_fetch_add_u64(&state->shared->bytes_read, state->stats.bytes_read);
 		pg_atomic_fetch_add_u64(&state->shared->bytes_decoded,
 								state->stats.bytes_decoded);
+		pg_atomic_fetch_add_u64(&state->shared->topn_fetched,
+								state->topn_fetched);
 	}
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
@@ -610,6 +623,7 @@ collect_worker_stats(OlapScanState *state)
 	state->worker_stats.bytes_read += pg_atomic_exchange_u64(&shared->bytes_read, 0);
 	state->worker_stats.bytes_decoded +=
 		pg_atomic_exchange_u64(&shared->bytes_decoded, 0);
+	state->worker_topn_fetched += pg_atomic_exchange_u64(&shared->topn_fetched, 0);
 }
 
 static Size
@@ -631,6 +645,7 @@ olap_scan_initialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 	pg_atomic_init_u64(&shared->chunk_groups_skipped, 0);
 	pg_atomic_init_u64(&shared->bytes_read, 0);
 	pg_atomic_init_u64(&shared->bytes_decoded, 0);
+	pg_atomic_init_u64(&shared->topn_fetched, 0);
 	state->shared = shared;
 }
 
@@ -754,7 +769,9 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		ExplainPropertyUInteger("Chunk Groups Read", NULL, total.chunk_groups_read, es);
 		ExplainPropertyUInteger("Chunk Groups Skipped", NULL, total.chunk_groups_skipped, es);
 		if (state->topn != NULL)
-			ExplainPropertyUInteger("Top-N Rows Fetched", NULL, state->topn_fetched, es);
+			ExplainPropertyUInteger("Top-N Rows Fetched", NULL,
+									state->topn_fetched + state->worker_topn_fetched,
+									es);
 		ExplainPropertyUInteger("Bytes Read", "bytes", total.bytes_read, es);
 		ExplainPropertyUInteger("Bytes Decoded", "bytes", total.bytes_decoded, es);
 	}

@@ -242,12 +242,14 @@ topn_private(PlannerInfo *root, RelOptInfo *rel, int64 *bound)
 
 /*
  * A top-N path: the first pass reads the sort keys and the quals' columns,
- * the rows returned are fetched whole (scan_topn.c).  Serial only.
+ * the rows returned are fetched whole (scan_topn.c).  With parallel_workers
+ * > 0 a partial path: every process sorts the rows of the stripes it claims
+ * and returns its own first bound rows, in order, for a Gather Merge.
  */
 static CustomPath *
 make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 			   List *columns, const OlapScanCostInfo *cost_info,
-			   List *topn, int64 bound)
+			   List *topn, int64 bound, int parallel_workers)
 {
 	Bitmapset  *attrs = NULL;
 	List	   *first_columns = NIL;
@@ -267,10 +269,12 @@ make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 			first_columns = lappend_int(first_columns, attnum);
 	}
 	OlapScanCostPrepare(root, rel, relation, first_columns, &first_info);
-	path = make_path(root, rel, columns, &first_info, 0);
+	path = make_path(root, rel, columns, &first_info, parallel_workers);
 	OlapScanCostTopN(rel, cost_info, (double) bound, &path->path);
 	path->path.pathkeys = root->query_pathkeys;
-	path->path.parallel_safe = false;
+	/* a serial top-N path would return its rows once per process */
+	if (parallel_workers == 0)
+		path->path.parallel_safe = false;
 	path->custom_private = list_make2(columns, topn);
 	return path;
 }
@@ -286,6 +290,8 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	CustomPath *topn_path = NULL;
 	List	   *topn;
 	int64		bound = 0;
+	int			workers = 0;
+	ListCell   *lc;
 
 	if (prev_set_rel_pathlist_hook)
 		prev_set_rel_pathlist_hook(root, rel, rti, rte);
@@ -301,35 +307,51 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 		table_close(relation, NoLock);
 		return;
 	}
+	/*
+	 * PostgreSQL's own partial paths of the table (Parallel Seq Scan) start
+	 * the same workers as a parallel OlapScan: they pay the same for them.
+	 * The same amount added to each keeps partial_pathlist in order.
+	 */
+	foreach(lc, rel->partial_pathlist)
+	{
+		Path	   *path = lfirst(lc);
+		Cost		workers_cost = OlapScanCostWorkers(path->parallel_workers);
+
+		path->startup_cost += workers_cost;
+		path->total_cost += workers_cost;
+	}
+
 	columns = needed_columns(rel, RelationGetDescr(relation)->natts);
 	OlapScanCostPrepare(root, rel, relation, columns, &cost_info);
+	if (rel->consider_parallel && rel->lateral_relids == NULL)
+		workers = compute_parallel_worker(rel, rel->pages, -1,
+										  max_parallel_workers_per_gather);
 	topn = topn_private(root, rel, &bound);
 	if (topn != NIL)
+	{
 		topn_path = make_topn_path(root, rel, relation, columns, &cost_info,
-								   topn, bound);
+								   topn, bound, 0);
+		if (workers > 0)
+			add_partial_path(rel, (Path *) make_topn_path(root, rel, relation,
+														  columns, &cost_info,
+														  topn, bound, workers));
+	}
 	table_close(relation, NoLock);
 	serial = make_path(root, rel, columns, &cost_info, 0);
 
-	if (rel->consider_parallel && rel->lateral_relids == NULL)
+	if (workers > 0)
 	{
-		int			workers = compute_parallel_worker(rel, rel->pages, -1,
-													  max_parallel_workers_per_gather);
+		add_partial_path(rel, (Path *) make_path(root, rel, columns,
+												 &cost_info, workers));
 
-		if (workers > 0)
-		{
-			add_partial_path(rel, (Path *) make_path(root, rel, columns,
-													 &cost_info, workers));
-
-			/*
-			 * A table big enough for a parallel scan is not read in full by
-			 * every process of a parallel plan: the planner does not charge
-			 * for the repetition (the inner side of a parallel join, say,
-			 * would be read and aggregated once per worker), so the serial
-			 * path is kept out of parallel plans and the partial one serves
-			 * them.
-			 */
-			serial->path.parallel_safe = false;
-		}
+		/*
+		 * A table big enough for a parallel scan is not read in full by
+		 * every process of a parallel plan: the planner does not charge for
+		 * the repetition (the inner side of a parallel join, say, would be
+		 * read and aggregated once per worker), so the serial path is kept
+		 * out of parallel plans and the partial one serves them.
+		 */
+		serial->path.parallel_safe = false;
 	}
 	add_path(rel, (Path *) serial);
 	if (topn_path != NULL)
