@@ -22,6 +22,67 @@ RETURNS bigint LANGUAGE sql AS $$
 	SELECT count(*) FROM olap.stripes WHERE relation = t
 $$;
 
+-- For the aggregation tests: runs query q (%1$s stands for the table) on
+-- the heap twin and on the olap table; says which node aggregated the olap
+-- table and how (parallel, spilled, count(DISTINCT) repartitioned, and the
+-- value of the EXPLAIN ANALYZE line named by show, in brackets, for serial
+-- plans), and whether the results are the same multiset of rows compared
+-- by their text image (so display scales count), or the same error.
+CREATE FUNCTION olap_test_helpers.agg_check(q text, heap text, olap text,
+											show text DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	plan text := '';
+	line text;
+	shown text := '';
+	missing bigint;
+	extra bigint;
+	nrows bigint;
+	err text := '';
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || format(q, olap)
+	LOOP
+		plan := plan || line || E'\n';
+	END LOOP;
+	BEGIN
+		FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, olap)
+		LOOP
+			plan := plan || line || E'\n';
+			IF show IS NOT NULL AND line LIKE '%' || show || ':%' THEN
+				shown := ' [' || regexp_replace(line, '.*' || show || ': ', '') || ']';
+			END IF;
+		END LOOP;
+		EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
+					   format(q, heap), format(q, olap)) INTO missing;
+		EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
+					   format(q, olap), format(q, heap)) INTO extra;
+		EXECUTE format('SELECT count(*) FROM (%s) x', format(q, olap)) INTO nrows;
+	EXCEPTION WHEN OTHERS THEN
+		err := SQLERRM;
+		BEGIN
+			EXECUTE format(q, heap);
+			err := 'olap only: ' || err;
+		EXCEPTION WHEN OTHERS THEN
+			IF SQLERRM = err THEN
+				err := 'same error: ' || err;
+			ELSE
+				err := 'DIFFERENT errors: ' || err || ' / ' || SQLERRM;
+			END IF;
+		END;
+	END;
+	IF plan LIKE '%Gather%' THEN
+		shown := '';
+	END IF;
+	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
+		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
+		CASE WHEN plan LIKE '%Spill Files%' THEN ' spilled' ELSE '' END ||
+		CASE WHEN plan LIKE '%Distinct Repartitions%' THEN ' repartitioned' ELSE '' END ||
+		shown ||
+		CASE WHEN err <> '' THEN ': ' || err
+			 WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
+			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
+END $$;
+
 SELECT amname, amtype FROM pg_am WHERE amname = 'olap';
 
 CREATE TABLE events (id bigint, kind text, amount numeric(10,2), at timestamptz) USING olap;

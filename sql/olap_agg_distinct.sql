@@ -31,28 +31,9 @@ INSERT INTO ds_o SELECT * FROM ds_h OFFSET 2000;
 RESET olap.stripe_row_limit;
 RESET olap.chunk_group_row_limit;
 
-CREATE FUNCTION ds_check(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text := '';
-	line text;
-	missing bigint;
-	extra bigint;
-	nrows bigint;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, 'ds_o')
-	LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
-				   format(q, 'ds_h'), format(q, 'ds_o')) INTO missing;
-	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
-				   format(q, 'ds_o'), format(q, 'ds_h')) INTO extra;
-	EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'ds_o')) INTO nrows;
-	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
-		CASE WHEN plan LIKE '%Distinct Repartitions%' THEN ' repartitioned' ELSE '' END ||
-		CASE WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
-			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
-END
+-- olap_test_helpers.agg_check (am_basic) on this test's twins.
+CREATE FUNCTION ds_check(q text) RETURNS text LANGUAGE sql AS $$
+	SELECT olap_test_helpers.agg_check(q, 'ds_h', 'ds_o')
 $$;
 
 CREATE TABLE ds_cases (id serial, q text);

@@ -35,47 +35,9 @@ ANALYZE ax_o;
 RESET olap.stripe_row_limit;
 RESET olap.chunk_group_row_limit;
 
--- Runs query q (%1$s stands for the table) on both tables; says which node
--- aggregated the olap table and whether the results are the same multiset
--- of rows (or the same error).
-CREATE FUNCTION ax_check(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text := '';
-	line text;
-	missing bigint;
-	extra bigint;
-	nrows bigint;
-	err text := '';
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || format(q, 'ax_o')
-	LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	BEGIN
-		EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-					   format(q, 'ax_h'), format(q, 'ax_o')) INTO missing;
-		EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-					   format(q, 'ax_o'), format(q, 'ax_h')) INTO extra;
-		EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'ax_o')) INTO nrows;
-	EXCEPTION WHEN OTHERS THEN
-		err := SQLERRM;
-		BEGIN
-			EXECUTE format(q, 'ax_h');
-			err := 'olap only: ' || err;
-		EXCEPTION WHEN OTHERS THEN
-			IF SQLERRM = err THEN
-				err := 'same error: ' || err;
-			ELSE
-				err := 'DIFFERENT errors: ' || err || ' / ' || SQLERRM;
-			END IF;
-		END;
-	END;
-	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
-		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
-		CASE WHEN err <> '' THEN ': ' || err
-			 WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
-			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
-END
+-- olap_test_helpers.agg_check (am_basic) on this test's twins.
+CREATE FUNCTION ax_check(q text) RETURNS text LANGUAGE sql AS $$
+	SELECT olap_test_helpers.agg_check(q, 'ax_h', 'ax_o')
 $$;
 
 CREATE TABLE ax_cases (id serial, q text);

@@ -41,31 +41,9 @@ ANALYZE nm_o;
 RESET olap.stripe_row_limit;
 RESET olap.chunk_group_row_limit;
 
--- Runs query q (%1$s stands for the table) on both tables and says which
--- node aggregated, how, and whether the results are equal as text.
-CREATE FUNCTION nm_check(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text := '';
-	line text;
-	missing bigint;
-	extra bigint;
-	nrows bigint;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, 'nm_o')
-	LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
-				   format(q, 'nm_h'), format(q, 'nm_o')) INTO missing;
-	EXECUTE format('SELECT count(*) FROM ((SELECT x::text FROM (%s) x) EXCEPT ALL (SELECT x::text FROM (%s) x)) d',
-				   format(q, 'nm_o'), format(q, 'nm_h')) INTO extra;
-	EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'nm_o')) INTO nrows;
-	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
-		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
-		CASE WHEN plan LIKE '%Spill Files%' THEN ' spilled' ELSE '' END ||
-		CASE WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
-			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
-END
+-- olap_test_helpers.agg_check (am_basic) on this test's twins.
+CREATE FUNCTION nm_check(q text) RETURNS text LANGUAGE sql AS $$
+	SELECT olap_test_helpers.agg_check(q, 'nm_h', 'nm_o')
 $$;
 
 CREATE TABLE nm_cases (id serial, q text);

@@ -21,31 +21,9 @@ ANALYZE sp_o;
 RESET olap.stripe_row_limit;
 RESET olap.chunk_group_row_limit;
 
--- Runs query q (%1$s stands for the table) on both tables and says which
--- node aggregated, whether it spilled, and whether the results are equal.
-CREATE FUNCTION sp_check(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text := '';
-	line text;
-	missing bigint;
-	extra bigint;
-	nrows bigint;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, 'sp_o')
-	LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-				   format(q, 'sp_h'), format(q, 'sp_o')) INTO missing;
-	EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-				   format(q, 'sp_o'), format(q, 'sp_h')) INTO extra;
-	EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'sp_o')) INTO nrows;
-	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
-		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
-		CASE WHEN plan LIKE '%Spill Files%' THEN ' spilled' ELSE '' END ||
-		CASE WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
-			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
-END
+-- olap_test_helpers.agg_check (am_basic) on this test's twins.
+CREATE FUNCTION sp_check(q text) RETURNS text LANGUAGE sql AS $$
+	SELECT olap_test_helpers.agg_check(q, 'sp_h', 'sp_o')
 $$;
 
 CREATE TABLE sp_cases (id serial, q text);
