@@ -27,7 +27,8 @@ CREATE TABLE sk_heap (
 	tc text COLLATE "C",
 	ci text COLLATE sk_ci,
 	long text,					-- too long for min/max, short enough for a set
-	uniq int					-- all distinct: no value set
+	uniq int,					-- all distinct: no value set
+	st text COLLATE "C"			-- runs of equal values: RLE chunks
 );
 INSERT INTO sk_heap
 SELECT g,
@@ -49,7 +50,8 @@ SELECT g,
 			WHEN hi THEN 'cherry' ELSE 'apple' END,
 	   CASE WHEN g % 41 = 0 THEN NULL WHEN mid THEN repeat('m', 300)
 			WHEN hi THEN repeat('z', 300) ELSE repeat('a', 300) END,
-	   g
+	   g,
+	   CASE WHEN mid THEN 'refunded' WHEN g % 100 < 50 THEN 'paid' ELSE 'shipped' END
 FROM generate_series(0, 2999) g,
 	 LATERAL (SELECT (g / 100) % 3 = 0 AS mid, g % 2 = 1 AS hi) s;
 CREATE TABLE sk_olap (LIKE sk_heap INCLUDING ALL) USING olap;
@@ -66,6 +68,13 @@ FROM olap.chunk c
 JOIN pg_attribute a ON a.attrelid = 'sk_olap'::regclass AND a.attnum = c.attr_num
 WHERE c.storage_id = olap.storage_id('sk_olap')
 GROUP BY a.attname, a.attnum ORDER BY a.attnum;
+
+-- run-length encoded chunks (where the encoder's dictionary analysis gives
+-- up early) have value sets too
+SELECT c.encoding, count(*) AS chunks, count(c.value_set) AS with_set
+FROM olap.chunk c
+WHERE c.storage_id = olap.storage_id('sk_olap') AND c.attr_num = 13
+GROUP BY c.encoding ORDER BY c.encoding;
 
 -- For a qual: whether olap and heap return the same rows (EXCEPT ALL both
 -- ways), how many rows heap returns, and how many chunk groups the olap
@@ -117,6 +126,8 @@ INSERT INTO sk_quals (qual) VALUES
 	('ci = ''BANANA'''), ('ci IN (''BaNaNa'', ''x'')'), ('ci = ''b'''),
 	('long = repeat(''m'', 300)'), ('long = repeat(''n'', 300)'),
 	('long IN (repeat(''m'', 300), repeat(''a'', 300))'),
+	-- run-length encoded chunks: 'pending' sorts between 'paid' and 'shipped'
+	('st = ''refunded'''), ('st = ''pending'''), ('st IN (''paid'', ''lost'')'),
 	-- no value set: min/max only
 	('uniq = 1500'), ('uniq IN (5, 1500, 2950)'),
 	-- combined keys

@@ -8,7 +8,8 @@
  * straight from the varlena (the on-disk format, fixed by pg_upgrade, is
  * described in PostgreSQL's numeric.c), so comparisons and sums can run on
  * integers; it declines NaN, infinities, compressed or external values,
- * display scales above NUMERIC_SCALED_MAX_SCALE and values that do not fit,
+ * display scales above NUMERIC_SCALED_MAX_SCALE, values with more than
+ * five base-10000 digit groups and values that do not fit,
  * and callers then use numeric.c's own functions.  Stored numerics carry no
  * digits beyond their display scale, so value * 10^dscale is exact.
  *
@@ -139,14 +140,30 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 			return false;
 		x *= numeric_scaled_pow10[shift];
 	}
-	else if (shift == -1)
-		x /= 10;
-	else if (shift == -2)
-		x /= 100;
-	else if (shift == -3)
-		x /= 1000;
 	else if (shift < 0)
-		return false;
+	{
+		/* digits past the display scale are declined, never dropped */
+		switch (shift)
+		{
+			case -1:
+				if (x % 10 != 0)
+					return false;
+				x /= 10;
+				break;
+			case -2:
+				if (x % 100 != 0)
+					return false;
+				x /= 100;
+				break;
+			case -3:
+				if (x % 1000 != 0)
+					return false;
+				x /= 1000;
+				break;
+			default:
+				return false;
+		}
+	}
 	*scaled = neg ? -(int64) x : (int64) x;
 	return true;
 #else

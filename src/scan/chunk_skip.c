@@ -79,6 +79,7 @@ struct ChunkSkipState
 	List	   *keys;			/* of SkipKey */
 	PlanState  *ps;
 	bool		evaluated;		/* key values computed for this (re)scan */
+	MemoryContext values_ctx;	/* key values of this (re)scan */
 	MemoryContext ctx;			/* per chunk group: deserialised min/max */
 };
 
@@ -219,6 +220,9 @@ ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 	state = palloc0(sizeof(ChunkSkipState));
 	state->keys = keys;
 	state->ps = ps;
+	state->values_ctx = AllocSetContextCreate(CurrentMemoryContext,
+											  "olap_ext chunk skipping values",
+											  ALLOCSET_SMALL_SIZES);
 	state->ctx = AllocSetContextCreate(CurrentMemoryContext,
 									   "olap_ext chunk skipping",
 									   ALLOCSET_SMALL_SIZES);
@@ -279,8 +283,6 @@ load_array_elements(SkipKey *key)
 	bool	   *elemnulls;
 	int			nelems;
 
-	if (key->elems != NULL)
-		pfree(key->elems);
 	key->elems = NULL;
 	key->nelems = 0;
 	if (key->argnull)
@@ -303,8 +305,12 @@ static void
 evaluate_keys(ChunkSkipState *state)
 {
 	ExprContext *econtext = state->ps->ps_ExprContext;
-	MemoryContext old = MemoryContextSwitchTo(econtext->ecxt_per_query_memory);
+	MemoryContext old;
 	ListCell   *lc;
+
+	/* the values of the previous (re)scan are no longer needed */
+	MemoryContextReset(state->values_ctx);
+	old = MemoryContextSwitchTo(state->values_ctx);
 
 	foreach(lc, state->keys)
 	{
@@ -333,17 +339,12 @@ compare(SkipKey *key, Datum column_value, Datum key_value)
  * collation).
  */
 static bool
-chunk_may_hold(SkipKey *key, const ChunkMeta *chunk, Datum v,
+chunk_may_hold(SkipKey *key, bool has_range, Datum min, Datum max, Datum v,
 			   int nset, const Datum *set)
 {
-	if (chunk->min_value != NULL && chunk->max_value != NULL)
-	{
-		Datum		min = MinMaxDeserialize(chunk->min_value, &key->coltype);
-		Datum		max = MinMaxDeserialize(chunk->max_value, &key->coltype);
-
-		if (compare(key, min, v) > 0 || compare(key, max, v) < 0)
-			return false;
-	}
+	if (has_range &&
+		(compare(key, min, v) > 0 || compare(key, max, v) < 0))
+		return false;
 	if (nset > 0)
 	{
 		for (int i = 0; i < nset; i++)
@@ -388,12 +389,19 @@ key_excludes(SkipKey *key, const ChunkGroupMeta *group, const ChunkMeta *chunk)
 		int			nset = 0;
 		Datum	   *vals = key->strategy == SKIP_IN_ARRAY ? key->elems : &key->argvalue;
 		int			nvals = key->strategy == SKIP_IN_ARRAY ? key->nelems : 1;
+		bool		has_range = chunk->min_value != NULL && chunk->max_value != NULL;
 
+		min = max = (Datum) 0;
+		if (has_range)
+		{
+			min = MinMaxDeserialize(chunk->min_value, &key->coltype);
+			max = MinMaxDeserialize(chunk->max_value, &key->coltype);
+		}
 		if (chunk->value_set != NULL)
 			nset = ValueSetDeserialize(chunk->value_set, &key->coltype, &set);
 		for (int i = 0; i < nvals; i++)
 		{
-			if (chunk_may_hold(key, chunk, vals[i], nset, set))
+			if (chunk_may_hold(key, has_range, min, max, vals[i], nset, set))
 				return false;
 		}
 		return true;

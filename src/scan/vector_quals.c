@@ -438,6 +438,7 @@ init_node(VqNode *node, PlanState *ps)
 	node->argstate = ExecInitExpr(node->arg, ps);
 	fmgr_info(node->opfuncid, &node->fn);
 	if (node->method == VQ_METHOD_FMGR || node->method == VQ_METHOD_LIKE ||
+		node->method == VQ_METHOD_NUMERIC ||
 		node->method == VQ_METHOD_TEXT_EQ)
 		node->cache = palloc0(sizeof(VqCacheEntry) * VQ_CACHE_SIZE);
 }

@@ -20,7 +20,9 @@
  *	  ZSTD_compress / ZSTD_decompress do) costs a large malloc and free, and
  *	  fresh pages faulted in, per chunk.  They live outside palloc, for the
  *	  life of the process; a context that cannot be created falls back to
- *	  the one-shot calls.
+ *	  the one-shot calls.  A compression context keeps the workspace
+ *	  of the highest level it was used at (zstd shrinks it after many
+ *	  smaller calls).
  *
  *-------------------------------------------------------------------------
  */

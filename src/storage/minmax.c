@@ -259,33 +259,57 @@ MinMaxDeserialize(const bytea *serialised, const ChunkColumnType *type)
 }
 
 /*
- * Finds the distinct values of by-value integer-like columns whose encoder
- * did not enumerate them; gives up (returns -1) past max values.
+ * Finds the distinct values (by serialised bytes) of a chunk whose encoder
+ * did not enumerate them (its dictionary analysis stops early when another
+ * encoding wins, e.g. RLE on clustered values); gives up (returns -1) past
+ * max values.  A value equal to the previous row's is passed over at once,
+ * so clustered chunks cost one comparison per row.
  */
 static int
-distinct_int_values(const ChunkColumnType *type, const Datum *values,
-					const bool *nulls, uint32 nrows, Datum *found, int max)
+distinct_values(const ChunkColumnType *type, const Datum *values,
+				const bool *nulls, uint32 nrows, Datum *found, int max)
 {
 	int			nfound = 0;
+	const char *found_data[OLAP_VALUE_SET_MAX_VALUES];
+	Size		found_len[OLAP_VALUE_SET_MAX_VALUES];
+	char		found_byval[OLAP_VALUE_SET_MAX_VALUES][sizeof(Datum)];
+	const char *prev_data = NULL;
+	Size		prev_len = 0;
 
+	Assert(max <= OLAP_VALUE_SET_MAX_VALUES);
 	for (uint32 i = 0; i < nrows; i++)
 	{
-		int64		v;
+		const char *data;
+		Size		len;
+		char		byval_buf[sizeof(Datum)];
 		int			k;
 
 		if (nulls != NULL && nulls[i])
 			continue;
-		v = datum_as_int64(values[i], type->typlen);
+		serialised_bytes(values[i], type, byval_buf, &data, &len);
+		if (prev_data != NULL && len == prev_len &&
+			memcmp(data, prev_data, len) == 0)
+			continue;
 		for (k = 0; k < nfound; k++)
 		{
-			if (datum_as_int64(found[k], type->typlen) == v)
+			if (found_len[k] == len && memcmp(found_data[k], data, len) == 0)
 				break;
 		}
-		if (k < nfound)
-			continue;
-		if (nfound == max)
-			return -1;
-		found[nfound++] = values[i];
+		if (k == nfound)
+		{
+			if (nfound == max)
+				return -1;
+			found[nfound] = values[i];
+			found_len[nfound] = len;
+			if (type->typbyval)
+			{
+				memcpy(found_byval[nfound], data, len);
+				data = found_byval[nfound];
+			}
+			found_data[nfound++] = data;
+		}
+		prev_data = found_data[k];
+		prev_len = found_len[k];
 	}
 	return nfound;
 }
@@ -325,14 +349,12 @@ ValueSetCompute(MinMaxSupport *support, const ChunkColumnType *type,
 		set = distinct;
 		nset = (int) ndistinct;
 	}
-	else if (support->kind == MINMAX_INT)
+	else
 	{
-		nset = distinct_int_values(type, values, nulls, nrows, found,
-								   OLAP_VALUE_SET_MAX_VALUES);
+		nset = distinct_values(type, values, nulls, nrows, found,
+							   OLAP_VALUE_SET_MAX_VALUES);
 		set = found;
 	}
-	else
-		return NULL;
 	if (nset <= 0)
 		return NULL;
 
