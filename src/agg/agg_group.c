@@ -53,6 +53,8 @@
 #define GROUP_SPILLED PG_UINT32_MAX
 /* a per-batch entry not looked up yet (never a group number) */
 #define GROUP_UNKNOWN (PG_UINT32_MAX - 1)
+/* a per-batch entry to be looked up (assign_codes_int_key) */
+#define GROUP_PENDING (PG_UINT32_MAX - 2)
 
 /* The group hash of a NULL key, when it is the only key (lookup_row) */
 #define INT_NULL_HASH (hash_combine(0, agg_value_hash(NULL, (Datum) 0, true)))
@@ -89,6 +91,8 @@ typedef struct AggGroupCache
 
 	/* one integer key: the group hash of each selected row, in order */
 	uint32	   *int_hashes;		/* [dense_codes_size] or NULL */
+	/* one integer key by codes: the rows first using their code */
+	uint32	   *int_rows;		/* [dense_codes_size] or NULL */
 
 	/* local ids: open addressing on nkeys integers and a NULL mask */
 	uint64	   *ids;			/* [size * nkeys] */
@@ -287,6 +291,66 @@ assign_int_key(OlapAggState *state, AggGroupCache *cache,
 }
 
 /*
+ * Codes of one integer-like key (state->int_key), map as assign_by_codes
+ * has it: the rows first using each code are found first, then looked up
+ * in that order (the order the groups would be created in row by row),
+ * each prefetching the bucket of the one INT_KEY_PREFETCH on, and then
+ * every row takes its code's group.
+ */
+static void
+assign_codes_int_key(OlapAggState *state, AggGroupCache *cache,
+					 const OlapBatch *batch, const uint32 *sel, uint32 n,
+					 const uint32 *codes, const Datum *values,
+					 const bool *nulls)
+{
+	const AggValueType *type = &state->keys[0].type;
+	uint32	   *map = cache->map;
+	uint32	   *map_hash = cache->map_hash;
+	uint32	   *first;
+	uint32		nfirst = 0;
+	uint32		i;
+
+	if (cache->int_rows == NULL)
+		cache->int_rows =
+			MemoryContextAllocHuge(cache->context,
+								   sizeof(uint32) * cache->dense_codes_size);
+	first = cache->int_rows;
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		code = codes[row];
+
+		if (map[code] == GROUP_UNKNOWN)
+		{
+			map[code] = GROUP_PENDING;
+			map_hash[code] = hash_combine(0, agg_value_hash(type, values[row],
+															nulls[row]));
+			first[nfirst++] = row;
+		}
+	}
+	for (i = 0; i < nfirst; i++)
+	{
+		uint32		row = first[i];
+		uint32		code = codes[row];
+
+		if (i + INT_KEY_PREFETCH < nfirst)
+			__builtin_prefetch(&state->ibuckets[map_hash[codes[first[i + INT_KEY_PREFETCH]]] &
+												(state->nbuckets - 1)]);
+		map[code] = find_int_group(state, values[row], nulls[row],
+								   map_hash[code]);
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		g = map[codes[row]];
+
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, map_hash[codes[row]]);
+		state->gids[row] = g;
+	}
+}
+
+/*
  * Codes: with codes[k] the per-row codes of key k (0 .. radix[k] - 1),
  * index = code of key 0 + radix[0] * (code of key 1 + ...), each index
  * looked up once per batch.
@@ -318,6 +382,12 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 	map = cache->map;
 	for (i = 0; i < nindexes; i++)
 		map[i] = GROUP_UNKNOWN;
+	if (state->int_key)
+	{
+		assign_codes_int_key(state, cache, batch, sel, n, codes[0],
+							 keyvalues[0], keynulls[0]);
+		return;
+	}
 
 	for (i = 0; i < n; i++)
 	{
@@ -717,6 +787,9 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 		if (cache->int_hashes != NULL)
 			pfree(cache->int_hashes);
 		cache->int_hashes = NULL;
+		if (cache->int_rows != NULL)
+			pfree(cache->int_rows);
+		cache->int_rows = NULL;
 		cache->dense_codes_size = batch->nrows;
 	}
 	for (k = 0; k < nkeys; k++)
