@@ -316,19 +316,46 @@ grow_groups(OlapAggState *state, uint32 capacity)
 	MemoryContextSwitchTo(old);
 }
 
-/* Sizes the bucket array to nbuckets and enters every group again. */
+/*
+ * Sizes the bucket array (ibuckets for an integer key) to nbuckets and
+ * enters every group again.
+ */
 static void
 rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 {
 	uint32		mask = nbuckets - 1;
 	uint32		g;
 
+	state->nbuckets = nbuckets;
+	if (state->int_key)
+	{
+		int16		typlen = state->keys[0].type.typlen;
+
+		if (state->ibuckets != NULL)
+			pfree(state->ibuckets);
+		state->ibuckets = MemoryContextAllocExtended(state->agg_context,
+													 sizeof(AggIntBucket) * nbuckets,
+													 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		for (g = 0; g < state->ngroups; g++)
+		{
+			uint32		b = state->hashes[g] & mask;
+			AggIntBucket *bucket;
+
+			while (state->ibuckets[b].group != 0)
+				b = (b + 1) & mask;
+			bucket = &state->ibuckets[b];
+			bucket->hash = state->hashes[g];
+			bucket->group = g + 1;
+			bucket->key = state->keynulls[g] ? 0 :
+				agg_value_int(state->keyvals[g], typlen);
+		}
+		return;
+	}
 	if (state->buckets != NULL)
 		pfree(state->buckets);
 	state->buckets = MemoryContextAllocExtended(state->agg_context,
 												sizeof(uint64) * nbuckets,
 												MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-	state->nbuckets = nbuckets;
 	for (g = 0; g < state->ngroups; g++)
 	{
 		uint32		b = state->hashes[g] & mask;
@@ -352,6 +379,7 @@ reset_groups(OlapAggState *state)
 	state->ngroups = 0;
 	state->capacity = 0;
 	state->buckets = NULL;
+	state->ibuckets = NULL;
 	state->next_group = 0;
 	grow_groups(state, 64);
 	rebuild_buckets(state, 128);
@@ -456,7 +484,17 @@ AggNewGroup(OlapAggState *state, const Datum *vals, const bool *isnull,
 	}
 	MemoryContextSwitchTo(old);
 	state->hashes[g] = hash;
-	state->buckets[bucket] = ((uint64) hash << 32) | (g + 1);
+	if (state->int_key)
+	{
+		AggIntBucket *b = &state->ibuckets[bucket];
+
+		b->hash = hash;
+		b->group = g + 1;
+		b->key = isnull[0] ? 0 :
+			agg_value_int(vals[0], state->keys[0].type.typlen);
+	}
+	else
+		state->buckets[bucket] = ((uint64) hash << 32) | (g + 1);
 	state->ngroups++;
 	state->groups_made++;
 	init_group_states(state, g);
@@ -565,6 +603,7 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 					   castNode(Aggref, tle->expr), estate, scanrelid);
 		i++;
 	}
+	state->int_key = state->nkeys == 1 && !state->keys[0].type.is_text;
 
 	/*
 	 * Aggregates with the same transition (sum and avg of one column, say)

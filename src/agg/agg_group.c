@@ -25,7 +25,10 @@
  *	  batch; a miss looks the row up in the group table.  When the keys are
  *	  all integers and nearly every row of a batch is a new combination, the
  *	  local table only adds work, so it is then left off for some batches;
- *	- per row: the key values of every row are hashed and looked up.
+ *	- per row: the key values of every row are hashed and looked up.  A
+ *	  single integer-like key (state->int_key: its buckets hold the key
+ *	  value) has a loop of its own, which hashes the batch's rows first and
+ *	  then probes, prefetching the buckets of the rows ahead.
  *
  * All three compute the same hash of the same values and reach the same
  * group table, so a group is the same whichever way its rows come, and a
@@ -50,6 +53,14 @@
 #define GROUP_SPILLED PG_UINT32_MAX
 /* a per-batch entry not looked up yet (never a group number) */
 #define GROUP_UNKNOWN (PG_UINT32_MAX - 1)
+/* a per-batch entry to be looked up (assign_codes_int_key) */
+#define GROUP_PENDING (PG_UINT32_MAX - 2)
+
+/* The group hash of a NULL key, when it is the only key (lookup_row) */
+#define INT_NULL_HASH (hash_combine(0, agg_value_hash(NULL, (Datum) 0, true)))
+
+/* How many rows ahead assign_int_key prefetches buckets */
+#define INT_KEY_PREFETCH 8
 
 /* Largest per-batch code map, in entries, and per row of the batch. */
 #define CODE_MAP_MAX_ENTRIES (1 << 20)
@@ -78,6 +89,11 @@ typedef struct AggGroupCache
 	uint32	   *dense_codes[INDEX_MAX_KEYS];	/* by row, per key */
 	uint32		dense_codes_size;
 
+	/* one integer key: the group hash of each selected row, in order */
+	uint32	   *int_hashes;		/* [dense_codes_size] or NULL */
+	/* one integer key by codes: the rows first using their code */
+	uint32	   *int_rows;		/* [dense_codes_size] or NULL */
+
 	/* local ids: open addressing on nkeys integers and a NULL mask */
 	uint64	   *ids;			/* [size * nkeys] */
 	uint32	   *idnulls;		/* [size]: bit k: key k is NULL */
@@ -89,6 +105,35 @@ typedef struct AggGroupCache
 	int			nkeys;
 	int			paused;			/* batches left to do per row */
 } AggGroupCache;
+
+/*
+ * find_group of the one integer-like key (state->int_key) of value v, or
+ * NULL: the buckets hold the key, so a probe reads nothing else.  Only a
+ * bucket whose hash is that of NULL can hold the NULL group, so only those
+ * need a look at the group's NULL flag.
+ */
+static inline uint32
+find_int_group(OlapAggState *state, Datum val, bool isnull, uint32 hash)
+{
+	int64		v = isnull ? 0 : agg_value_int(val, state->keys[0].type.typlen);
+	uint32		mask = state->nbuckets - 1;
+	uint32		b;
+
+	for (b = hash & mask;; b = (b + 1) & mask)
+	{
+		const AggIntBucket *bucket = &state->ibuckets[b];
+
+		if (bucket->group == 0)
+			break;
+		if (bucket->hash == hash && bucket->key == v &&
+			(hash != INT_NULL_HASH ||
+			 state->keynulls[bucket->group - 1] == isnull))
+			return bucket->group - 1;
+	}
+	if (state->spilling)
+		return GROUP_SPILLED;
+	return AggNewGroup(state, &val, &isnull, hash, b);
+}
 
 /*
  * The group of a row with the given key values and group hash, created if
@@ -103,6 +148,8 @@ find_group(OlapAggState *state, const Datum *vals, const bool *isnull,
 	uint32		mask = state->nbuckets - 1;
 	uint32		b;
 
+	if (state->int_key)
+		return find_int_group(state, vals[0], isnull[0], hash);
 	for (b = hash & mask;; b = (b + 1) & mask)
 	{
 		uint64		entry = state->buckets[b];
@@ -201,6 +248,109 @@ assign_per_row(OlapAggState *state, const OlapBatch *batch,
 }
 
 /*
+ * One integer-like key, not coded (state->int_key): every row is looked up
+ * as per row, but the hashes of all selected rows are computed first, so
+ * that the bucket of the row INT_KEY_PREFETCH ahead is being fetched while
+ * a row is probed, and the probe compares the key in the bucket itself
+ * (find_int_group).  The hashes are those lookup_row computes.
+ */
+static void
+assign_int_key(OlapAggState *state, AggGroupCache *cache,
+			   const OlapBatch *batch, const uint32 *sel, uint32 n,
+			   const Datum *values, const bool *nulls)
+{
+	const AggValueType *type = &state->keys[0].type;
+	uint32	   *hashes;
+	uint32		i;
+
+	if (cache->int_hashes == NULL)
+		cache->int_hashes =
+			MemoryContextAllocHuge(cache->context,
+								   sizeof(uint32) * cache->dense_codes_size);
+	hashes = cache->int_hashes;
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+
+		hashes[i] = hash_combine(0, agg_value_hash(type, values[row],
+												   nulls[row]));
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		g;
+
+		if (i + INT_KEY_PREFETCH < n)
+			__builtin_prefetch(&state->ibuckets[hashes[i + INT_KEY_PREFETCH] &
+												(state->nbuckets - 1)]);
+		g = find_int_group(state, values[row], nulls[row], hashes[i]);
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, hashes[i]);
+		state->gids[row] = g;
+	}
+}
+
+/*
+ * Codes of one integer-like key (state->int_key), map as assign_by_codes
+ * has it: the rows first using each code are found first, then looked up
+ * in that order (the order the groups would be created in row by row),
+ * each prefetching the bucket of the one INT_KEY_PREFETCH on, and then
+ * every row takes its code's group.
+ */
+static void
+assign_codes_int_key(OlapAggState *state, AggGroupCache *cache,
+					 const OlapBatch *batch, const uint32 *sel, uint32 n,
+					 const uint32 *codes, const Datum *values,
+					 const bool *nulls)
+{
+	const AggValueType *type = &state->keys[0].type;
+	uint32	   *map = cache->map;
+	uint32	   *map_hash = cache->map_hash;
+	uint32	   *first;
+	uint32		nfirst = 0;
+	uint32		i;
+
+	if (cache->int_rows == NULL)
+		cache->int_rows =
+			MemoryContextAllocHuge(cache->context,
+								   sizeof(uint32) * cache->dense_codes_size);
+	first = cache->int_rows;
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		code = codes[row];
+
+		if (map[code] == GROUP_UNKNOWN)
+		{
+			map[code] = GROUP_PENDING;
+			map_hash[code] = hash_combine(0, agg_value_hash(type, values[row],
+															nulls[row]));
+			first[nfirst++] = row;
+		}
+	}
+	for (i = 0; i < nfirst; i++)
+	{
+		uint32		row = first[i];
+		uint32		code = codes[row];
+
+		if (i + INT_KEY_PREFETCH < nfirst)
+			__builtin_prefetch(&state->ibuckets[map_hash[codes[first[i + INT_KEY_PREFETCH]]] &
+												(state->nbuckets - 1)]);
+		map[code] = find_int_group(state, values[row], nulls[row],
+								   map_hash[code]);
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		g = map[codes[row]];
+
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, map_hash[codes[row]]);
+		state->gids[row] = g;
+	}
+}
+
+/*
  * Codes: with codes[k] the per-row codes of key k (0 .. radix[k] - 1),
  * index = code of key 0 + radix[0] * (code of key 1 + ...), each index
  * looked up once per batch.
@@ -232,6 +382,12 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 	map = cache->map;
 	for (i = 0; i < nindexes; i++)
 		map[i] = GROUP_UNKNOWN;
+	if (state->int_key)
+	{
+		assign_codes_int_key(state, cache, batch, sel, n, codes[0],
+							 keyvalues[0], keynulls[0]);
+		return;
+	}
 
 	for (i = 0; i < n; i++)
 	{
@@ -628,6 +784,12 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 				pfree(cache->dense_codes[k]);
 			cache->dense_codes[k] = NULL;
 		}
+		if (cache->int_hashes != NULL)
+			pfree(cache->int_hashes);
+		cache->int_hashes = NULL;
+		if (cache->int_rows != NULL)
+			pfree(cache->int_rows);
+		cache->int_rows = NULL;
 		cache->dense_codes_size = batch->nrows;
 	}
 	for (k = 0; k < nkeys; k++)
@@ -717,7 +879,11 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 	{
 		if (cache->paused > 0)
 			cache->paused--;
-		assign_per_row(state, batch, sel, n, keyvalues, keynulls);
+		if (state->int_key)
+			assign_int_key(state, cache, batch, sel, n, keyvalues[0],
+						   keynulls[0]);
+		else
+			assign_per_row(state, batch, sel, n, keyvalues, keynulls);
 		state->batches_per_row++;
 	}
 }

@@ -70,6 +70,18 @@ typedef struct OlapAggTrans
 	bool	   *nulls;
 } OlapAggTrans;
 
+/*
+ * A bucket of the group table when the only key is integer-like: the key
+ * value sits next to the group number, so a probe compares it without
+ * reading the group's arrays.
+ */
+typedef struct AggIntBucket
+{
+	uint32		hash;			/* the group hash */
+	uint32		group;			/* group number + 1; 0: free */
+	int64		key;			/* the key value; 0 for the NULL group */
+} AggIntBucket;
+
 /* One grouping key: a column of the batch or an expression of columns. */
 typedef struct OlapAggKey
 {
@@ -100,7 +112,9 @@ typedef struct OlapAggState
 	bool	   *keynulls;
 	uint32	   *hashes;
 	uint64	   *buckets;		/* open addressing: hash << 32 | group + 1;
-								 * 0 free */
+								 * 0 free; NULL when int_key */
+	bool		int_key;		/* one integer-like key: ibuckets instead */
+	AggIntBucket *ibuckets;		/* open addressing, as buckets */
 	uint32		nbuckets;		/* a power of two, at least twice ngroups */
 	uint32	   *gids;			/* group of each selected row, by row */
 	uint32		gids_size;
