@@ -45,40 +45,9 @@ SELECT column_name, encoding, count(*)
 FROM olap.chunks WHERE relation = 'ik_o'::regclass
 GROUP BY 1, 2 ORDER BY 1, 2;
 
--- Runs query q (%1$s stands for the table) on both tables and says which
--- node aggregated, whether it spilled, how the batches were grouped (serial
--- plans only), and whether the results are equal.
-CREATE FUNCTION ik_check(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text := '';
-	line text;
-	grouped text := '';
-	missing bigint;
-	extra bigint;
-	nrows bigint;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || format(q, 'ik_o')
-	LOOP
-		plan := plan || line || E'\n';
-		IF line LIKE '%Batches Grouped:%' THEN
-			grouped := ' [' || regexp_replace(line, '.*Batches Grouped: ', '') || ']';
-		END IF;
-	END LOOP;
-	EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-				   format(q, 'ik_h'), format(q, 'ik_o')) INTO missing;
-	EXECUTE format('SELECT count(*) FROM ((%s) EXCEPT ALL (%s)) x',
-				   format(q, 'ik_o'), format(q, 'ik_h')) INTO extra;
-	EXECUTE format('SELECT count(*) FROM (%s) x', format(q, 'ik_o')) INTO nrows;
-	IF plan LIKE '%Gather%' THEN
-		grouped := '';
-	END IF;
-	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
-		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
-		CASE WHEN plan LIKE '%Spill Files%' THEN ' spilled' ELSE '' END ||
-		grouped ||
-		CASE WHEN missing = 0 AND extra = 0 THEN ': same, ' || nrows || ' rows'
-			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
-END
+-- olap_test_helpers.agg_check (am_basic) on this test's twins.
+CREATE FUNCTION ik_check(q text) RETURNS text LANGUAGE sql AS $$
+	SELECT olap_test_helpers.agg_check(q, 'ik_h', 'ik_o', 'Batches Grouped')
 $$;
 
 CREATE TABLE ik_cases (id serial, q text);
