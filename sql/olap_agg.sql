@@ -235,6 +235,28 @@ SELECT (SELECT row(count(*), count(a), sum(a), avg(n), max(n)) FROM agg_empty)
 	(SELECT row(count(*), count(a), sum(a), avg(n), max(n)) FROM agg_empty_h) AS same;
 EXPLAIN (COSTS OFF) SELECT count(*), count(a), sum(a), avg(n), max(n) FROM agg_empty;
 
+-- plans aggregated by OlapAgg are not JIT-compiled (olap.jit_olap_agg_plans
+-- off), whatever their cost; PostgreSQL's own Agg keeps its JIT decision
+CREATE FUNCTION agg_has_jit(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF, SUMMARY OFF) ' || q INTO plan;
+	RETURN plan->0->'JIT' IS NOT NULL;
+END $$;
+SET jit = on;
+SET jit_above_cost = 0;
+SELECT agg_has_jit('SELECT g, count(*), sum(i4) FROM agg_o GROUP BY g') AS olap_agg_jit,
+	   agg_has_jit('SELECT g, count(*), sum(i4) FROM agg_h GROUP BY g') = pg_jit_available()
+	   AS heap_agg_as_postgresql;
+SET olap.jit_olap_agg_plans = on;
+SELECT agg_has_jit('SELECT g, count(*), sum(i4) FROM agg_o GROUP BY g') = pg_jit_available()
+	   AS olap_agg_jit_when_asked;
+RESET olap.jit_olap_agg_plans;
+RESET jit_above_cost;
+RESET jit;
+DROP FUNCTION agg_has_jit(text);
+
 DROP VIEW agg_group_results;
 DROP TABLE agg_empty, agg_empty_h, agg_cases, agg_keys, agg_o, agg_h;
 DROP FUNCTION agg_check(text, text, text);

@@ -48,6 +48,7 @@ int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
 double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
+bool		olap_jit_olap_agg_plans = false;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -186,6 +187,15 @@ OlapGucInit(void)
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.jit_olap_agg_plans",
+							 "Lets PostgreSQL JIT-compile plans that aggregate in OlapAgg.",
+							 "Off (the default) clears the JIT flags of such plans: OlapAgg does their work in its own batch loops, and compiling the rest costs more than it saves, above all in parallel workers, which each start LLVM. Affects plans made after the change.",
+							 &olap_jit_olap_agg_plans,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("olap.enable_vectorized_agg",
 							 "Enables OlapAgg, the aggregation of OlapScan batches.",

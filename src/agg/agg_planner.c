@@ -963,4 +963,5 @@ OlapAggInit(void)
 	RegisterCustomScanMethods(&olap_agg_scan_methods);
 	prev_create_upper_paths_hook = create_upper_paths_hook;
 	create_upper_paths_hook = olap_create_upper_paths;
+	OlapAggJitInit();
 }

@@ -18,6 +18,7 @@
 #define OLAP_AGG_NAME "OlapAgg"
 
 extern void OlapAggInit(void);
+extern void OlapAggJitInit(void);
 extern Node *OlapAggCreateState(CustomScan *cscan);
 
 #endif							/* OLAP_AGG_H */
