@@ -63,7 +63,8 @@ typedef struct SkipKey
 	Expr	   *arg;			/* compared value (the array for IN keys),
 								 * NULL for null tests */
 	ExprState  *argstate;
-	FmgrInfo	cmp;			/* btree order proc (column type, arg type) */
+	Oid			cmpproc;		/* btree order proc (column type, arg type) */
+	FmgrInfo	cmp;			/* its call info, set up for execution only */
 	Oid			collation;
 	ChunkColumnType coltype;
 	bool		argnull;
@@ -127,7 +128,7 @@ make_op_key(Var *var, Oid opno, Oid inputcollid, Expr *arg, bool in_array,
 	key->elemtype = righttype;
 	key->arg = arg;
 	key->collation = inputcollid;
-	fmgr_info(cmpproc, &key->cmp);
+	key->cmpproc = cmpproc;
 	key->coltype.typlen = attr->attlen;
 	key->coltype.typbyval = attr->attbyval;
 	key->coltype.typalign = attr->attalign;
@@ -211,7 +212,10 @@ ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 		if (key == NULL)
 			continue;
 		if (key->arg != NULL)
+		{
 			key->argstate = ExecInitExpr(key->arg, ps);
+			fmgr_info(key->cmpproc, &key->cmp);
+		}
 		keys = lappend(keys, key);
 	}
 	if (keys == NIL)
