@@ -56,6 +56,11 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
+-- room for tens of thousands of groups before spilling: rows are looked up
+-- batch-wise with prefetching (agg_group.c lookup_rows), and some spill
+SET work_mem = '4MB';
+SELECT id, sp_check(q) FROM sp_cases WHERE id IN (2, 3) ORDER BY id;
+
 -- with room enough nothing spills
 SET work_mem = '64MB';
 SELECT id, sp_check(q) FROM sp_cases WHERE id <= 3 ORDER BY id;

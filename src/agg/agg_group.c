@@ -62,6 +62,23 @@
 /* How many rows ahead assign_int_key prefetches buckets */
 #define INT_KEY_PREFETCH 8
 
+/*
+ * How many rows ahead assign_per_row prefetches a row's bucket, then the
+ * key entries of the group that bucket names, then the bytes of its text
+ * keys: each stage reads what the one before brought into the cache.
+ */
+#define ROW_PREFETCH_BUCKET 12
+#define ROW_PREFETCH_GROUP 8
+#define ROW_PREFETCH_TEXT 4
+
+/*
+ * Groups from which assign_by_codes and assign_per_row look up a batch's
+ * rows all together, prefetching (lookup_rows), rather than each as it
+ * comes: below this, the groups' buckets and keys mostly stay in the CPU
+ * cache.
+ */
+#define PREFETCH_MIN_GROUPS 16384
+
 /* Largest per-batch code map, in entries, and per row of the batch. */
 #define CODE_MAP_MAX_ENTRIES (1 << 20)
 #define CODE_MAP_ENTRIES_PER_ROW 2
@@ -89,16 +106,17 @@ typedef struct AggGroupCache
 	uint32	   *dense_codes[INDEX_MAX_KEYS];	/* by row, per key */
 	uint32		dense_codes_size;
 
-	/* one integer key: the group hash of each selected row, in order */
-	uint32	   *int_hashes;		/* [dense_codes_size] or NULL */
-	/* one integer key by codes: the rows first using their code */
-	uint32	   *int_rows;		/* [dense_codes_size] or NULL */
+	/* per-row lookups: the group hash of each selected row, in order */
+	uint32	   *row_hashes;		/* [dense_codes_size] or NULL */
+	/* by codes: the rows first using their code (index) */
+	uint32	   *first_rows;		/* [dense_codes_size] or NULL */
+	/* per-row lookups: the group of each looked-up row, in order */
+	uint32	   *row_groups;		/* [dense_codes_size] or NULL */
 
 	/* local ids: open addressing on nkeys integers and a NULL mask */
 	uint64	   *ids;			/* [size * nkeys] */
 	uint32	   *idnulls;		/* [size]: bit k: key k is NULL */
-	uint32	   *gid;			/* [size]; GROUP_UNKNOWN: free */
-	uint32	   *ghash;			/* [size]: group hash, for spilled entries */
+	uint32	   *gid;			/* [size]: entry of first_rows; GROUP_UNKNOWN: free */
 	uint32		size;			/* entries in use, a power of two */
 	uint32		capacity;		/* entries allocated */
 	uint32		used;
@@ -201,15 +219,14 @@ spill_row(OlapAggState *state, const OlapBatch *batch, uint32 row,
 }
 
 /*
- * Looks up row of the batch by its key values (keyvalues/keynulls by key,
- * as AggInputCompute gave them) and sets *hash to its group hash.
+ * The key values of row of the batch (keyvalues/keynulls by key, as
+ * AggInputCompute gave them), text detoasted, into vals/isnull; returns
+ * the row's group hash.
  */
 static uint32
-lookup_row(OlapAggState *state, const Datum *const *keyvalues,
-		   const bool *const *keynulls, uint32 row, uint32 *hash)
+row_keys(OlapAggState *state, const Datum *const *keyvalues,
+		 const bool *const *keynulls, uint32 row, Datum *vals, bool *isnull)
 {
-	Datum		vals[INDEX_MAX_KEYS];
-	bool		isnull[INDEX_MAX_KEYS];
 	uint32		h = 0;
 	int			k;
 
@@ -223,27 +240,131 @@ lookup_row(OlapAggState *state, const Datum *const *keyvalues,
 			vals[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(vals[k]));
 		h = hash_combine(h, agg_value_hash(type, vals[k], isnull[k]));
 	}
-	*hash = h;
-	return find_group(state, vals, isnull, h);
+	return h;
+}
+
+/*
+ * Looks up row of the batch by its key values (as row_keys takes them) and
+ * sets *hash to its group hash.
+ */
+static uint32
+lookup_row(OlapAggState *state, const Datum *const *keyvalues,
+		   const bool *const *keynulls, uint32 row, uint32 *hash)
+{
+	Datum		vals[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+
+	*hash = row_keys(state, keyvalues, keynulls, row, vals, isnull);
+	return find_group(state, vals, isnull, *hash);
+}
+
+/* *array of the cache, of dense_codes_size entries, allocated on first use */
+static uint32 *
+cache_array(AggGroupCache *cache, uint32 **array)
+{
+	if (*array == NULL)
+		*array = MemoryContextAllocHuge(cache->context,
+										sizeof(uint32) * cache->dense_codes_size);
+	return *array;
+}
+
+/*
+ * The group named by the first bucket a probe for hash looks at, when its
+ * stored hash is hash (the usual case for a key seen before), or -1.  Only
+ * for prefetching: it does not compare keys.
+ */
+static inline int64
+likely_group(OlapAggState *state, uint32 hash)
+{
+	uint64		entry = state->buckets[hash & (state->nbuckets - 1)];
+
+	if (entry == 0 || (uint32) (entry >> 32) != hash)
+		return -1;
+	return (int64) ((uint32) entry - 1);
+}
+
+/*
+ * Looks up rows[0..m) of the batch, in that order, setting groups[j] to
+ * the group of rows[j] (GROUP_SPILLED included) and hashes[j] to its group
+ * hash.  With many groups, the hashes of all rows come first, so that while
+ * a row is probed, the bucket of a row further on, the keys of the group
+ * found in the bucket of a nearer one, and the text those keys point to are
+ * being fetched: each of those is otherwise a cache miss waited for in
+ * turn.
+ */
+static void
+lookup_rows(OlapAggState *state, const Datum *const *keyvalues,
+			const bool *const *keynulls, const uint32 *rows, uint32 m,
+			uint32 *hashes, uint32 *groups)
+{
+	int			nkeys = state->nkeys;
+	Datum		vals[INDEX_MAX_KEYS];
+	bool		isnull[INDEX_MAX_KEYS];
+	uint32		j;
+
+	if (state->ngroups < PREFETCH_MIN_GROUPS)
+	{
+		for (j = 0; j < m; j++)
+			groups[j] = lookup_row(state, keyvalues, keynulls, rows[j],
+								   &hashes[j]);
+		return;
+	}
+	for (j = 0; j < m; j++)
+		hashes[j] = row_keys(state, keyvalues, keynulls, rows[j], vals, isnull);
+	for (j = 0; j < m; j++)
+	{
+		if (state->int_key)
+		{
+			/* the bucket holds the key itself */
+			if (j + INT_KEY_PREFETCH < m)
+				__builtin_prefetch(&state->ibuckets[hashes[j + INT_KEY_PREFETCH] &
+													(state->nbuckets - 1)]);
+		}
+		else
+		{
+			if (j + ROW_PREFETCH_BUCKET < m)
+				__builtin_prefetch(&state->buckets[hashes[j + ROW_PREFETCH_BUCKET] &
+												   (state->nbuckets - 1)]);
+			if (j + ROW_PREFETCH_GROUP < m)
+			{
+				int64		pg = likely_group(state, hashes[j + ROW_PREFETCH_GROUP]);
+
+				if (pg >= 0)
+					__builtin_prefetch(&state->keyvals[pg * nkeys]);
+			}
+			if (j + ROW_PREFETCH_TEXT < m)
+			{
+				int64		pg = likely_group(state, hashes[j + ROW_PREFETCH_TEXT]);
+				int			k;
+
+				for (k = 0; pg >= 0 && k < nkeys; k++)
+					if (state->keys[k].type.is_text)
+						__builtin_prefetch(DatumGetPointer(state->keyvals[pg * nkeys + k]));
+			}
+		}
+		(void) row_keys(state, keyvalues, keynulls, rows[j], vals, isnull);
+		groups[j] = find_group(state, vals, isnull, hashes[j]);
+	}
 }
 
 /* Per row: every selected row hashed and looked up. */
 static void
-assign_per_row(OlapAggState *state, const OlapBatch *batch,
-			   const uint32 *sel, uint32 n, const Datum *const *keyvalues,
-			   const bool *const *keynulls)
+assign_per_row(OlapAggState *state, AggGroupCache *cache,
+			   const OlapBatch *batch, const uint32 *sel, uint32 n,
+			   const Datum *const *keyvalues, const bool *const *keynulls)
 {
+	uint32	   *hashes;
+	uint32	   *groups;
 	uint32		i;
 
+	hashes = cache_array(cache, &cache->row_hashes);
+	groups = cache_array(cache, &cache->row_groups);
+	lookup_rows(state, keyvalues, keynulls, sel, n, hashes, groups);
 	for (i = 0; i < n; i++)
 	{
-		uint32		row = sel[i];
-		uint32		hash;
-		uint32		g = lookup_row(state, keyvalues, keynulls, row, &hash);
-
-		if (g == GROUP_SPILLED)
-			spill_row(state, batch, row, hash);
-		state->gids[row] = g;
+		if (unlikely(groups[i] == GROUP_SPILLED))
+			spill_row(state, batch, sel[i], hashes[i]);
+		state->gids[sel[i]] = groups[i];
 	}
 }
 
@@ -263,11 +384,7 @@ assign_int_key(OlapAggState *state, AggGroupCache *cache,
 	uint32	   *hashes;
 	uint32		i;
 
-	if (cache->int_hashes == NULL)
-		cache->int_hashes =
-			MemoryContextAllocHuge(cache->context,
-								   sizeof(uint32) * cache->dense_codes_size);
-	hashes = cache->int_hashes;
+	hashes = cache_array(cache, &cache->row_hashes);
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
@@ -310,11 +427,7 @@ assign_codes_int_key(OlapAggState *state, AggGroupCache *cache,
 	uint32		nfirst = 0;
 	uint32		i;
 
-	if (cache->int_rows == NULL)
-		cache->int_rows =
-			MemoryContextAllocHuge(cache->context,
-								   sizeof(uint32) * cache->dense_codes_size);
-	first = cache->int_rows;
+	first = cache_array(cache, &cache->first_rows);
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
@@ -350,6 +463,56 @@ assign_codes_int_key(OlapAggState *state, AggGroupCache *cache,
 	}
 }
 
+/* The index of row into the map of assign_by_codes. */
+static inline uint32
+code_index(int nkeys, const uint32 *const *codes, const uint32 *radix,
+		   uint32 row)
+{
+	uint32		index;
+	int			k;
+
+	if (nkeys == 1)
+		return codes[0][row];
+	if (nkeys == 2)
+		return codes[0][row] + radix[0] * codes[1][row];
+	index = codes[nkeys - 1][row];
+	for (k = nkeys - 2; k >= 0; k--)
+		index = index * radix[k] + codes[k][row];
+	return index;
+}
+
+/*
+ * assign_by_codes while the groups are few enough to stay in the cache:
+ * one pass, an index looked up when a row first uses it.
+ */
+static void
+assign_by_codes_direct(OlapAggState *state, AggGroupCache *cache,
+					   const OlapBatch *batch, const uint32 *sel, uint32 n,
+					   const uint32 *const *codes, const uint32 *radix,
+					   const Datum *const *keyvalues,
+					   const bool *const *keynulls)
+{
+	uint32	   *map = cache->map;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		index = code_index(state->nkeys, codes, radix, row);
+		uint32		g = map[index];
+
+		if (unlikely(g == GROUP_UNKNOWN))
+		{
+			g = lookup_row(state, keyvalues, keynulls, row,
+						   &cache->map_hash[index]);
+			map[index] = g;
+		}
+		if (unlikely(g == GROUP_SPILLED))
+			spill_row(state, batch, row, cache->map_hash[index]);
+		state->gids[row] = g;
+	}
+}
+
 /*
  * Codes: with codes[k] the per-row codes of key k (0 .. radix[k] - 1),
  * index = code of key 0 + radix[0] * (code of key 1 + ...), each index
@@ -364,6 +527,10 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 {
 	int			nkeys = state->nkeys;
 	uint32	   *map;
+	uint32	   *first;
+	uint32	   *hashes;
+	uint32	   *groups;
+	uint32		nfirst = 0;
 	uint32		i;
 
 	if (cache->map_size < nindexes)
@@ -389,31 +556,46 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 		return;
 	}
 
+	if (state->ngroups < PREFETCH_MIN_GROUPS)
+	{
+		assign_by_codes_direct(state, cache, batch, sel, n, codes, radix,
+							   keyvalues, keynulls);
+		return;
+	}
+
+	/* each row's index (in gids for now), and the rows first using one */
+	first = cache_array(cache, &cache->first_rows);
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
-		uint32		index;
-		uint32		g;
+		uint32		index = code_index(nkeys, codes, radix, row);
 
-		if (nkeys == 1)
-			index = codes[0][row];
-		else if (nkeys == 2)
-			index = codes[0][row] + radix[0] * codes[1][row];
-		else
+		state->gids[row] = index;
+		if (map[index] == GROUP_UNKNOWN)
 		{
-			int			k;
+			map[index] = GROUP_PENDING;
+			first[nfirst++] = row;
+		}
+	}
 
-			index = codes[nkeys - 1][row];
-			for (k = nkeys - 2; k >= 0; k--)
-				index = index * radix[k] + codes[k][row];
-		}
-		g = map[index];
-		if (unlikely(g == GROUP_UNKNOWN))
-		{
-			g = lookup_row(state, keyvalues, keynulls, row,
-						   &cache->map_hash[index]);
-			map[index] = g;
-		}
+	/* those looked up in row order, as row by row would create them */
+	hashes = cache_array(cache, &cache->row_hashes);
+	groups = cache_array(cache, &cache->row_groups);
+	lookup_rows(state, keyvalues, keynulls, first, nfirst, hashes, groups);
+	for (i = 0; i < nfirst; i++)
+	{
+		uint32		index = state->gids[first[i]];
+
+		map[index] = groups[i];
+		cache->map_hash[index] = hashes[i];
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		index = state->gids[row];
+		uint32		g = map[index];
+
 		if (unlikely(g == GROUP_SPILLED))
 			spill_row(state, batch, row, cache->map_hash[index]);
 		state->gids[row] = g;
@@ -585,8 +767,6 @@ local_alloc(AggGroupCache *cache, uint32 size, int nkeys)
 	cache->idnulls = MemoryContextAllocHuge(cache->context,
 											sizeof(uint32) * size);
 	cache->gid = MemoryContextAllocHuge(cache->context, sizeof(uint32) * size);
-	cache->ghash = MemoryContextAllocHuge(cache->context,
-										  sizeof(uint32) * size);
 	cache->capacity = size;
 	cache->nkeys = nkeys;
 }
@@ -598,7 +778,6 @@ local_free(AggGroupCache *cache)
 	pfree(cache->ids);
 	pfree(cache->idnulls);
 	pfree(cache->gid);
-	pfree(cache->ghash);
 	cache->gid = NULL;
 	cache->capacity = 0;
 }
@@ -633,7 +812,6 @@ local_grow(AggGroupCache *cache)
 	uint64	   *oldids = cache->ids;
 	uint32	   *oldnulls = cache->idnulls;
 	uint32	   *oldgid = cache->gid;
-	uint32	   *oldhash = cache->ghash;
 	uint32		newsize = oldsize * 2;
 	uint32		mask = newsize - 1;
 	uint32		i;
@@ -656,19 +834,18 @@ local_grow(AggGroupCache *cache)
 			   sizeof(uint64) * nkeys);
 		cache->idnulls[b] = oldnulls[i];
 		cache->gid[b] = oldgid[i];
-		cache->ghash[b] = oldhash[i];
 		cache->used++;
 	}
 	pfree(oldids);
 	pfree(oldnulls);
 	pfree(oldgid);
-	pfree(oldhash);
 }
 
 /*
  * Local ids: each row's keys as integers (codes of coded columns, values of
- * integer-like ones), looked up in a per-batch table first.  Returns the
- * number of distinct combinations the batch had.
+ * integer-like ones), looked up in a per-batch table first; each
+ * combination's first row is then looked up (lookup_rows, in row order).
+ * Returns the number of distinct combinations the batch had.
  */
 static uint32
 assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
@@ -678,9 +855,14 @@ assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
 					const bool *const *keynulls)
 {
 	int			nkeys = state->nkeys;
+	uint32	   *first = cache_array(cache, &cache->first_rows);
+	uint32	   *hashes = cache_array(cache, &cache->row_hashes);
+	uint32	   *groups = cache_array(cache, &cache->row_groups);
+	uint32		nfirst = 0;
 	uint64		ids[INDEX_MAX_KEYS];
 	uint32		i;
 
+	/* each row's entry of first, in gids for now */
 	local_reset(cache, nkeys);
 	for (i = 0; i < n; i++)
 	{
@@ -688,7 +870,6 @@ assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
 		uint32		nullmask = 0;
 		uint32		mask = cache->size - 1;
 		uint32		b;
-		uint32		g;
 		int			k;
 
 		for (k = 0; k < nkeys; k++)
@@ -712,29 +893,31 @@ assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
 				memcmp(&cache->ids[b * nkeys], ids, sizeof(uint64) * nkeys) == 0)
 				break;
 		}
-		g = cache->gid[b];
-		if (g == GROUP_UNKNOWN)
+		if (cache->gid[b] == GROUP_UNKNOWN)
 		{
-			g = lookup_row(state, keyvalues, keynulls, row, &cache->ghash[b]);
 			memcpy(&cache->ids[b * nkeys], ids, sizeof(uint64) * nkeys);
 			cache->idnulls[b] = nullmask;
-			cache->gid[b] = g;
+			cache->gid[b] = nfirst;
+			first[nfirst++] = row;
+			state->gids[row] = cache->gid[b];
 			if (++cache->used * 2 > cache->size)
-			{
-				uint32		hash = cache->ghash[b];
-
 				local_grow(cache);
-				if (g == GROUP_SPILLED)
-					spill_row(state, batch, row, hash);
-				state->gids[row] = g;
-				continue;
-			}
+			continue;
 		}
-		if (unlikely(g == GROUP_SPILLED))
-			spill_row(state, batch, row, cache->ghash[b]);
-		state->gids[row] = g;
+		state->gids[row] = cache->gid[b];
 	}
-	return cache->used;
+
+	lookup_rows(state, keyvalues, keynulls, first, nfirst, hashes, groups);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		j = state->gids[row];
+
+		if (unlikely(groups[j] == GROUP_SPILLED))
+			spill_row(state, batch, row, hashes[j]);
+		state->gids[row] = groups[j];
+	}
+	return nfirst;
 }
 
 /*
@@ -784,12 +967,15 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 				pfree(cache->dense_codes[k]);
 			cache->dense_codes[k] = NULL;
 		}
-		if (cache->int_hashes != NULL)
-			pfree(cache->int_hashes);
-		cache->int_hashes = NULL;
-		if (cache->int_rows != NULL)
-			pfree(cache->int_rows);
-		cache->int_rows = NULL;
+		if (cache->row_hashes != NULL)
+			pfree(cache->row_hashes);
+		cache->row_hashes = NULL;
+		if (cache->first_rows != NULL)
+			pfree(cache->first_rows);
+		cache->first_rows = NULL;
+		if (cache->row_groups != NULL)
+			pfree(cache->row_groups);
+		cache->row_groups = NULL;
 		cache->dense_codes_size = batch->nrows;
 	}
 	for (k = 0; k < nkeys; k++)
@@ -883,7 +1069,7 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 			assign_int_key(state, cache, batch, sel, n, keyvalues[0],
 						   keynulls[0]);
 		else
-			assign_per_row(state, batch, sel, n, keyvalues, keynulls);
+			assign_per_row(state, cache, batch, sel, n, keyvalues, keynulls);
 		state->batches_per_row++;
 	}
 }
