@@ -99,6 +99,7 @@ typedef struct OlapScanState
 	const bool **col_nulls;
 	uint32	   *selection;
 	uint32		selection_size;
+	uint32		selection_identity; /* leading entries known to be 0, 1, ... */
 	uint32		next;			/* next entry of the selection to hand out */
 	bool		have_batch;
 	uint64		batches;		/* handed on (with rows selected) */
@@ -349,15 +350,20 @@ next_batch(OlapScanState *state)
 			state->selection = MemoryContextAlloc(state->css.ss.ps.state->es_query_cxt,
 												  sizeof(uint32) * Max(group.row_count, 1));
 			state->selection_size = group.row_count;
+			state->selection_identity = 0;
 		}
 		if (group.mask == NULL)
 		{
-			for (r = 0; r < group.row_count; r++)
+			/* most batches select every row: fill only what was overwritten */
+			for (r = state->selection_identity; r < group.row_count; r++)
 				state->selection[r] = r;
+			state->selection_identity = Max(state->selection_identity,
+											group.row_count);
 			n = group.row_count;
 		}
 		else
 		{
+			state->selection_identity = 0;
 			for (r = 0; r < group.row_count; r++)
 			{
 				state->selection[n] = r;
@@ -374,6 +380,7 @@ next_batch(OlapScanState *state)
 			uint32		before = n;
 
 			load_columns(state, state->qual_columns);
+			state->selection_identity = 0;
 			n = VectorQualsFilter(state->vquals, batch, state->selection, n);
 			if (state->css.ss.ps.instrument && before > n)
 				InstrCountFiltered2(&state->css.ss.ps, before - n);
