@@ -72,6 +72,7 @@ INSERT INTO ax_cases (q) VALUES
 	('SELECT sum(i4 * 100000) FROM %1$s'),			-- int4 overflow: same error
 	('SELECT i2, sum(i4 * 100000) FROM %1$s GROUP BY 1'),
 	('SELECT sum(1 / (i4 - 15000)) FROM %1$s'),	-- division by zero on one row
+	('SELECT i2 %% 4, sum(length(t)), sum(octet_length(t)), max(char_length(t)), avg(character_length(t)) FROM %1$s GROUP BY 1'),
 	-- FILTER: vectorized, per row, with NULLs
 	('SELECT count(*) FILTER (WHERE t = ''val3''), sum(i4) FILTER (WHERE b), count(*) FROM %1$s'),
 	('SELECT count(*) FILTER (WHERE i4 > 10000 AND t <> ''val1''), avg(n) FILTER (WHERE i2 IS NULL) FROM %1$s'),
@@ -168,3 +169,38 @@ FROM generate_series(1, 3) x;
 DROP TABLE ax_cases, ax_o, ax_h;
 DROP FUNCTION ax_check(text);
 RESET TimeZone;
+
+-- Text lengths counted in a loop (agg_input.c) in a UTF-8 database:
+-- characters of one to four bytes, NULLs, strings longer than a block of
+-- 255 words, and long values the heap twin keeps compressed.
+CREATE DATABASE olap_ax TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
+\c olap_ax
+CREATE EXTENSION olap_ext;
+SET olap.chunk_group_row_limit = 500;
+CREATE TABLE tl_h (g int, t text);
+INSERT INTO tl_h
+SELECT x % 5, CASE WHEN x % 17 = 0 THEN NULL
+	ELSE repeat(substr('a' || U&'\00e9\20ac\+01f600' || 'b', 1 + x % 5, 1 + x % 3), x % 900)
+		|| repeat('x', x % 9) END
+FROM generate_series(1, 3000) x;
+CREATE TABLE tl_o (LIKE tl_h) USING olap;
+INSERT INTO tl_o SELECT * FROM tl_h;
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF)
+SELECT g, sum(length(t)), sum(char_length(t)), sum(octet_length(t)) FROM tl_o GROUP BY g;
+-- rows where heap and olap differ: none
+(SELECT g, sum(length(t)), sum(char_length(t)), sum(octet_length(t)),
+		max(character_length(t)), count(length(t)) FROM tl_h GROUP BY g
+ EXCEPT
+ SELECT g, sum(length(t)), sum(char_length(t)), sum(octet_length(t)),
+		max(character_length(t)), count(length(t)) FROM tl_o GROUP BY g)
+UNION ALL
+(SELECT g, sum(length(t)), sum(char_length(t)), sum(octet_length(t)),
+		max(character_length(t)), count(length(t)) FROM tl_o GROUP BY g
+ EXCEPT
+ SELECT g, sum(length(t)), sum(char_length(t)), sum(octet_length(t)),
+		max(character_length(t)), count(length(t)) FROM tl_h GROUP BY g);
+-- and the multibyte characters are there to count
+SELECT sum(length(t)) < sum(octet_length(t)) AS multibyte FROM tl_o;
+\c contrib_regression
+DROP DATABASE olap_ax;

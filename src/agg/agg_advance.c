@@ -78,7 +78,9 @@ typedef struct AvgIntState
 static inline AvgIntState *
 avg_int_state(Datum state)
 {
-	ArrayType  *array = DatumGetArrayTypeP(state);
+	/* the states are OlapAgg's own copies: plain, so no call to detoast */
+	ArrayType  *array = likely(!VARATT_IS_EXTENDED(DatumGetPointer(state))) ?
+		(ArrayType *) DatumGetPointer(state) : DatumGetArrayTypeP(state);
 
 	if (ARR_HASNULL(array) ||
 		ARR_SIZE(array) != ARR_OVERHEAD_NONULLS(1) + sizeof(AvgIntState))

@@ -29,6 +29,13 @@
  *	  fixed UTC offset, which is checked per batch; otherwise (daylight
  *	  saving time) every row is evaluated.
  *
+ * Some expressions are not evaluated by the expression machinery at all but
+ * by a loop of their own giving the same results: integer arithmetic of a
+ * column and a constant (with the operators' overflow errors), and the
+ * length of a text column (length and char_length count UTF-8 characters
+ * as the lead bytes of the text, which the server has validated; other
+ * multibyte encodings are left to textlen).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -40,6 +47,7 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/fmgroids.h"
+#include "mb/pg_wchar.h"
 #include "utils/lsyscache.h"
 
 #include "agg/agg_input.h"
@@ -203,6 +211,113 @@ init_arith(AggInput *input, Expr *expr)
 		DatumGetInt32(c->constvalue);
 }
 
+static inline Datum evaluate_one(AggInput *input, Datum value, bool *isnull);
+
+/*
+ * Recognizes length(t), char_length(t) and octet_length(t) of a text
+ * column, when the database encoding lets compute_text_length count
+ * characters: UTF-8, or any single-byte encoding (characters are bytes).
+ */
+static void
+init_text_length(AggInput *input, Expr *expr)
+{
+	FuncExpr   *func;
+	Node	   *arg;
+
+	if (!IsA(expr, FuncExpr))
+		return;
+	func = (FuncExpr *) expr;
+	if (list_length(func->args) != 1)
+		return;
+	arg = linitial(func->args);
+	if (!IsA(arg, Var) || ((Var *) arg)->vartype != TEXTOID)
+		return;
+	switch (func->funcid)
+	{
+		case F_LENGTH_TEXT:
+		case F_CHAR_LENGTH_TEXT:
+		case F_CHARACTER_LENGTH_TEXT:
+			if (GetDatabaseEncoding() == PG_UTF8 ||
+				pg_database_encoding_max_length() == 1)
+				input->text_length = 'c';
+			break;
+		case F_OCTET_LENGTH_TEXT:
+			input->text_length = 'o';
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * Characters of the UTF-8 string s of len bytes: the bytes that are not
+ * continuation bytes (10xxxxxx).  For valid UTF-8, which is all the server
+ * stores, that is what pg_mbstrlen_with_len counts.
+ */
+static inline int32
+utf8_characters(const unsigned char *s, Size len)
+{
+	Size		continuation = 0;
+	Size		i = 0;
+
+	while (i + 8 <= len)
+	{
+		/* per byte lane: how many continuation bytes, up to 255 words */
+		uint64		lanes = 0;
+		Size		end = Min(len - len % 8, i + 8 * 255);
+
+		for (; i < end; i += 8)
+		{
+			uint64		w;
+
+			memcpy(&w, s + i, 8);
+			/* a byte 10xxxxxx has bit 7 set and bit 6 clear */
+			lanes += ((w & ~(w << 1)) >> 7) & UINT64CONST(0x0101010101010101);
+		}
+		/* byte lanes to 16-bit lanes (each up to 510), then their sum */
+		lanes = (lanes & UINT64CONST(0x00FF00FF00FF00FF)) +
+			((lanes >> 8) & UINT64CONST(0x00FF00FF00FF00FF));
+		continuation += (lanes * UINT64CONST(0x0001000100010001)) >> 48;
+	}
+	for (; i < len; i++)
+		continuation += (s[i] & 0xC0) == 0x80;
+	return (int32) (len - continuation);
+}
+
+/* Runs the text length of input on the n rows sel of vector. */
+static void
+compute_text_length(AggInput *input, const OlapVector *vector,
+					const uint32 *sel, uint32 n)
+{
+	bool		bytes = input->text_length == 'o' ||
+		GetDatabaseEncoding() != PG_UTF8;
+	uint32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		struct varlena *v;
+
+		input->nulls[row] = vector->nulls[row];
+		if (vector->nulls[row])
+			continue;
+		v = (struct varlena *) DatumGetPointer(vector->values[row]);
+		if (unlikely(VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)))
+		{
+			/* compressed or external: as the function itself does it */
+			bool		isnull;
+
+			input->values[row] = evaluate_one(input, vector->values[row],
+											  &isnull);
+			input->nulls[row] = isnull;
+			continue;
+		}
+		input->values[row] = Int32GetDatum(bytes ? (int32) VARSIZE_ANY_EXHDR(v) :
+										   utf8_characters((unsigned char *) VARDATA_ANY(v),
+														   VARSIZE_ANY_EXHDR(v)));
+	}
+}
+
 /* Runs the int4/int8 arithmetic of input on the n rows sel of vector. */
 static void
 compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
@@ -314,6 +429,7 @@ AggInputInit(AggInput *input, Expr *expr, EState *estate)
 	input->econtext->ecxt_scantuple = input->slot;
 	input->exprstate = ExecInitExpr(expr, NULL);
 	init_arith(input, expr);
+	init_text_length(input, expr);
 
 	if (input->ncolumns == 1 && is_monotone((Node *) expr, &input->tz_dependent))
 	{
@@ -606,6 +722,11 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 	if (input->arith_op != 0)
 	{
 		compute_arith(input, vectors[0], sel, n);
+		return;
+	}
+	if (input->text_length != 0)
+	{
+		compute_text_length(input, vectors[0], sel, n);
 		return;
 	}
 	if (use_cache)

@@ -62,6 +62,12 @@ typedef struct AggInput
 	uint64		evaluations;	/* rows the expression was evaluated for */
 
 	/*
+	 * length/char_length (in characters) or octet_length of a text column,
+	 * counted in a loop where the database encoding allows (init_text_length).
+	 */
+	char		text_length;	/* 'c' characters, 'o' octets, or 0: none */
+
+	/*
 	 * Results by code of an expression of one column that has a dictionary
 	 * view in the batch (batch.h): evaluated once per code and batch.
 	 */
