@@ -27,6 +27,7 @@
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
 #include "agg/agg_numeric.h"
+#include "agg/agg_percentile.h"
 #include "agg/agg_state.h"
 #include "scan/vector_quals.h"
 
@@ -166,6 +167,9 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 
 	switch (trans->method)
 	{
+		case AGG_METHOD_PERCENTILE:
+			AggPercentileAdvance(state, trans, NULL, values, nulls, sel, n);
+			break;
 		case AGG_METHOD_COUNT_STAR:
 			trans->states[0] =
 				Int64GetDatum(add_count(DatumGetInt64(trans->states[0]), n));
@@ -312,6 +316,9 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 
 	switch (trans->method)
 	{
+		case AGG_METHOD_PERCENTILE:
+			AggPercentileAdvance(state, trans, gids, values, nulls, sel, n);
+			break;
 		case AGG_METHOD_COUNT_STAR:
 		case AGG_METHOD_COUNT:
 			for (i = 0; i < n; i++)

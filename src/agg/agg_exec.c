@@ -68,6 +68,7 @@
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
 #include "agg/agg_numeric.h"
+#include "agg/agg_percentile.h"
 #include "agg/agg_spill.h"
 #include "agg/agg_state.h"
 #include "agg/olap_agg.h"
@@ -199,6 +200,15 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
 			elog(ERROR, "OlapAgg was planned for DISTINCT aggregate %u, which it has no method for",
 				 aggref->aggfnoid);
 		trans->method = AGG_METHOD_COUNT_DISTINCT;
+	}
+	if (aggref->aggkind == AGGKIND_ORDERED_SET)
+	{
+		/* the planner admits percentile_disc/cont only, never partial */
+		if (!AggPercentileSupported(aggref) ||
+			DO_AGGSPLIT_SKIPFINAL(aggref->aggsplit))
+			elog(ERROR, "OlapAgg was planned for ordered-set aggregate %u, which it has no method for",
+				 aggref->aggfnoid);
+		AggPercentileInit(state, trans, aggref);
 	}
 	if (aggref->aggfilter != NULL)
 	{
@@ -366,6 +376,19 @@ rebuild_buckets(OlapAggState *state, uint32 nbuckets)
 	}
 }
 
+/* Ends what percentile states hold outside of the aggregate context. */
+static void
+release_percentiles(OlapAggState *state)
+{
+	int			i;
+
+	for (i = 0; i < state->ntrans; i++)
+	{
+		if (state->trans[i].method == AGG_METHOD_PERCENTILE)
+			AggPercentileRelease(&state->trans[i]);
+	}
+}
+
 /*
  * Forgets every group and state; without grouping keys, the one group
  * exists from the start (an empty input still gives one row).
@@ -375,6 +398,7 @@ reset_groups(OlapAggState *state)
 {
 	int			i;
 
+	release_percentiles(state);
 	MemoryContextReset(state->agg_context);
 	state->ngroups = 0;
 	state->capacity = 0;
@@ -508,13 +532,20 @@ AggNewGroup(OlapAggState *state, const Datum *vals, const bool *isnull,
 /*
  * True when a and b compute the same transition states: same function,
  * state type, initial value, argument and FILTER, no DISTINCT, and final
- * functions that do not modify the state.
+ * functions that do not modify the state.  Percentiles of one input in
+ * one order share the values they collect (their final values only
+ * reorder them).
  */
 static bool
 can_share(const OlapAggTrans *a, const OlapAggTrans *b)
 {
 	Aggref	   *x = a->aggref;
 	Aggref	   *y = b->aggref;
+
+	if (a->method == AGG_METHOD_PERCENTILE || b->method == AGG_METHOD_PERCENTILE)
+		return a->method == b->method &&
+			equal(x->args, y->args) && equal(x->aggorder, y->aggorder) &&
+			equal(x->aggfilter, y->aggfilter);
 
 	if (a->transfn.fn_oid != b->transfn.fn_oid ||
 		a->transtype != b->transtype || a->method != b->method ||
@@ -672,6 +703,8 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 
 	if (trans->method == AGG_METHOD_SUM_NUMERIC && !nulls[g])
 		return AggNumericFinish(state, trans, states[g], isnull);
+	if (trans->method == AGG_METHOD_PERCENTILE)
+		return AggPercentileFinish(state, trans, states[g], nulls[g], isnull);
 	if (trans->partial)
 		flinfo = &trans->serialfn;
 	else
@@ -1062,6 +1095,7 @@ olap_agg_end(CustomScanState *node)
 
 	drop_spill_files(state);
 	ExecEndNode(state->scan);
+	release_percentiles(state);
 	MemoryContextDelete(state->agg_context);
 	MemoryContextDelete(state->batch_context);
 }
@@ -1184,6 +1218,12 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		{
 			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
 			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
+		}
+		if (state->percentile_sorts > 0)
+		{
+			/* percentile groups whose values outgrew memory (agg_percentile.c) */
+			ExplainPropertyUInteger("Percentile Tuplesorts", NULL,
+									state->percentile_sorts, es);
 		}
 		if (state->repartitions > 0)
 		{

@@ -57,6 +57,7 @@
 #include "utils/typcache.h"
 
 #include "agg/agg_input.h"
+#include "agg/agg_percentile.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "scan/olap_scan.h"
@@ -183,6 +184,15 @@ aggref_supported(Aggref *aggref, Index relid)
 	HeapTuple	tuple;
 	Form_pg_aggregate agg;
 	bool		ok;
+
+	/* percentile_disc/cont: agg_percentile.c */
+	if (aggref->aggkind == AGGKIND_ORDERED_SET)
+		return aggref->agglevelsup == 0 &&
+			AggPercentileSupported(aggref) &&
+			AggInputSupported(linitial_node(TargetEntry, aggref->args)->expr,
+							  relid) &&
+			(aggref->aggfilter == NULL ||
+			 AggInputSupported(aggref->aggfilter, relid));
 
 	if (aggref->aggorder != NIL || aggref->aggkind != AGGKIND_NORMAL ||
 		aggref->agglevelsup != 0 || aggref->aggvariadic)

@@ -31,7 +31,8 @@ typedef enum OlapAggMethod
 	AGG_METHOD_SUM_NUMERIC,		/* sum/avg(numeric): agg_numeric.c */
 	AGG_METHOD_MIN_NUMERIC,		/* min(numeric): agg_numeric.c */
 	AGG_METHOD_MAX_NUMERIC,		/* max(numeric): agg_numeric.c */
-	AGG_METHOD_AVG_INT			/* avg(int2/int4): int8[2] count and sum */
+	AGG_METHOD_AVG_INT,			/* avg(int2/int4): int8[2] count and sum */
+	AGG_METHOD_PERCENTILE		/* percentile_disc/cont: agg_percentile.c */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
@@ -64,6 +65,7 @@ typedef struct OlapAggTrans
 	struct OlapAggTrans *shared;	/* computes the same states, or NULL */
 
 	AggDistinctSet *distinct;	/* AGG_METHOD_COUNT_DISTINCT */
+	struct AggPercentile *percentile;	/* AGG_METHOD_PERCENTILE */
 	AggValueType distinct_type;
 
 	Datum	   *states;			/* by group number */
@@ -142,6 +144,7 @@ typedef struct OlapAggState
 	bool		has_distinct;	/* count(DISTINCT) sets among the states */
 	bool		repartition;	/* the sets outgrew the limit: split the pass */
 	uint64		repartitions;	/* passes split that way */
+	uint64		percentile_sorts;	/* percentile groups moved to a tuplesort */
 	Size		peak_memory;
 } OlapAggState;
 
