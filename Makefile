@@ -13,6 +13,7 @@ OBJS = \
 	src/agg/agg_group.o \
 	src/agg/agg_input.o \
 	src/agg/agg_jit.o \
+	src/agg/agg_memo.o \
 	src/agg/agg_planner.o \
 	src/agg/agg_numeric.o \
 	src/agg/agg_percentile.o \

@@ -170,6 +170,37 @@ DROP TABLE ax_cases, ax_o, ax_h;
 DROP FUNCTION ax_check(text);
 RESET TimeZone;
 
+-- Results cached by input value (agg_memo.c): a column repeating each
+-- value about 13 times in no order, NULL inputs and NULL results, results
+-- by value and by reference; Expression Evaluations (this process's)
+-- shows fewer evaluations than rows.  Then a cache that fills up and is
+-- emptied between batches (64kB work_mem).
+SET olap.chunk_group_row_limit = 1000;
+CREATE TABLE mx_h (g int, u text);
+INSERT INTO mx_h
+SELECT x % 3, CASE WHEN x % 29 = 0 THEN NULL
+	ELSE 'https://site' || (x * 7919) % 3000 || '.example/' ||
+		repeat('p', (x * 7919) % 3000 % 40) END
+FROM generate_series(1, 40000) x;
+CREATE TABLE mx_o (LIKE mx_h) USING olap;
+INSERT INTO mx_o SELECT * FROM mx_h;
+RESET olap.chunk_group_row_limit;
+CREATE TABLE mx_cases (id serial, q text);
+INSERT INTO mx_cases (q) VALUES
+	('SELECT regexp_replace(u, ''^https://([^/]+)/.*$'', ''\1'') AS k, count(*), max(g) FROM %1$s GROUP BY 1'),
+	('SELECT g, count(nullif(substring(u from 9 for 5), ''site1'')), max(strpos(u, ''pp'')) FROM %1$s GROUP BY g'),
+	('SELECT upper(u), count(*) FROM %1$s GROUP BY 1'),
+	('SELECT count(*) FILTER (WHERE u ~ ''site1[0-9]\.''), sum(strpos(u, ''7'')) FROM %1$s');
+SET max_parallel_workers_per_gather = 0;
+SELECT id, olap_test_helpers.agg_check(q, 'mx_h', 'mx_o', 'Expression Evaluations')
+FROM mx_cases ORDER BY id;
+SET work_mem = '64kB';
+SELECT id, olap_test_helpers.agg_check(q, 'mx_h', 'mx_o', 'Expression Evaluations')
+FROM mx_cases ORDER BY id;
+RESET work_mem;
+RESET max_parallel_workers_per_gather;
+DROP TABLE mx_cases, mx_o, mx_h;
+
 -- Text lengths counted in a loop (agg_input.c) in a UTF-8 database:
 -- characters of one to four bytes, NULLs, strings longer than a block of
 -- 255 words, and long values the heap twin keeps compressed.

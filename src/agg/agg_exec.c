@@ -1219,6 +1219,24 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 			ExplainPropertyUInteger("Rows Spilled", NULL, state->spilled_rows, es);
 			ExplainPropertyUInteger("Spill Files", NULL, state->spill_files, es);
 		}
+		{
+			/* this process's evaluations of expression inputs, if any */
+			uint64		evaluations = 0;
+			int			k;
+
+			for (k = 0; k < state->nkeys; k++)
+				evaluations += state->keys[k].input.evaluations;
+			for (k = 0; k < state->ntrans; k++)
+			{
+				if (state->trans[k].arg != NULL)
+					evaluations += state->trans[k].arg->evaluations;
+				if (state->trans[k].filter != NULL)
+					evaluations += state->trans[k].filter->evaluations;
+			}
+			if (evaluations > 0)
+				ExplainPropertyUInteger("Expression Evaluations", NULL,
+										evaluations, es);
+		}
 		if (state->percentile_sorts > 0)
 		{
 			/* percentile groups whose values outgrew memory (agg_percentile.c) */

@@ -29,6 +29,11 @@
  *	  fixed UTC offset, which is checked per batch; otherwise (daylight
  *	  saving time) every row is evaluated.
  *
+ * Any other expression of one by-reference column (regexp_replace(url,
+ * ...), say) has its results cached by input value (agg_memo.c) while the
+ * cache finds enough of them: equal inputs give equal results, since the
+ * planner admits no volatile functions.
+ *
  * Some expressions are not evaluated by the expression machinery at all but
  * by a loop of their own giving the same results: integer arithmetic of a
  * column and a constant (with the operators' overflow errors), and the
@@ -48,9 +53,11 @@
 #include "optimizer/optimizer.h"
 #include "utils/fmgroids.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/lsyscache.h"
 
 #include "agg/agg_input.h"
+#include "agg/agg_memo.h"
 
 /* Context of find_columns. */
 typedef struct ColumnWalk
@@ -318,6 +325,55 @@ compute_text_length(AggInput *input, const OlapVector *vector,
 	}
 }
 
+/*
+ * Evaluates input's expression of one by-reference column on the n rows
+ * sel of vector, each distinct input value once while the cache holds it.
+ */
+static void
+compute_memo(AggInput *input, const OlapVector *vector, const uint32 *sel,
+			 uint32 n)
+{
+	AttrNumber	attnum = input->columns[0];
+	uint32		i;
+
+	AggMemoStartBatch(input->memo);
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		struct varlena *key;
+		uint32		hash;
+		Datum		result;
+		bool		isnull;
+
+		if (vector->nulls[row])
+		{
+			input->slot->tts_values[attnum - 1] = (Datum) 0;
+			input->slot->tts_isnull[attnum - 1] = true;
+			input->evaluations++;
+			input->values[row] = ExecEvalExpr(input->exprstate,
+											  input->econtext, &isnull);
+			input->nulls[row] = isnull;
+			continue;
+		}
+		key = (struct varlena *) DatumGetPointer(vector->values[row]);
+		if (unlikely(VARATT_IS_EXTENDED(key) && !VARATT_IS_SHORT(key)))
+		{
+			/* compressed or external: not a key of the cache */
+			input->values[row] = evaluate_one(input, vector->values[row],
+											  &isnull);
+			input->nulls[row] = isnull;
+			continue;
+		}
+		if (!AggMemoFind(input->memo, key, &hash, &result, &isnull))
+		{
+			result = evaluate_one(input, vector->values[row], &isnull);
+			result = AggMemoAdd(input->memo, key, hash, result, isnull);
+		}
+		input->values[row] = result;
+		input->nulls[row] = isnull;
+	}
+}
+
 /* Runs the int4/int8 arithmetic of input on the n rows sel of vector. */
 static void
 compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
@@ -430,6 +486,17 @@ AggInputInit(AggInput *input, Expr *expr, EState *estate)
 	input->exprstate = ExecInitExpr(expr, NULL);
 	init_arith(input, expr);
 	init_text_length(input, expr);
+	if (input->ncolumns == 1 && input->arith_op == 0 &&
+		input->text_length == 0 &&
+		get_typlen(linitial_node(Var, vars)->vartype) == -1)
+	{
+		int16		typlen;
+		bool		typbyval;
+
+		get_typlenbyval(exprType((Node *) expr), &typlen, &typbyval);
+		input->memo = AggMemoCreate(input->context, (Size) work_mem * 1024,
+									typlen, typbyval);
+	}
 
 	if (input->ncolumns == 1 && is_monotone((Node *) expr, &input->tz_dependent))
 	{
@@ -508,6 +575,8 @@ compute_by_code(AggInput *input, const OlapVector *vector, const uint32 *sel,
 		MemoryContextSwitchTo(old);
 	}
 	memset(input->code_done, 0, sizeof(bool) * ncodes);
+	if (input->memo != NULL)
+		AggMemoStartBatch(input->memo);
 
 	for (i = 0; i < n; i++)
 	{
@@ -517,11 +586,33 @@ compute_by_code(AggInput *input, const OlapVector *vector, const uint32 *sel,
 		if (unlikely(!input->code_done[code]))
 		{
 			bool		isnull;
+			struct varlena *key = NULL;
+			uint32		hash = 0;
+			Datum		result;
 
+			/* the cache of results by value spans batches (compute_memo) */
+			if (input->memo != NULL && !vector->nulls[row])
+			{
+				key = (struct varlena *) DatumGetPointer(vector->values[row]);
+				if (VARATT_IS_EXTENDED(key) && !VARATT_IS_SHORT(key))
+					key = NULL;
+			}
+			if (key != NULL &&
+				AggMemoFind(input->memo, key, &hash, &result, &isnull))
+			{
+				input->code_values[code] = result;
+				input->code_nulls[code] = isnull;
+				input->code_done[code] = true;
+				input->values[row] = result;
+				input->nulls[row] = isnull;
+				continue;
+			}
 			slot->tts_values[attnum - 1] = vector->values[row];
 			slot->tts_isnull[attnum - 1] = vector->nulls[row];
-			input->code_values[code] =
-				ExecEvalExpr(input->exprstate, input->econtext, &isnull);
+			result = ExecEvalExpr(input->exprstate, input->econtext, &isnull);
+			if (key != NULL)
+				result = AggMemoAdd(input->memo, key, hash, result, isnull);
+			input->code_values[code] = result;
 			input->code_nulls[code] = isnull;
 			input->code_done[code] = true;
 			input->evaluations++;
@@ -734,9 +825,16 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 		compute_monotone(input, vectors[0], sel, n);
 		return;
 	}
+	if (input->memo != NULL && !AggMemoPays(input->memo))
+		input->memo = NULL;		/* its memory goes with input->context */
 	if (input->ncolumns == 1 && vectors[0]->codes != NULL)
 	{
 		compute_by_code(input, vectors[0], sel, n);
+		return;
+	}
+	if (input->memo != NULL && !input->monotone)
+	{
+		compute_memo(input, vectors[0], sel, n);
 		return;
 	}
 	for (i = 0; i < n; i++)

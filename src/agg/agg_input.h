@@ -68,6 +68,12 @@ typedef struct AggInput
 	char		text_length;	/* 'c' characters, 'o' octets, or 0: none */
 
 	/*
+	 * Results of an expression of one by-reference column cached by input
+	 * value (agg_memo.c), while that pays; NULL: none.
+	 */
+	struct AggMemo *memo;
+
+	/*
 	 * Results by code of an expression of one column that has a dictionary
 	 * view in the batch (batch.h): evaluated once per code and batch.
 	 */
