@@ -69,10 +69,14 @@ REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_agg olap_agg_expr \
 	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_agg_distinct olap_agg_percentile rollup rollup_storage \
 	rollup_ddl cdc_api
-REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress
+# UTF-8 and the C locale whatever the environment's: plans (min/max(text)
+# under C run vectorized) and sort orders must not depend on the machine
+REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress \
+	--encoding=UTF8 --no-locale
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
 	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert
-ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso
+ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso \
+	--encoding=UTF8 --no-locale
 TAP_TESTS = 1
 
 PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wmissing-prototypes -Wpointer-arith \

@@ -190,7 +190,9 @@ INSERT INTO mx_cases (q) VALUES
 	('SELECT regexp_replace(u, ''^https://([^/]+)/.*$'', ''\1'') AS k, count(*), max(g) FROM %1$s GROUP BY 1'),
 	('SELECT g, count(nullif(substring(u from 9 for 5), ''site1'')), max(strpos(u, ''pp'')) FROM %1$s GROUP BY g'),
 	('SELECT upper(u), count(*) FROM %1$s GROUP BY 1'),
-	('SELECT count(*) FILTER (WHERE u ~ ''site1[0-9]\.''), sum(strpos(u, ''7'')) FROM %1$s');
+	('SELECT count(*) FILTER (WHERE u ~ ''site1[0-9]\.''), sum(strpos(u, ''7'')) FROM %1$s'),
+	-- min/max(text) compared as bytes under C: prefixes, empty strings
+	('SELECT g, min(u), max(u), min(substr(u, 1, 14)), max(substr(u, 1, 14)), min(substr(u, 30)) FROM %1$s GROUP BY g');
 SET max_parallel_workers_per_gather = 0;
 SELECT id, olap_test_helpers.agg_check(q, 'mx_h', 'mx_o', 'Expression Evaluations')
 FROM mx_cases ORDER BY id;

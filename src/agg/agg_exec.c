@@ -60,6 +60,7 @@
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/pg_locale.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
@@ -193,6 +194,10 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
 		}
 	}
 	trans->method = choose_method(agg->aggtransfn, &trans->int_width);
+	if ((agg->aggtransfn == F_TEXT_SMALLER || agg->aggtransfn == F_TEXT_LARGER) &&
+		OidIsValid(aggref->inputcollid) && lc_collate_is_c(aggref->inputcollid))
+		trans->method = agg->aggtransfn == F_TEXT_SMALLER ?
+			AGG_METHOD_MIN_TEXT : AGG_METHOD_MAX_TEXT;
 	if (aggref->aggdistinct != NIL)
 	{
 		/* the planner admits count(DISTINCT x) only */

@@ -32,7 +32,9 @@ typedef enum OlapAggMethod
 	AGG_METHOD_MIN_NUMERIC,		/* min(numeric): agg_numeric.c */
 	AGG_METHOD_MAX_NUMERIC,		/* max(numeric): agg_numeric.c */
 	AGG_METHOD_AVG_INT,			/* avg(int2/int4): int8[2] count and sum */
-	AGG_METHOD_PERCENTILE		/* percentile_disc/cont: agg_percentile.c */
+	AGG_METHOD_PERCENTILE,		/* percentile_disc/cont: agg_percentile.c */
+	AGG_METHOD_MIN_TEXT,		/* min(text) under the C collation */
+	AGG_METHOD_MAX_TEXT			/* max(text) under the C collation */
 } OlapAggMethod;
 
 /* One aggregate of the node, with its transition state. */
