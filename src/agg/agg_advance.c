@@ -156,39 +156,50 @@ advance_transfn(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 }
 
 /*
- * min/max(text) of group g under the C collation, where text_smaller and
- * text_larger compare bytes then lengths: the new value replaces the state
- * (a copy in the aggregate context) when it sorts before (min) or after
- * (max) it; an equal value has the same bytes, so keeping the old one
- * gives what the functions give.
+ * min/max(text) under the C collation, where text_smaller and text_larger
+ * compare bytes then lengths: each non-NULL value of the n rows sel
+ * replaces the state of its group gids[row] (group 0 when gids is NULL), a
+ * copy in the aggregate context, when it sorts before (min) or after (max)
+ * it; an equal value has the same bytes, so keeping the old one gives what
+ * the functions give.
  */
-static inline void
-advance_text_minmax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
-					Datum value, bool is_min)
+static void
+advance_text_minmax(OlapAggState *state, OlapAggTrans *trans,
+					const uint32 *gids, const Datum *values, const bool *nulls,
+					const uint32 *sel, uint32 n)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(value);
-	Size		len;
+	bool		is_min = trans->method == AGG_METHOD_MIN_TEXT;
+	uint32		i;
 
-	if (unlikely(VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)))
-		v = pg_detoast_datum_packed(v);
-	len = VARSIZE_ANY_EXHDR(v);
-	if (!trans->nulls[g])
+	for (i = 0; i < n; i++)
 	{
-		struct varlena *s = (struct varlena *) DatumGetPointer(trans->states[g]);
-		Size		slen = VARSIZE_ANY_EXHDR(s);
-		int			cmp = memcmp(VARDATA_ANY(v), VARDATA_ANY(s), Min(len, slen));
+		uint32		row = sel[i];
+		uint32		g = gids != NULL ? gids[row] : 0;
+		struct varlena *v;
+		struct varlena *copy;
+		Size		len;
 
-		if (cmp == 0)
-			cmp = len < slen ? -1 : (len > slen ? 1 : 0);
-		if (is_min ? cmp >= 0 : cmp <= 0)
-			return;
-		pfree(s);
-	}
-	{
+		if (nulls[row])
+			continue;
+		v = (struct varlena *) DatumGetPointer(values[row]);
+		if (unlikely(VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v)))
+			v = pg_detoast_datum_packed(v);
+		len = VARSIZE_ANY_EXHDR(v);
+		if (!trans->nulls[g])
+		{
+			struct varlena *s = (struct varlena *) DatumGetPointer(trans->states[g]);
+			Size		slen = VARSIZE_ANY_EXHDR(s);
+			int			cmp = memcmp(VARDATA_ANY(v), VARDATA_ANY(s),
+									 Min(len, slen));
+
+			if (cmp == 0)
+				cmp = len < slen ? -1 : (len > slen ? 1 : 0);
+			if (is_min ? cmp >= 0 : cmp <= 0)
+				continue;
+			pfree(s);
+		}
 		/* the state as a plain text with a 4-byte header */
-		struct varlena *copy = MemoryContextAlloc(state->agg_context,
-												  len + VARHDRSZ);
-
+		copy = MemoryContextAlloc(state->agg_context, len + VARHDRSZ);
 		SET_VARSIZE(copy, len + VARHDRSZ);
 		memcpy(VARDATA(copy), VARDATA_ANY(v), len);
 		trans->states[g] = PointerGetDatum(copy);
@@ -213,14 +224,7 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 			break;
 		case AGG_METHOD_MIN_TEXT:
 		case AGG_METHOD_MAX_TEXT:
-			for (i = 0; i < n; i++)
-			{
-				uint32		row = sel[i];
-
-				if (!nulls[row])
-					advance_text_minmax(state, trans, 0, values[row],
-										trans->method == AGG_METHOD_MIN_TEXT);
-			}
+			advance_text_minmax(state, trans, NULL, values, nulls, sel, n);
 			break;
 		case AGG_METHOD_COUNT_STAR:
 			trans->states[0] =
@@ -373,14 +377,7 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 			break;
 		case AGG_METHOD_MIN_TEXT:
 		case AGG_METHOD_MAX_TEXT:
-			for (i = 0; i < n; i++)
-			{
-				uint32		row = sel[i];
-
-				if (!nulls[row])
-					advance_text_minmax(state, trans, gids[row], values[row],
-										trans->method == AGG_METHOD_MIN_TEXT);
-			}
+			advance_text_minmax(state, trans, gids, values, nulls, sel, n);
 			break;
 		case AGG_METHOD_COUNT_STAR:
 		case AGG_METHOD_COUNT:
