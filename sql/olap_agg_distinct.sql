@@ -52,5 +52,31 @@ SELECT id, ds_check(q) FROM ds_cases ORDER BY id;
 RESET work_mem;
 RESET max_parallel_workers_per_gather;
 
+-- Without GROUP BY, integers go into a bitmap over the range seen
+-- (agg_distinct.c); a value stretching the range beyond 2^26 moves them
+-- into the hash table, mid-batch.  Every integer-like width, negative
+-- values, NULLs, the int8 extremes, a FILTER, an empty input, and a
+-- table whose ranges are narrow first and wide at the end.
+CREATE TABLE bm_h (i2 int2, i4 int4, i8 int8, d date, b bool, w int8);
+INSERT INTO bm_h
+SELECT CASE WHEN x % 17 = 0 THEN NULL ELSE (x * 37) % 30000 - 15000 END,
+	(x * 7919) % 100000 - 500,
+	CASE WHEN x % 13 = 0 THEN NULL ELSE (x::int8 * 104729) % 1000000 END,
+	date '2000-01-01' + (x * 31) % 20000,
+	x % 3 = 0,
+	CASE WHEN x < 39990 THEN x % 5000
+		 WHEN x % 3 = 0 THEN x::int8 * 1000000
+		 WHEN x % 3 = 1 THEN -9223372036854775808
+		 ELSE 9223372036854775807 END
+FROM generate_series(1, 40000) x;
+CREATE TABLE bm_o (LIKE bm_h) USING olap;
+INSERT INTO bm_o SELECT * FROM bm_h;
+SELECT q, olap_test_helpers.agg_check(q, 'bm_h', 'bm_o') FROM (VALUES
+	('SELECT count(DISTINCT i2), count(DISTINCT i4), count(DISTINCT i8), count(DISTINCT d), count(DISTINCT b) FROM %1$s'),
+	('SELECT count(DISTINCT w), count(DISTINCT i4) FILTER (WHERE i2 > 0) FROM %1$s'),
+	('SELECT count(DISTINCT i8) FROM %1$s WHERE i4 < -1000'),
+	('SELECT count(DISTINCT w) FROM %1$s WHERE w > 4000')) v(q);
+DROP TABLE bm_h, bm_o;
+
 DROP TABLE ds_cases, ds_h, ds_o;
 DROP FUNCTION ds_check(text);
