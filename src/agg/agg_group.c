@@ -63,7 +63,7 @@
 #define INT_KEY_PREFETCH 8
 
 /*
- * How many rows ahead assign_per_row prefetches a row's bucket, then the
+ * How many rows ahead lookup_rows prefetches a row's bucket, then the
  * key entries of the group that bucket names, then the bytes of its text
  * keys: each stage reads what the one before brought into the cache.
  */
