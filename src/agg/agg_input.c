@@ -59,6 +59,17 @@
 #include "agg/agg_input.h"
 #include "agg/agg_memo.h"
 
+/* True when node has a Param anywhere. */
+static bool
+contains_param(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param))
+		return true;
+	return expression_tree_walker(node, contains_param, context);
+}
+
 /* Context of find_columns. */
 typedef struct ColumnWalk
 {
@@ -486,9 +497,11 @@ AggInputInit(AggInput *input, Expr *expr, EState *estate)
 	input->exprstate = ExecInitExpr(expr, NULL);
 	init_arith(input, expr);
 	init_text_length(input, expr);
+	/* (a parameter may change at a rescan, which a cache would not see) */
 	if (input->ncolumns == 1 && input->arith_op == 0 &&
 		input->text_length == 0 &&
-		get_typlen(linitial_node(Var, vars)->vartype) == -1)
+		get_typlen(linitial_node(Var, vars)->vartype) == -1 &&
+		!contains_param((Node *) expr, NULL))
 	{
 		int16		typlen;
 		bool		typbyval;
