@@ -98,7 +98,12 @@ SELECT count(*) AS queries, bool_and(topn_same(q)) AS all_same FROM (VALUES
 	('SELECT * FROM TAB ORDER BY id LIMIT 3 OFFSET 11990'),
 	('SELECT name, pad3, id * 2 FROM TAB ORDER BY grp, id DESC LIMIT 9'),
 	('SELECT * FROM TAB t WHERE t::text LIKE ''%note 1%'' ORDER BY ts, id LIMIT 6'),
-	('SELECT * FROM TAB ORDER BY ts, id LIMIT 0')
+	('SELECT * FROM TAB ORDER BY ts, id LIMIT 0'),
+	-- the bound on the first key (scan_topn.c): many ties on it around
+	-- the LIMIT, NULLs first, a bound over several tie groups
+	('SELECT * FROM TAB ORDER BY grp DESC, ts, id LIMIT 700'),
+	('SELECT * FROM TAB ORDER BY score NULLS FIRST, id DESC LIMIT 500'),
+	('SELECT * FROM TAB ORDER BY note COLLATE "C", id LIMIT 333')
 ) v(q);
 
 -- a rescanned top-N scan (a LATERAL subquery, new parameters each time)

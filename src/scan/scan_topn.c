@@ -26,6 +26,13 @@
  * first pass saw.  Quals run again on the fetched rows (ExecScan), which is
  * why volatile quals are excluded.
  *
+ * Most rows of a big table cannot make the top: a small heap of the best
+ * LIMIT first-key values seen so far (in ORDER BY order, its root the
+ * worst of them) lets the first pass drop a row whose first key sorts
+ * strictly after that root without handing it to the tuplesort: LIMIT rows
+ * with a strictly better first key are known to exist.  Ties on the first
+ * key always go to the sort, which decides them by the other keys.
+ *
  * This file holds the sort state; scan_exec.c drives the passes.
  *
  *-------------------------------------------------------------------------
@@ -40,7 +47,9 @@
 #include "lib/stringinfo.h"
 #include "nodes/value.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/sortsupport.h"
 #include "utils/tuplesort.h"
 
 #include "scan/scan_topn.h"
@@ -59,6 +68,15 @@ struct OlapTopN
 	uint64	   *rows;			/* row numbers in output order */
 	int			nrows;
 	int			next;
+
+	/* the best first-key values seen, a heap whose root sorts last */
+	SortSupportData first;		/* the first key's comparison */
+	bool		first_byval;
+	int16		first_len;
+	Datum	   *best;
+	bool	   *best_nulls;
+	int64		nbest;
+	MemoryContext context;		/* of the copies in best */
 };
 
 /*
@@ -133,7 +151,109 @@ OlapTopNBegin(List *topn_private, TupleDesc reldesc)
 									  ops, colls, nfirst, work_mem, NULL,
 									  TUPLESORT_ALLOWBOUNDED);
 	tuplesort_set_bound(topn->sort, topn->bound);
+
+	if (n > 0)
+	{
+		Form_pg_attribute attr = TupleDescAttr(reldesc, topn->attnums[0] - 1);
+
+		topn->context = CurrentMemoryContext;
+		topn->first.ssup_cxt = CurrentMemoryContext;
+		topn->first.ssup_collation = colls[0];
+		topn->first.ssup_nulls_first = nfirst[0];
+		PrepareSortSupportFromOrderingOp(ops[0], &topn->first);
+		topn->first_byval = attr->attbyval;
+		topn->first_len = attr->attlen;
+		topn->best = palloc(sizeof(Datum) * Max(topn->bound, 1));
+		topn->best_nulls = palloc(sizeof(bool) * Max(topn->bound, 1));
+	}
 	return topn;
+}
+
+/* A copy of a first-key value, in the top-N's context. */
+static Datum
+best_copy(OlapTopN *topn, Datum value, bool isnull)
+{
+	MemoryContext old;
+	Datum		copy;
+
+	if (isnull || topn->first_byval)
+		return isnull ? (Datum) 0 : value;
+	old = MemoryContextSwitchTo(topn->context);
+	copy = datumCopy(value, false, topn->first_len);
+	MemoryContextSwitchTo(old);
+	return copy;
+}
+
+/* The order of best entries a and b: above 0 when a sorts after b. */
+static inline int
+best_cmp(OlapTopN *topn, int64 a, int64 b)
+{
+	return ApplySortComparator(topn->best[a], topn->best_nulls[a],
+							   topn->best[b], topn->best_nulls[b],
+							   &topn->first);
+}
+
+static inline void
+best_swap(OlapTopN *topn, int64 a, int64 b)
+{
+	Datum		v = topn->best[a];
+	bool		isnull = topn->best_nulls[a];
+
+	topn->best[a] = topn->best[b];
+	topn->best_nulls[a] = topn->best_nulls[b];
+	topn->best[b] = v;
+	topn->best_nulls[b] = isnull;
+}
+
+/*
+ * Offers a first-key value to the heap of the best ones; false when it
+ * sorts strictly after all of a full heap (the row cannot make the top).
+ */
+static bool
+best_offer(OlapTopN *topn, Datum value, bool isnull)
+{
+	int64		i;
+
+	if (topn->nbest == topn->bound)
+	{
+		int			c = ApplySortComparator(value, isnull, topn->best[0],
+											topn->best_nulls[0], &topn->first);
+
+		if (c > 0)
+			return false;
+		if (c == 0)
+			return true;
+		/* the new value replaces the root, which sinks to its place */
+		if (!topn->first_byval && !topn->best_nulls[0])
+			pfree(DatumGetPointer(topn->best[0]));
+		topn->best[0] = best_copy(topn, value, isnull);
+		topn->best_nulls[0] = isnull;
+		for (i = 0;;)
+		{
+			int64		l = 2 * i + 1;
+			int64		r = l + 1;
+			int64		m = i;
+
+			if (l < topn->nbest && best_cmp(topn, l, m) > 0)
+				m = l;
+			if (r < topn->nbest && best_cmp(topn, r, m) > 0)
+				m = r;
+			if (m == i)
+				break;
+			best_swap(topn, i, m);
+			i = m;
+		}
+		return true;
+	}
+	i = topn->nbest++;
+	topn->best[i] = best_copy(topn, value, isnull);
+	topn->best_nulls[i] = isnull;
+	while (i > 0 && best_cmp(topn, i, (i - 1) / 2) > 0)
+	{
+		best_swap(topn, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	return true;
 }
 
 /* Offers row "row" of batch (which has the key columns decoded). */
@@ -143,6 +263,13 @@ OlapTopNAdd(OlapTopN *topn, const OlapBatch *batch, uint32 row)
 	TupleTableSlot *slot = topn->sort_slot;
 	int			i;
 
+	if (topn->nkeys > 0 && topn->bound > 0)
+	{
+		const OlapVector *v = &batch->columns[topn->attnums[0] - 1];
+
+		if (!best_offer(topn, v->values[row], v->nulls[row]))
+			return;
+	}
 	ExecClearTuple(slot);
 	for (i = 0; i < topn->nkeys; i++)
 	{
