@@ -153,5 +153,52 @@ DELETE FROM topn_heap WHERE id = 22;
 SELECT topn_same('SELECT * FROM TAB ORDER BY ts, id LIMIT 5') AS same_in_transaction;
 ROLLBACK;
 
+-- chunk groups whose first-key min (ascending) or max (descending)
+-- already sorts after the best LIMIT rows kept are skipped: on a column
+-- the table is ordered by, ascending reads only the first groups.  A
+-- column added later (its default unknown to min/max), NULLs first and
+-- descending order are not pruned wrongly.
+SET olap.chunk_group_row_limit = 1000;
+CREATE TABLE seq_h (id int, v int, t text, n int, pad1 text, pad2 text);
+INSERT INTO seq_h SELECT x, x / 10, 'r' || x, CASE WHEN x % 500 = 0 THEN NULL ELSE x END,
+	repeat(md5(x::text), 4), repeat(md5((x * 7)::text), 4)
+FROM generate_series(1, 20000) x;
+CREATE TABLE seq_o (LIKE seq_h) USING olap;
+INSERT INTO seq_o SELECT * FROM seq_h;
+RESET olap.chunk_group_row_limit;
+ANALYZE seq_h;
+ANALYZE seq_o;
+CREATE FUNCTION seq_same(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	a text;
+	b text;
+BEGIN
+	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
+				   replace(query, 'TAB', 'seq_o')) INTO a;
+	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
+				   replace(query, 'TAB', 'seq_h')) INTO b;
+	RETURN a = b;
+END $$;
+-- (the top-N path, whatever its cost against a Sort)
+SET enable_sort = off;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT * FROM seq_o ORDER BY v, id LIMIT 15;
+ALTER TABLE seq_h ADD COLUMN d int DEFAULT 7;
+ALTER TABLE seq_o ADD COLUMN d int DEFAULT 7;
+INSERT INTO seq_h SELECT x, 0, 'late' || x, NULL, 'p', 'q', x FROM generate_series(20001, 20100) x;
+INSERT INTO seq_o SELECT x, 0, 'late' || x, NULL, 'p', 'q', x FROM generate_series(20001, 20100) x;
+SELECT q, seq_same(q) FROM (VALUES
+	('SELECT * FROM TAB ORDER BY v, id LIMIT 15'),
+	('SELECT * FROM TAB ORDER BY v DESC, id LIMIT 15'),
+	('SELECT * FROM TAB ORDER BY t, id LIMIT 40'),
+	('SELECT * FROM TAB ORDER BY n NULLS FIRST, id LIMIT 50'),
+	('SELECT * FROM TAB ORDER BY n DESC NULLS LAST, id LIMIT 20'),
+	('SELECT * FROM TAB ORDER BY d, id LIMIT 5'),
+	('SELECT * FROM TAB ORDER BY d DESC, id LIMIT 5'),
+	('SELECT * FROM TAB WHERE t LIKE ''%77%'' ORDER BY v, id LIMIT 10')) v(q);
+RESET enable_sort;
+DROP FUNCTION seq_same(text);
+DROP TABLE seq_h, seq_o;
+
 DROP FUNCTION topn_same(text);
 DROP TABLE topn_heap, topn_olap;

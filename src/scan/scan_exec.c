@@ -274,6 +274,22 @@ accumulate_stats(OlapScanState *state)
 	state->stats.bytes_decoded += s->bytes_decoded;
 }
 
+/*
+ * The chunk group filter of a top-N scan's first pass: the quals' skip
+ * keys, then the bound of the rows kept so far (scan_topn.c).
+ */
+static bool
+topn_group_filter(void *arg, const StripeMeta *stripe,
+				  const ChunkGroupMeta *group)
+{
+	OlapScanState *state = (OlapScanState *) arg;
+
+	if (state->skip != NULL &&
+		!ChunkSkipGroupMayMatch(state->skip, stripe, group))
+		return false;
+	return OlapTopNGroupMayMatch(state->topn, stripe, group);
+}
+
 /* Starts reading: the rows this transaction buffered are written first. */
 static void
 start_reader(OlapScanState *state)
@@ -288,7 +304,9 @@ start_reader(OlapScanState *state)
 									  state->shared ? &state->shared->next_stripe : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
 	StripeReaderKeepCodes(state->reader);
-	if (state->skip != NULL)
+	if (state->topn != NULL && !state->topn_sorted)
+		StripeReaderSetFilter(state->reader, topn_group_filter, state);
+	else if (state->skip != NULL)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
 }
 

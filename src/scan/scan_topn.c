@@ -31,7 +31,10 @@
  * worst of them) lets the first pass drop a row whose first key sorts
  * strictly after that root without handing it to the tuplesort: LIMIT rows
  * with a strictly better first key are known to exist.  Ties on the first
- * key always go to the sort, which decides them by the other keys.
+ * key always go to the sort, which decides them by the other keys.  The
+ * same bound skips whole chunk groups whose first-key min (ascending) or
+ * max (descending) already sorts after the root, so a top-N over a column
+ * the table is ordered by reads only the chunk groups that can win.
  *
  * This file holds the sort state; scan_exec.c drives the passes.
  *
@@ -49,10 +52,12 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/sortsupport.h"
 #include "utils/tuplesort.h"
 
 #include "scan/scan_topn.h"
+#include "storage/minmax.h"
 
 struct OlapTopN
 {
@@ -77,6 +82,12 @@ struct OlapTopN
 	bool	   *best_nulls;
 	int64		nbest;
 	MemoryContext context;		/* of the copies in best */
+
+	/* the first key's column, to read chunk group min/max */
+	Oid			first_type;
+	Oid			first_collation;	/* of the sort */
+	ChunkColumnType first_coltype;
+	MemoryContext minmax_context;	/* deserialized min/max, per group */
 };
 
 /*
@@ -163,6 +174,14 @@ OlapTopNBegin(List *topn_private, TupleDesc reldesc)
 		PrepareSortSupportFromOrderingOp(ops[0], &topn->first);
 		topn->first_byval = attr->attbyval;
 		topn->first_len = attr->attlen;
+		topn->first_type = attr->atttypid;
+		topn->first_collation = colls[0];
+		topn->first_coltype.typlen = attr->attlen;
+		topn->first_coltype.typbyval = attr->attbyval;
+		topn->first_coltype.typalign = attr->attalign;
+		topn->minmax_context = AllocSetContextCreate(CurrentMemoryContext,
+													 "olap_ext top-N bounds",
+													 ALLOCSET_SMALL_SIZES);
 		topn->best = palloc(sizeof(Datum) * Max(topn->bound, 1));
 		topn->best_nulls = palloc(sizeof(bool) * Max(topn->bound, 1));
 	}
@@ -283,6 +302,45 @@ OlapTopNAdd(OlapTopN *topn, const OlapBatch *batch, uint32 row)
 	slot->tts_isnull[topn->nkeys] = false;
 	ExecStoreVirtualTuple(slot);
 	tuplesort_puttupleslot(topn->sort, slot);
+}
+
+bool
+OlapTopNGroupMayMatch(OlapTopN *topn, const StripeMeta *stripe,
+					  const ChunkGroupMeta *group)
+{
+	AttrNumber	attnum;
+	const ChunkMeta *chunk;
+	const bytea *end;
+	bool		all_null;
+	Datum		best;
+	bool		result;
+	MemoryContext old;
+
+	if (topn->nkeys == 0 || topn->nbest < topn->bound || topn->bound == 0)
+		return true;
+	attnum = topn->attnums[0];
+	/* a column added later holds its default, which min/max do not know */
+	if (attnum > (AttrNumber) stripe->column_count)
+		return true;
+	chunk = &group->chunks[attnum - 1];
+	if (!chunk->present || chunk->minmax_type != topn->first_type ||
+		chunk->minmax_collation != topn->first_collation)
+		return true;
+	all_null = chunk->null_count == group->row_count;
+	/* NULLs first: a NULL row would sort before anything min/max tell */
+	if (chunk->null_count > 0 && topn->first.ssup_nulls_first)
+		return true;
+	end = topn->descending[0] ? chunk->max_value : chunk->min_value;
+	if (end == NULL && !all_null)
+		return true;
+
+	old = MemoryContextSwitchTo(topn->minmax_context);
+	best = all_null ? (Datum) 0 : MinMaxDeserialize(end, &topn->first_coltype);
+	result = ApplySortComparator(best, all_null, topn->best[0],
+								 topn->best_nulls[0], &topn->first) <= 0;
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(topn->minmax_context);
+	return result;
 }
 
 /* Ends the first pass: sorts and keeps the winners' row numbers. */

@@ -13,6 +13,7 @@
 #include "nodes/pg_list.h"
 
 #include "scan/batch.h"
+#include "storage/stripe_catalog.h"
 
 /*
  * Largest LIMIT + OFFSET a top-N path is offered for: the winners are
@@ -27,6 +28,13 @@ extern List *OlapTopNMakePrivate(int64 bound, List *attnums, List *sortops,
 extern OlapTopN *OlapTopNBegin(List *topn_private, TupleDesc reldesc);
 extern void OlapTopNKeyColumns(OlapTopN *topn, bool *columns);
 extern void OlapTopNAdd(OlapTopN *topn, const OlapBatch *batch, uint32 row);
+
+/*
+ * False when no row of the chunk group can make the top any more: the
+ * first key's min/max says every row sorts after the LIMIT best seen.
+ */
+extern bool OlapTopNGroupMayMatch(OlapTopN *topn, const StripeMeta *stripe,
+								  const ChunkGroupMeta *group);
 extern void OlapTopNFinish(OlapTopN *topn);
 extern bool OlapTopNNextRow(OlapTopN *topn, uint64 *row_number);
 extern void OlapTopNEnd(OlapTopN *topn);
