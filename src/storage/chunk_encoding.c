@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * chunk_encoding.c
- *	  Value encodings of a chunk: PLAIN, DICT, RLE, FOR and DELTA.
+ *	  Value encodings of a chunk: PLAIN, DICT, RLE, FOR and DELTA (and,
+ *	  through chunk_scaled.c, SCALED for numeric columns).
  *
  * The encoder sees the non-null values of one column of one chunk, in row
  * order.  ChunkEncoderBegin analyses them once and computes the exact size
@@ -41,6 +42,7 @@
 #include "port/pg_bitutils.h"
 #include "port/pg_bswap.h"
 #include "storage/chunk_encoding.h"
+#include "storage/chunk_scaled.h"
 #include "utils/memutils.h"
 
 /* Fixed parts in front of the variable parts of each layout. */
@@ -88,6 +90,9 @@ struct ChunkEncoder
 	int			dict_width;
 	uint32	   *dict_first;		/* first occurrence of each entry */
 	uint32	   *dict_codes;		/* entry of each value */
+
+	/* SCALED (numeric columns); NULL: not applicable */
+	ScaledEncoder *scaled;
 };
 
 /* Hash table of distinct values, keyed by the index of a first occurrence. */
@@ -664,6 +669,18 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 	if (count == 0)
 		return enc;
 
+	/*
+	 * Numeric values that are all scaled integers of one scale: SCALED
+	 * (whose integer DICT and RLE forms are smaller than those of the
+	 * varlenas) or PLAIN, whichever is smaller.
+	 */
+	if (type->numeric && typlen == -1 &&
+		(enc->scaled = ScaledEncoderBegin(values, count)) != NULL)
+	{
+		enc->sizes[OLAP_ENCODING_SCALED] = ScaledEncoderSize(enc->scaled);
+		return enc;
+	}
+
 	analyze_rle(enc);
 	if (enc->byval)
 		analyze_for_delta(enc);
@@ -685,6 +702,8 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 uint32
 ChunkEncoderDistinct(ChunkEncoder *enc, const uint32 **first)
 {
+	if (enc->scaled != NULL)
+		return ScaledEncoderDistinct(enc->scaled, first);
 	*first = enc->dict_first;
 	return enc->dict_first ? enc->dict_n : 0;
 }
@@ -733,6 +752,8 @@ ChunkEncoderEnd(ChunkEncoder *enc)
 		pfree(enc->dict_first);
 	if (enc->dict_codes)
 		pfree(enc->dict_codes);
+	if (enc->scaled)
+		ScaledEncoderEnd(enc->scaled);
 	pfree(enc);
 }
 
@@ -938,6 +959,10 @@ ChunkEncoderWrite(ChunkEncoder *enc, OlapEncoding encoding, char *dst)
 			break;
 		case OLAP_ENCODING_DELTA:
 			end = write_delta(enc, dst);
+			break;
+		case OLAP_ENCODING_SCALED:
+			ScaledEncoderWrite(enc->scaled, dst);
+			end = dst + ScaledEncoderSize(enc->scaled);
 			break;
 		default:
 			elog(ERROR, "unrecognized encoding %d", (int) encoding);
@@ -1363,7 +1388,7 @@ char *
 ChunkDecodeValues(OlapEncoding encoding,
 				  const char *src, Size len, uint32 count,
 				  const ChunkColumnType *type,
-				  Datum *values, ChunkCodes *codes)
+				  Datum *values, ChunkCodes *codes, ChunkScaled *scaled)
 {
 	int			typlen = type->typlen;
 	Size		used = 0;
@@ -1371,6 +1396,8 @@ ChunkDecodeValues(OlapEncoding encoding,
 
 	if (codes != NULL)
 		codes->valid = false;
+	if (scaled != NULL)
+		scaled->valid = false;
 	if (type->typbyval)
 	{
 		if (typlen != 1 && typlen != 2 && typlen != 4 &&
@@ -1407,6 +1434,11 @@ ChunkDecodeValues(OlapEncoding encoding,
 			break;
 		case OLAP_ENCODING_DELTA:
 			err = read_delta(type, src, len, count, values, &used);
+			break;
+		case OLAP_ENCODING_SCALED:
+			/* consumes all of src or fails */
+			err = ScaledDecodeValues(src, len, count, type, values, scaled);
+			used = len;
 			break;
 		default:
 			return psprintf("unrecognized encoding %d", (int) encoding);
