@@ -403,12 +403,26 @@ AggNumericAdvanceScaled(OlapAggState *state, OlapAggTrans *trans,
 		if (acc->fallback == NULL && fits)
 		{
 			/* NULL rows hold 0 in the view */
-			for (i = 0; i < n; i++)
+			if (sel[0] == 0 && sel[n - 1] == n - 1)
 			{
-				uint32		row = sel[i];
+				/* every row of 0..n-1 (sel is increasing) */
+				uint32		null_rows = 0;
 
-				sum += x[row];
-				k += !nulls[row];
+				for (i = 0; i < n; i++)
+					sum += x[i];
+				for (i = 0; i < n; i++)
+					null_rows += nulls[i];
+				k = n - null_rows;
+			}
+			else
+			{
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					sum += x[row];
+					k += !nulls[row];
+				}
 			}
 			if (add_scaled_sum(acc, sum, dscale, k))
 				return;

@@ -396,6 +396,54 @@ br_get(BitReader *br, int width, uint64 mask)
 	return v;
 }
 
+/*
+ * Unpacks the first count values of width bits (1..64) of the stream of
+ * packed bytes at src into out, each plus base (wrapping).  The caller has checked that the stream
+ * holds them.  Values whose 8-byte window lies inside the stream are read
+ * with one unaligned load and a shift each; the last few, and every value
+ * of widths above 56, through a BitReader.
+ */
+static void
+unpack_bits(const char *src, Size packed, uint32 count, int width,
+			uint64 base, uint64 *out)
+{
+	uint64		mask = width_mask(width);
+	uint32		i = 0;
+	BitReader	br;
+
+	if (width <= 56 && packed >= 8)
+	{
+		/* k * width <= (packed - 8) * 8: bytes k*width/8 .. +7 exist */
+		uint64		fast = ((uint64) (packed - 8) * 8) / width + 1;
+		uint32		nfast = (uint32) Min(fast, (uint64) count);
+
+		for (; i < nfast; i++)
+		{
+			uint64		bit = (uint64) i * width;
+			uint64		w;
+
+			memcpy(&w, src + (bit >> 3), sizeof(w));
+#ifdef WORDS_BIGENDIAN
+			w = pg_bswap64(w);
+#endif
+			out[i] = base + ((w >> (bit & 7)) & mask);
+		}
+		if (i == count)
+			return;
+	}
+
+	/* the rest: a reader positioned at value i */
+	{
+		uint64		bit = (uint64) i * width;
+
+		br_init(&br, src + (bit >> 3), packed - (bit >> 3));
+		if ((bit & 7) != 0)
+			(void) br_get(&br, (int) (bit & 7), width_mask((int) (bit & 7)));
+	}
+	for (; i < count; i++)
+		out[i] = base + br_get(&br, width, mask);
+}
+
 /* ---------------------------------------------------------------------
  * Encoder: analysis
  * ---------------------------------------------------------------------
@@ -1317,6 +1365,21 @@ read_for(const ChunkColumnType *type, const char *src, Size len,
 	}
 	else
 	{
+		/* the values into out itself, as uint64 (Datums are as wide) */
+		uint64	   *offsets = (uint64 *) out;
+
+		StaticAssertStmt(sizeof(Datum) == sizeof(uint64) || SIZEOF_DATUM == 4,
+						 "Datum is 4 or 8 bytes");
+#if SIZEOF_DATUM == 8
+		/* 8-byte values are their Datums already */
+		unpack_bits(src + FOR_HEADER_SIZE, (Size) packed, count, width,
+					(uint64) min, offsets);
+		if (typlen != 8)
+		{
+			for (uint32 i = 0; i < count; i++)
+				out[i] = int_to_datum((int64) offsets[i], typlen);
+		}
+#else
 		BitReader	br;
 		uint64		mask = width_mask(width);
 
@@ -1324,6 +1387,8 @@ read_for(const ChunkColumnType *type, const char *src, Size len,
 		for (uint32 i = 0; i < count; i++)
 			out[i] = int_to_datum(wrap_add(min, br_get(&br, width, mask)),
 								  typlen);
+		(void) offsets;
+#endif
 	}
 	*used = FOR_HEADER_SIZE + (Size) packed;
 	return NULL;
