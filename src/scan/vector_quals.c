@@ -30,15 +30,15 @@
  * PostgreSQL's NaN ordering, numeric against numeric as scaled integers
  * (numeric_scaled.c; NaN, infinities and values too wide go through
  * numeric_cmp; a column with a scaled view, batch.h, is compared on its
- * integers without looking at the numerics at all), text equality as byte equality (which is what
- * texteq is under a deterministic collation) and LIKE patterns made of a
- * literal with leading and/or trailing % as byte prefix/suffix/substring
- * tests (as like.c matches in UTF-8 and single-byte encodings).  Every other
- * leaf calls the operator's function.  When a column's chunk is dictionary
- * or run-length encoded, costly leaves evaluate once per dictionary code
- * (OlapVector.codes) and look the result up by code for the other rows; the
- * same leaves over other shared values (equal values sharing storage) use
- * a small cache keyed by pointer.
+ * integers without looking at the numerics at all), text equality as byte
+ * equality (which is what texteq is under a deterministic collation) and
+ * LIKE patterns made of a literal with leading and/or trailing % as byte
+ * prefix/suffix/substring tests (as like.c matches in UTF-8 and
+ * single-byte encodings).  Every other leaf calls the operator's function.
+ * When a column's chunk is dictionary or run-length encoded, costly leaves
+ * evaluate once per dictionary code (OlapVector.codes) and look the result
+ * up by code for the other rows; the same leaves over other shared values
+ * (equal values sharing storage) use a small cache keyed by pointer.
  *
  * Results follow SQL's three-valued logic inside the tree (so NOT and OR
  * treat NULL as PostgreSQL does); a row passes when the top-level result is
