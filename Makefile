@@ -35,6 +35,7 @@ OBJS = \
 	src/scan/vector_quals.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \
+	src/storage/chunk_scaled.o \
 	src/storage/chunk_format.o \
 	src/storage/compaction.o \
 	src/storage/compression.o \
@@ -67,7 +68,8 @@ SQL_PARTS = $(sort $(wildcard $(srcdir)/src/sql/*.sql))
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
 	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_agg olap_agg_expr \
-	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_agg_distinct olap_agg_percentile rollup rollup_storage \
+	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_numeric_scaled olap_agg_distinct \
+	olap_agg_percentile rollup rollup_storage \
 	rollup_ddl cdc_api
 # UTF-8 and the C locale whatever the environment's: plans (min/max(text)
 # under C run vectorized) and sort orders must not depend on the machine

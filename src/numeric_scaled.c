@@ -115,17 +115,11 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 		return true;
 	}
 
-	/* four digits (16 decimal digits) always fit; more may not */
+	/* four digit groups (16 decimal digits) always fit; a fifth may not */
 	if (ndigits > 4 + 1)
 		return false;
-	for (int i = 0; i < ndigits; i++)
-	{
-		uint16		d = read_uint16(digits + i * sizeof(int16));
-
-		if (i == 4 && x > (uint64) (PG_INT64_MAX - (NUM_NBASE - 1)) / NUM_NBASE)
-			return false;
-		x = x * NUM_NBASE + d;
-	}
+	for (int i = 0; i < Min(ndigits, 4); i++)
+		x = x * NUM_NBASE + read_uint16(digits + i * sizeof(int16));
 
 	/*
 	 * x is the value times 10^(4 * (ndigits - 1 - weight)).  Digit groups
@@ -134,6 +128,28 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 	 * exactly (by constants, which compile to multiplications).
 	 */
 	shift = *dscale - NUM_DEC_DIGITS * (ndigits - 1 - weight);
+	if (ndigits == 5)
+	{
+		/* the fifth group, and its padding zeros, in 128 bits */
+		uint128		wide = (uint128) x * NUM_NBASE +
+			read_uint16(digits + 4 * sizeof(int16));
+
+		if (shift < 0)
+		{
+			uint64		div;
+
+			if (shift < -3)
+				return false;
+			div = (uint64) numeric_scaled_pow10[-shift];
+			if (wide % div != 0)
+				return false;
+			wide /= div;
+			shift = 0;
+		}
+		if (wide > (uint128) PG_INT64_MAX + 1)
+			return false;
+		x = (uint64) wide;
+	}
 	if (shift > 0)
 	{
 		if (shift > 18 || x > max_before_shift[shift])
@@ -164,7 +180,10 @@ NumericScaledParse(Datum value, int64 *scaled, int *dscale)
 				return false;
 		}
 	}
-	*scaled = neg ? -(int64) x : (int64) x;
+	/* int64's range: up to 2^63 - 1, down to -2^63 */
+	if (x > (uint64) PG_INT64_MAX + (neg ? 1 : 0))
+		return false;
+	*scaled = !neg ? (int64) x : x == 0 ? 0 : -(int64) (x - 1) - 1;
 	return true;
 #else
 	return false;
@@ -208,4 +227,102 @@ NumericCompare(Datum a, Datum b)
 	if (NumericScaledParse(a, &xa, &sa) && NumericScaledParse(b, &xb, &sb))
 		return NumericScaledCompare(xa, sa, xb, sb);
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b));
+}
+
+/*
+ * Writes at dst, which must have room for NUMERIC_SCALED_MAX_BYTES and be
+ * aligned for a numeric, the numeric scaled / 10^dscale with display scale
+ * dscale (0 <= dscale <= NUMERIC_SCALED_MAX_SCALE), with a 4-byte varlena
+ * header, and returns its size.  The bytes after the header are those
+ * numeric.c's make_result stores for that value: the short format, digit
+ * groups stripped of leading and trailing zeros, zero positive with
+ * weight 0.
+ */
+Size
+NumericScaledWrite(int64 scaled, int dscale, char *dst)
+{
+	uint64		mag = scaled < 0 ? -(uint64) scaled : (uint64) scaled;
+	uint64		int_part;
+	uint64		frac;
+	int16		groups[12];		/* least significant first */
+	int			nint = 0;
+	int			nfrac;
+	int			ngroups;
+	int			first;
+	int			last;
+	int			weight;
+	int			ndigits;
+	bool		neg = scaled < 0;
+	uint16		header;
+	Size		len;
+	int			i;
+
+	Assert(dscale >= 0 && dscale <= NUMERIC_SCALED_MAX_SCALE);
+	int_part = mag / (uint64) numeric_scaled_pow10[dscale];
+	frac = mag % (uint64) numeric_scaled_pow10[dscale];
+
+	/*
+	 * The fraction in whole base-10000 groups: the last group holds the
+	 * last dscale % 4 digits (4 when that is 0) followed by zeros.
+	 */
+	nfrac = (dscale + NUM_DEC_DIGITS - 1) / NUM_DEC_DIGITS;
+	if (nfrac > 0)
+	{
+		int			r = dscale - (nfrac - 1) * NUM_DEC_DIGITS;
+
+		groups[0] = (int16) ((frac % (uint64) numeric_scaled_pow10[r]) *
+							 (uint64) numeric_scaled_pow10[NUM_DEC_DIGITS - r]);
+		frac /= (uint64) numeric_scaled_pow10[r];
+		for (i = 1; i < nfrac; i++)
+		{
+			groups[i] = (int16) (frac % NUM_NBASE);
+			frac /= NUM_NBASE;
+		}
+	}
+	while (int_part > 0)
+	{
+		groups[nfrac + nint++] = (int16) (int_part % NUM_NBASE);
+		int_part /= NUM_NBASE;
+	}
+	ngroups = nfrac + nint;
+	weight = nint - 1;
+
+	/* strip zero groups: leading ones (at the top) and trailing ones */
+	last = ngroups - 1;
+	while (last >= 0 && groups[last] == 0)
+	{
+		last--;
+		weight--;
+	}
+	first = 0;
+	while (first <= last && groups[first] == 0)
+		first++;
+	ndigits = last >= first ? last - first + 1 : 0;
+	if (ndigits == 0)
+	{
+		weight = 0;
+		neg = false;
+	}
+
+	len = VARHDRSZ + sizeof(uint16) + ndigits * sizeof(int16);
+	SET_VARSIZE(dst, len);
+	header = NUM_SHORT | (neg ? NUM_SHORT_SIGN_MASK : 0) |
+		(dscale << NUM_SHORT_DSCALE_SHIFT) |
+		(weight < 0 ? NUM_SHORT_WEIGHT_SIGN_MASK : 0) |
+		(weight & NUM_SHORT_WEIGHT_MASK);
+	memcpy(dst + VARHDRSZ, &header, sizeof(uint16));
+	for (i = 0; i < ndigits; i++)
+		memcpy(dst + VARHDRSZ + sizeof(uint16) + i * sizeof(int16),
+			   &groups[last - i], sizeof(int16));
+	return len;
+}
+
+/* The numeric scaled / 10^dscale, palloc'd (see NumericScaledWrite). */
+Datum
+NumericScaledMake(int64 scaled, int dscale)
+{
+	char	   *result = palloc(NUMERIC_SCALED_MAX_BYTES);
+
+	NumericScaledWrite(scaled, dscale, result);
+	return PointerGetDatum(result);
 }

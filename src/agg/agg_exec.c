@@ -566,6 +566,59 @@ can_share(const OlapAggTrans *a, const OlapAggTrans *b)
 		datumIsEqual(a->initval, b->initval, a->transbyval, a->translen);
 }
 
+static void mark_input_columns(const AggInput *input, bool *columns);
+
+/*
+ * True when trans takes its argument, a plain column, from the scaled view
+ * of a batch column when there is one (agg_numeric.c).
+ */
+static inline bool
+reads_scaled_view(const OlapAggTrans *trans)
+{
+	return trans->arg != NULL && trans->arg->attnum > 0 &&
+		(trans->method == AGG_METHOD_SUM_NUMERIC ||
+		 trans->method == AGG_METHOD_MIN_NUMERIC ||
+		 trans->method == AGG_METHOD_MAX_NUMERIC);
+}
+
+/*
+ * Tells the OlapScan child which columns the node reads only through
+ * their scaled views (and null flags): the plain-column arguments of
+ * numeric sums, averages, minimums and maximums (and counts), when nothing
+ * else of the node reads them.  Their SCALED chunks then get no numeric
+ * Datums.  Spill files write such columns' values as numerics
+ * (agg_spill.c).
+ */
+static void
+declare_scaled_only(OlapAggState *state, int natts)
+{
+	bool	   *only = palloc0(sizeof(bool) * Max(natts, 1));
+	bool	   *datums = palloc0(sizeof(bool) * Max(natts, 1));
+	int			i;
+
+	for (i = 0; i < state->nkeys; i++)
+		mark_input_columns(&state->keys[i].input, datums);
+	for (i = 0; i < state->ntrans; i++)
+	{
+		OlapAggTrans *trans = &state->trans[i];
+
+		if (reads_scaled_view(trans) ||
+			(trans->method == AGG_METHOD_COUNT && trans->arg != NULL &&
+			 trans->arg->attnum > 0))
+			only[trans->arg->attnum - 1] = true;
+		else if (trans->arg != NULL)
+			mark_input_columns(trans->arg, datums);
+		if (trans->filter != NULL)
+			mark_input_columns(trans->filter, datums);
+		VectorQualsDatumColumns(trans->filter_quals, datums);
+	}
+	for (i = 0; i < natts; i++)
+		only[i] = only[i] && !datums[i];
+	OlapScanSetScaledOnly(state->scan, only);
+	pfree(only);
+	pfree(datums);
+}
+
 /* Marks the columns input reads in columns[attnum - 1]. */
 static void
 mark_input_columns(const AggInput *input, bool *columns)
@@ -690,6 +743,7 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 		}
 		AggSpillInit(&state->spill, desc, state->columns);
 		state->mem_limit = get_hash_memory_limit();
+		declare_scaled_only(state, desc->natts);
 	}
 }
 
@@ -787,6 +841,15 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 			tsel = trans->selection;
 			if (tn == 0)
 				continue;
+		}
+		if (reads_scaled_view(trans) &&
+			batch->columns[trans->arg->attnum - 1].scaled != NULL)
+		{
+			AggNumericAdvanceScaled(state, trans,
+									&batch->columns[trans->arg->attnum - 1],
+									tsel, tn,
+									state->nkeys > 0 ? state->gids : NULL);
+			continue;
 		}
 		if (trans->arg != NULL)
 			AggInputCompute(trans->arg, batch, tsel, tn, &values, &nulls);

@@ -767,8 +767,9 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 	{
 		const OlapVector *vector;
 
+		/* values is NULL for a column read only through its scaled view */
 		if (input->attnum > batch->natts ||
-			batch->columns[input->attnum - 1].values == NULL)
+			batch->columns[input->attnum - 1].nulls == NULL)
 			elog(ERROR, "OlapAgg column %d was not read", input->attnum);
 		vector = &batch->columns[input->attnum - 1];
 		*values = vector->values;

@@ -19,6 +19,12 @@
  * numeric_avg_serialize for the same state, so PostgreSQL's
  * numeric_avg_deserialize and numeric_avg_combine take them as their own.
  *
+ * Columns whose batch vector has a scaled view (scan/batch.h: a SCALED
+ * chunk, every value an int64 at one display scale) skip the parsing, and
+ * without GROUP BY a batch's values are added up in an int128 first and
+ * added to the accumulator once; min and max compare the integers and
+ * build a numeric only for a value that replaces the state.
+ *
  * Fallback: a NaN or infinity, a display scale above AGG_NUMERIC_MAX_SCALE,
  * a value beyond int64 when scaled, or an int128 overflow turns the group's
  * accumulator into PostgreSQL's own state (numeric_avg_deserialize of the
@@ -41,6 +47,7 @@
 #include "agg/agg_numeric.h"
 #include "agg/agg_state.h"
 #include "numeric_scaled.h"
+#include "scan/batch.h"
 
 #ifdef HAVE_INT128
 
@@ -311,6 +318,198 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	advance_fallback(trans, acc, value, isnull);
 }
 
+/* The accumulator of group g, created (empty) when the group has none. */
+static inline AggNumericSum *
+get_sum(OlapAggState *state, OlapAggTrans *trans, uint32 g)
+{
+	AggNumericSum *acc;
+
+	if (trans->nulls[g])
+	{
+		acc = MemoryContextAllocZero(state->agg_context,
+									 sizeof(AggNumericSum));
+		trans->states[g] = PointerGetDatum(acc);
+		trans->nulls[g] = false;
+		return acc;
+	}
+	return (AggNumericSum *) DatumGetPointer(trans->states[g]);
+}
+
+/*
+ * Adds to acc (not fallen back) the sum add of k values of display scale
+ * dscale (<= AGG_NUMERIC_MAX_SCALE), as k calls of AggNumericAdvance would;
+ * returns false, leaving acc unchanged, when the sum would overflow.
+ */
+static inline bool
+add_scaled_sum(AggNumericSum *acc, int128 add, int dscale, int64 k)
+{
+	int128		sum = acc->sum;
+
+	if (k == 0)
+		return true;
+	if (dscale > acc->scale)
+	{
+		if (__builtin_mul_overflow(sum,
+								   (int128) numeric_scaled_pow10[dscale - acc->scale],
+								   &sum) ||
+			__builtin_add_overflow(sum, add, &sum))
+			return false;
+		acc->scale = dscale;
+		acc->scale_count = k;
+	}
+	else
+	{
+		if (__builtin_mul_overflow(add,
+								   (int128) numeric_scaled_pow10[acc->scale - dscale],
+								   &add) ||
+			__builtin_add_overflow(sum, add, &sum))
+			return false;
+		if (dscale == acc->scale)
+			acc->scale_count += k;
+	}
+	acc->sum = sum;
+	acc->count += k;
+	return true;
+}
+
+/*
+ * Feeds the n rows sel of vector, which has a scaled view, to trans
+ * (AGG_METHOD_SUM_NUMERIC, AGG_METHOD_MIN_NUMERIC or
+ * AGG_METHOD_MAX_NUMERIC): each row to its group gids[row], or all to
+ * group 0 when gids is NULL.  The results are those of AggNumericAdvance
+ * and AggNumericMinMax on the rows' numerics, which are built only where a
+ * value must be kept or the accumulator falls back.
+ */
+void
+AggNumericAdvanceScaled(OlapAggState *state, OlapAggTrans *trans,
+						const OlapVector *vector, const uint32 *sel,
+						uint32 n, const uint32 *gids)
+{
+	const int64 *x = vector->scaled;
+	const bool *nulls = vector->nulls;
+	int			dscale = vector->dscale;
+	bool		fits = dscale <= AGG_NUMERIC_MAX_SCALE;
+	uint32		i;
+
+	if (trans->method == AGG_METHOD_SUM_NUMERIC && gids == NULL)
+	{
+		AggNumericSum *acc;
+		int128		sum = 0;
+		int64		k = 0;
+
+		if (n == 0)
+			return;
+		acc = get_sum(state, trans, 0);
+		if (acc->fallback == NULL && fits)
+		{
+			/* NULL rows hold 0 in the view */
+			if (sel[0] == 0 && sel[n - 1] == n - 1)
+			{
+				/* every row of 0..n-1 (sel is increasing) */
+				uint32		null_rows = 0;
+
+				for (i = 0; i < n; i++)
+					sum += x[i];
+				for (i = 0; i < n; i++)
+					null_rows += nulls[i];
+				k = n - null_rows;
+			}
+			else
+			{
+				for (i = 0; i < n; i++)
+				{
+					uint32		row = sel[i];
+
+					sum += x[row];
+					k += !nulls[row];
+				}
+			}
+			if (add_scaled_sum(acc, sum, dscale, k))
+				return;
+		}
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+
+			AggNumericAdvance(state, trans, 0,
+							  nulls[row] ? (Datum) 0 :
+							  NumericScaledMake(x[row], dscale),
+							  nulls[row]);
+		}
+		return;
+	}
+	if (trans->method == AGG_METHOD_SUM_NUMERIC)
+	{
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			uint32		g = gids[row];
+			AggNumericSum *acc = get_sum(state, trans, g);
+
+			if (acc->fallback == NULL && fits &&
+				(nulls[row] || add_scaled_sum(acc, x[row], dscale, 1)))
+				continue;
+			AggNumericAdvance(state, trans, g,
+							  nulls[row] ? (Datum) 0 :
+							  NumericScaledMake(x[row], dscale),
+							  nulls[row]);
+		}
+		return;
+	}
+
+	/* min and max */
+	{
+		bool		is_min = trans->method == AGG_METHOD_MIN_NUMERIC;
+
+		if (gids == NULL)
+		{
+			bool		any = false;
+			int64		best = 0;
+
+			/* equal integers of one scale are the same numeric bytes */
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+				int64		v = x[row];
+
+				if (nulls[row])
+					continue;
+				if (!any || (is_min ? v < best : v > best))
+					best = v;
+				any = true;
+			}
+			if (any)
+				AggNumericMinMax(state, trans, 0,
+								 NumericScaledMake(best, dscale), false,
+								 is_min);
+			return;
+		}
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			uint32		g = gids[row];
+			int64		cur;
+			int			cur_scale;
+
+			if (nulls[row])
+				continue;
+			if (!trans->nulls[g] &&
+				NumericScaledParse(trans->states[g], &cur, &cur_scale))
+			{
+				int			cmp = NumericScaledCompare(cur, cur_scale,
+													   x[row], dscale);
+
+				/* kept as AggNumericMinMax would keep it */
+				if ((is_min ? cmp < 0 : cmp > 0) ||
+					(cmp == 0 && cur_scale == dscale))
+					continue;
+			}
+			AggNumericMinMax(state, trans, g, NumericScaledMake(x[row], dscale),
+							 false, is_min);
+		}
+	}
+}
+
 /*
  * min(numeric) or max(numeric) (is_min) of group g, with value: the state
  * is PostgreSQL's (a numeric, copied into the aggregate context), and it is
@@ -422,6 +621,14 @@ AggNumericFinish(OlapAggState *state, OlapAggTrans *trans, Datum acc,
 void
 AggNumericMinMax(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 				 Datum value, bool isnull, bool is_min)
+{
+	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
+}
+
+void
+AggNumericAdvanceScaled(OlapAggState *state, OlapAggTrans *trans,
+						const OlapVector *vector, const uint32 *sel,
+						uint32 n, const uint32 *gids)
 {
 	elog(ERROR, "OlapAgg numeric accumulator is not available in this build");
 }

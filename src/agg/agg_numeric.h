@@ -4,7 +4,8 @@
  *	  OlapAgg's fast accumulator for sum(numeric) and avg(numeric): scaled
  *	  128-bit integers standing in for numeric.c's NumericAggState, with a
  *	  fallback to that state for values that do not fit; min/max(numeric)
- *	  compared as scaled integers.
+ *	  compared as scaled integers; both also straight from the scaled view
+ *	  of a batch column (scan/batch.h).
  *	  Private to src/agg.
  *
  *-------------------------------------------------------------------------
@@ -16,6 +17,7 @@
 
 struct OlapAggState;
 struct OlapAggTrans;
+struct OlapVector;
 
 /* True when this build has the accumulator (it needs 128-bit integers). */
 extern bool AggNumericAvailable(void);
@@ -25,6 +27,11 @@ extern void AggNumericAdvance(struct OlapAggState *state,
 extern void AggNumericMinMax(struct OlapAggState *state,
 							 struct OlapAggTrans *trans, uint32 g,
 							 Datum value, bool isnull, bool is_min);
+extern void AggNumericAdvanceScaled(struct OlapAggState *state,
+									struct OlapAggTrans *trans,
+									const struct OlapVector *vector,
+									const uint32 *sel, uint32 n,
+									const uint32 *gids);
 extern Datum AggNumericFinish(struct OlapAggState *state,
 							  struct OlapAggTrans *trans, Datum acc,
 							  bool *isnull);

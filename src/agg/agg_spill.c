@@ -30,6 +30,7 @@
 #include "utils/memutils.h"
 
 #include "agg/agg_spill.h"
+#include "numeric_scaled.h"
 
 /* Memory a spill file keeps before it moves to a temporary file, in kB. */
 #define AGG_SPILL_FILE_MEMORY_KB 64
@@ -88,10 +89,20 @@ AggSpillWrite(AggSpill *spill, AggSpillFile *file, const OlapBatch *batch,
 	{
 		const OlapVector *vector = &batch->columns[i];
 
-		if (!spill->columns[i] || vector->values == NULL)
+		if (!spill->columns[i] || vector->nulls == NULL)
 			continue;
 		spill->isnull[i] = vector->nulls[row];
-		spill->values[i] = vector->nulls[row] ? (Datum) 0 : vector->values[row];
+		if (vector->nulls[row])
+			spill->values[i] = (Datum) 0;
+		else if (vector->values != NULL)
+			spill->values[i] = vector->values[row];
+		else
+		{
+			/* a column read through its scaled view only (batch.h) */
+			Assert(vector->scaled != NULL);
+			spill->values[i] = NumericScaledMake(vector->scaled[row],
+												 vector->dscale);
+		}
 	}
 	tuplestore_putvalues(file->rows, spill->desc, spill->values, spill->isnull);
 	file->nrows++;

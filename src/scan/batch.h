@@ -26,8 +26,16 @@
  * and NULL rows have code ndict.  Equal codes mean equal values, and a
  * non-NULL values[row] is the very datum dict[codes[row]], so a consumer
  * can compute something once per code (a group, a qual result) and look it
- * up by code for every row.  Columns of other chunks have codes == NULL and
- * only the Datum vectors, which are always there.
+ * up by code for every row.  Columns of other chunks have codes == NULL.
+ *
+ * A numeric column whose chunk is stored SCALED (numeric(p,s) values as
+ * int64 scaled by 10^dscale, src/storage/README) also has a scaled view
+ * (scaled != NULL): scaled[row] / 10^dscale is the row's value, exactly,
+ * and NULL rows hold 0.  Its Datum vector is there too, unless the
+ * consumer declared with OlapScanSetScaledOnly that it reads only the view
+ * of that column: then values == NULL for such chunks (building numerics
+ * per row is the cost the view saves), while nulls is always there.  In
+ * every other case the Datum vectors of the columns read are there.
  *
  *-------------------------------------------------------------------------
  */
@@ -47,6 +55,10 @@ typedef struct OlapVector
 	const uint32 *codes;		/* nrows entries, each 0..ndict */
 	const Datum *dict;			/* ndict entries */
 	uint32		ndict;			/* the code of NULL rows */
+
+	/* scaled view of a SCALED numeric chunk; scaled NULL: none */
+	const int64 *scaled;		/* nrows entries, value * 10^dscale */
+	int			dscale;
 } OlapVector;
 
 /* One batch: the rows of one chunk group. */
@@ -74,5 +86,13 @@ extern const OlapBatch *OlapScanNextBatch(PlanState *ps);
 
 /* True when the scan has quals that batches do not have applied. */
 extern bool OlapScanHasRowQuals(PlanState *ps);
+
+/*
+ * Declares that the batch consumer reads only the scaled view and the null
+ * flags of the columns whose columns[attnum - 1] is true (an array of the
+ * relation's natts), so chunks that have the view get no Datum vector
+ * (values == NULL).  Call before the first batch.
+ */
+extern void OlapScanSetScaledOnly(PlanState *ps, const bool *columns);
 
 #endif							/* OLAP_BATCH_H */

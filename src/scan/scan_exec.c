@@ -80,6 +80,7 @@ typedef struct OlapScanState
 	List	   *vector_quals;	/* quals run on batches (custom_exprs) */
 	bool	   *needed;			/* by attnum - 1 */
 	bool	   *qual_columns;	/* columns of the vectorized quals */
+	bool	   *scaled_only;	/* columns of no Datums (batch.h), or NULL */
 	int		   *slot_columns;	/* attnum - 1 of the columns put in slots */
 	int			nslot_columns;
 	StripeReader *reader;		/* created at the first row */
@@ -304,6 +305,8 @@ start_reader(OlapScanState *state)
 									  state->shared ? &state->shared->next_stripe : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
 	StripeReaderKeepCodes(state->reader);
+	if (state->scaled_only != NULL)
+		StripeReaderSetScaledOnly(state->reader, state->scaled_only);
 	if (state->topn != NULL && !state->topn_sorted)
 		StripeReaderSetFilter(state->reader, topn_group_filter, state);
 	else if (state->skip != NULL)
@@ -323,8 +326,9 @@ load_columns(OlapScanState *state, const bool *columns)
 	{
 		int			encoding;
 		const ChunkCodes *codes;
+		const ChunkScaled *scaled;
 
-		if (!columns[i] || state->vectors[i].values != NULL)
+		if (!columns[i] || state->vectors[i].nulls != NULL)
 			continue;
 		encoding = StripeReaderColumnEncoding(state->reader, i + 1);
 		state->vectors[i].values = state->col_values[i];
@@ -337,6 +341,12 @@ load_columns(OlapScanState *state, const bool *columns)
 			state->vectors[i].codes = codes->codes;
 			state->vectors[i].dict = codes->dict;
 			state->vectors[i].ndict = codes->ndict;
+		}
+		scaled = StripeReaderColumnScaled(state->reader, i + 1);
+		if (scaled != NULL)
+		{
+			state->vectors[i].scaled = scaled->values;
+			state->vectors[i].dscale = scaled->dscale;
 		}
 	}
 }
@@ -526,6 +536,27 @@ olap_scan_next(ScanState *ss)
 	row = state->selection[state->next++];
 	store_row(state, slot, row);
 	return slot;
+}
+
+void
+OlapScanSetScaledOnly(PlanState *ps, const bool *columns)
+{
+	OlapScanState *state = (OlapScanState *) ps;
+	int			natts = state->batch.natts;
+
+	bool	   *datums = palloc0(sizeof(bool) * Max(natts, 1));
+	int			i;
+
+	Assert(IsOlapScanState(ps));
+	/* the scan's own vectorized quals may want the Datums */
+	VectorQualsDatumColumns(state->vquals, datums);
+	state->scaled_only = MemoryContextAlloc(ps->state->es_query_cxt,
+											sizeof(bool) * Max(natts, 1));
+	for (i = 0; i < natts; i++)
+		state->scaled_only[i] = columns[i] && !datums[i];
+	pfree(datums);
+	if (state->reader != NULL)
+		StripeReaderSetScaledOnly(state->reader, state->scaled_only);
 }
 
 const OlapBatch *

@@ -29,15 +29,16 @@
  * timestamp, timestamptz and bool against the same type, float4/float8 with
  * PostgreSQL's NaN ordering, numeric against numeric as scaled integers
  * (numeric_scaled.c; NaN, infinities and values too wide go through
- * numeric_cmp), text equality as byte equality (which is what
- * texteq is under a deterministic collation) and LIKE patterns made of a
- * literal with leading and/or trailing % as byte prefix/suffix/substring
- * tests (as like.c matches in UTF-8 and single-byte encodings).  Every other
- * leaf calls the operator's function.  When a column's chunk is dictionary
- * or run-length encoded, costly leaves evaluate once per dictionary code
- * (OlapVector.codes) and look the result up by code for the other rows; the
- * same leaves over other shared values (equal values sharing storage) use
- * a small cache keyed by pointer.
+ * numeric_cmp; a column with a scaled view, batch.h, is compared on its
+ * integers without looking at the numerics at all), text equality as byte
+ * equality (which is what texteq is under a deterministic collation) and
+ * LIKE patterns made of a literal with leading and/or trailing % as byte
+ * prefix/suffix/substring tests (as like.c matches in UTF-8 and
+ * single-byte encodings).  Every other leaf calls the operator's function.
+ * When a column's chunk is dictionary or run-length encoded, costly leaves
+ * evaluate once per dictionary code (OlapVector.codes) and look the result
+ * up by code for the other rows; the same leaves over other shared values
+ * (equal values sharing storage) use a small cache keyed by pointer.
  *
  * Results follow SQL's three-valued logic inside the tree (so NOT and OR
  * treat NULL as PostgreSQL does); a row passes when the top-level result is
@@ -502,6 +503,34 @@ VectorQualsColumns(VectorQuals *vq, bool *columns)
 		node_columns(lfirst(lc), columns);
 }
 
+/*
+ * Marks in columns[attnum - 1] the columns that some leaf reads the
+ * values of, i.e. all but those read only by numeric comparisons (which
+ * use a scaled view when there is one, batch.h) and null tests.
+ */
+static void
+node_datum_columns(VqNode *node, bool *columns)
+{
+	ListCell   *lc;
+
+	foreach(lc, node->args)
+		node_datum_columns(lfirst(lc), columns);
+	if (node->attnum > 0 && node->kind != VQ_NULL_TEST &&
+		!(node->kind == VQ_COMPARE && node->method == VQ_METHOD_NUMERIC))
+		columns[node->attnum - 1] = true;
+}
+
+void
+VectorQualsDatumColumns(VectorQuals *vq, bool *columns)
+{
+	ListCell   *lc;
+
+	if (vq == NULL)
+		return;
+	foreach(lc, vq->quals)
+		node_datum_columns(lfirst(lc), columns);
+}
+
 void
 VectorQualsReset(VectorQuals *vq)
 {
@@ -753,7 +782,8 @@ like_fast(const VqNode *node, Datum d)
 /*
  * Compares the numeric column value d with item i: as scaled integers when
  * both parse (compare_value parsed d into node->parsed_*), else as
- * numeric_cmp does.
+ * numeric_cmp does.  d is (Datum) 0 for a value of a scaled view
+ * (parsed_ok, no numeric built): it is built here when numeric_cmp needs it.
  */
 static inline int
 numeric_item_cmp(VqNode *node, Datum d, int i)
@@ -761,6 +791,8 @@ numeric_item_cmp(VqNode *node, Datum d, int i)
 	if (node->parsed_ok && node->scales[i] >= 0)
 		return NumericScaledCompare(node->parsed_int, node->parsed_scale,
 									node->ints[i], node->scales[i]);
+	if (d == (Datum) 0)
+		d = NumericScaledMake(node->parsed_int, node->parsed_scale);
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, d, node->items[i]));
 }
 
@@ -815,16 +847,16 @@ compare_item(VqNode *node, Datum d, int i)
 	return strategy_holds(node->strategy, cmp) ? VQ_TRUE : VQ_FALSE;
 }
 
-/* Result of a comparison leaf for a non-NULL column value d. */
+/*
+ * Result of a comparison leaf for a non-NULL column value d (numeric
+ * columns: parsed into node->parsed_* already).
+ */
 static inline uint8
-compare_value(VqNode *node, Datum d)
+compare_items(VqNode *node, Datum d)
 {
 	bool		any_null = false;
 	int			i;
 
-	if (node->method == VQ_METHOD_NUMERIC)
-		node->parsed_ok = NumericScaledParse(d, &node->parsed_int,
-											 &node->parsed_scale);
 	if (!node->is_array)
 		return compare_item(node, d, 0);
 	for (i = 0; i < node->nitems; i++)
@@ -841,6 +873,16 @@ compare_value(VqNode *node, Datum d)
 	if (any_null)
 		return VQ_NULL;
 	return node->use_or ? VQ_FALSE : VQ_TRUE;
+}
+
+/* Result of a comparison leaf for a non-NULL column value d. */
+static inline uint8
+compare_value(VqNode *node, Datum d)
+{
+	if (node->method == VQ_METHOD_NUMERIC)
+		node->parsed_ok = NumericScaledParse(d, &node->parsed_int,
+											 &node->parsed_scale);
+	return compare_items(node, d);
 }
 
 /* One tight loop: TEST on v, the value of row sel[i], for every i. */
@@ -958,6 +1000,68 @@ eval_numeric_scalar(VqNode *node, const OlapVector *col, const uint32 *sel,
 	}
 }
 
+/* The value of a scaled view itself, for VQ_INT_STRATEGY_LOOPS. */
+#define VQ_SCALED_GET(x) (x)
+
+/*
+ * A numeric column with a scaled view (batch.h): its integers compared
+ * with the value rescaled to the column's scale when that is exact, else
+ * with 128-bit integers, and with numeric_cmp (on a numeric built for the
+ * row) against items that are not scaled integers (NaN, infinities, very
+ * large or very precise values).
+ */
+static void
+eval_numeric_view(VqNode *node, const OlapVector *col, const uint32 *sel,
+				  uint32 n, uint8 *out)
+{
+	const int64 *values = col->scaled;
+	const bool *nulls = col->nulls;
+	int			dscale = col->dscale;
+	uint32		i;
+
+	if (!node->is_array && node->scales[0] >= 0)
+	{
+		int			cscale = node->scales[0];
+		int64		c;
+
+		if (cscale <= dscale &&
+			!pg_mul_s64_overflow(node->ints[0],
+								 numeric_scaled_pow10[dscale - cscale], &c))
+		{
+			VQ_INT_STRATEGY_LOOPS(VQ_SCALED_GET);
+		}
+		else
+		{
+			for (i = 0; i < n; i++)
+			{
+				uint32		row = sel[i];
+
+				out[i] = nulls[row] ? VQ_NULL :
+					strategy_holds(node->strategy,
+								   NumericScaledCompare(values[row], dscale,
+														node->ints[0], cscale)) ?
+					VQ_TRUE : VQ_FALSE;
+			}
+		}
+		return;
+	}
+
+	node->parsed_ok = true;
+	node->parsed_scale = dscale;
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+
+		if (nulls[row])
+		{
+			out[i] = VQ_NULL;
+			continue;
+		}
+		node->parsed_int = values[row];
+		out[i] = compare_items(node, (Datum) 0);
+	}
+}
+
 static void
 eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 			 const uint32 *sel, uint32 n, uint8 *out)
@@ -982,12 +1086,20 @@ eval_compare(VectorQuals *vq, VqNode *node, const OlapVector *col,
 		eval_int_scalar(node, col, sel, n, out);
 		return;
 	}
+	if (node->method == VQ_METHOD_NUMERIC && col->scaled != NULL)
+	{
+		eval_numeric_view(node, col, sel, n, out);
+		return;
+	}
 	if (node->method == VQ_METHOD_NUMERIC && !node->is_array &&
 		node->scales[0] >= 0)
 	{
 		eval_numeric_scalar(node, col, sel, n, out);
 		return;
 	}
+	if (col->values == NULL)
+		elog(ERROR, "vectorized qual on column %d needs its values",
+			 node->attnum);
 
 	if (node->cache != NULL && col->codes != NULL)
 	{

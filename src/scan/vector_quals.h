@@ -29,6 +29,13 @@ extern VectorQuals *VectorQualsInit(List *quals, Index scanrelid,
 extern void VectorQualsColumns(VectorQuals *vq, bool *columns);
 
 /*
+ * Marks the columns whose Datum vectors the quals read in
+ * columns[attnum - 1]: the others (numeric comparisons, null tests) do with
+ * a scaled view and the null flags (see OlapScanSetScaledOnly).
+ */
+extern void VectorQualsDatumColumns(VectorQuals *vq, bool *columns);
+
+/*
  * Keeps in selection[0..nselected) only the rows for which every qual is
  * true and returns their number.  The quals' columns must be loaded in
  * batch->columns.

@@ -204,7 +204,7 @@ SELECT c.oid::regclass AS relation, ch.stripe_num, ch.group_num,
 	   ch.null_count, ch.raw_bytes, ch.byte_length AS stored_bytes,
 	   CASE ch.encoding WHEN 0 THEN 'plain' WHEN 1 THEN 'dictionary'
 		   WHEN 2 THEN 'run-length' WHEN 3 THEN 'frame-of-reference'
-		   WHEN 4 THEN 'delta' END AS encoding,
+		   WHEN 4 THEN 'delta' WHEN 5 THEN 'scaled' END AS encoding,
 	   CASE ch.compression WHEN 0 THEN 'none' WHEN 1 THEN 'zstd'
 		   WHEN 2 THEN 'lz4' END AS compression,
 	   cg.first_block, ch.byte_offset

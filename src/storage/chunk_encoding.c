@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * chunk_encoding.c
- *	  Value encodings of a chunk: PLAIN, DICT, RLE, FOR and DELTA.
+ *	  Value encodings of a chunk: PLAIN, DICT, RLE, FOR and DELTA (and,
+ *	  through chunk_scaled.c, SCALED for numeric columns).
  *
  * The encoder sees the non-null values of one column of one chunk, in row
  * order.  ChunkEncoderBegin analyses them once and computes the exact size
@@ -40,7 +41,9 @@
 #include "common/hashfn.h"
 #include "port/pg_bitutils.h"
 #include "port/pg_bswap.h"
+#include "storage/chunk_bits.h"
 #include "storage/chunk_encoding.h"
+#include "storage/chunk_scaled.h"
 #include "utils/memutils.h"
 
 /* Fixed parts in front of the variable parts of each layout. */
@@ -88,6 +91,9 @@ struct ChunkEncoder
 	int			dict_width;
 	uint32	   *dict_first;		/* first occurrence of each entry */
 	uint32	   *dict_codes;		/* entry of each value */
+
+	/* SCALED (numeric columns); NULL: not applicable */
+	ScaledEncoder *scaled;
 };
 
 /* Hash table of distinct values, keyed by the index of a first occurrence. */
@@ -114,24 +120,6 @@ static inline bool enc_values_equal(const ChunkEncoder *enc, uint32 a, uint32 b)
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
-
-/* Sequential writer of a bit-packed stream. */
-typedef struct BitWriter
-{
-	char	   *out;
-	uint64		acc;			/* pending bits, lowest first */
-	int			used;			/* number of pending bits, 0..63 */
-} BitWriter;
-
-/* Sequential reader of a bit-packed stream. */
-typedef struct BitReader
-{
-	const char *in;
-	const char *end;
-	uint64		acc;			/* unread bits, lowest first */
-	int			avail;			/* number of unread bits in acc */
-} BitReader;
-
 
 /* ---------------------------------------------------------------------
  * Small helpers
@@ -174,26 +162,6 @@ write_i64(char *p, int64 v)
 {
 	memcpy(p, &v, sizeof(v));
 	return p + sizeof(v);
-}
-
-/* Returns the number of bits needed to represent v (0 for 0). */
-static inline int
-bit_width(uint64 v)
-{
-	return v == 0 ? 0 : pg_leftmost_one_pos64(v) + 1;
-}
-
-/* Returns the bytes a stream of n values of the given width occupies. */
-static inline uint64
-packed_size(uint64 n, int width)
-{
-	return (n * (uint64) width + 7) / 8;
-}
-
-static inline uint64
-width_mask(int width)
-{
-	return width >= 64 ? ~UINT64CONST(0) : (UINT64CONST(1) << width) - 1;
 }
 
 /* Wrapping int64 arithmetic, done in uint64 to avoid signed overflow. */
@@ -272,123 +240,6 @@ int_fits(int64 v, int typlen)
 		default:
 			return true;
 	}
-}
-
-static inline void
-store_le64(char *p, uint64 v)
-{
-#ifdef WORDS_BIGENDIAN
-	v = pg_bswap64(v);
-#endif
-	memcpy(p, &v, sizeof(v));
-}
-
-/* ---------------------------------------------------------------------
- * Bit packing
- * ---------------------------------------------------------------------
- */
-
-static inline void
-bw_init(BitWriter *bw, char *out)
-{
-	bw->out = out;
-	bw->acc = 0;
-	bw->used = 0;
-}
-
-/* Appends the low width bits of v (1 <= width <= 64; v < 2^width). */
-static inline void
-bw_put(BitWriter *bw, uint64 v, int width)
-{
-	bw->acc |= v << bw->used;
-	if (bw->used + width >= 64)
-	{
-		int			taken = 64 - bw->used;	/* bits of v now in acc */
-
-		store_le64(bw->out, bw->acc);
-		bw->out += 8;
-		bw->acc = (taken >= 64) ? 0 : v >> taken;
-		bw->used = bw->used + width - 64;
-	}
-	else
-		bw->used += width;
-}
-
-/* Writes the pending bits, padding the last byte with zeros. */
-static inline char *
-bw_finish(BitWriter *bw)
-{
-	int			nbytes = (bw->used + 7) / 8;
-	uint64		acc = bw->acc;
-
-	for (int i = 0; i < nbytes; i++)
-	{
-		*bw->out++ = (char) (acc & 0xFF);
-		acc >>= 8;
-	}
-	bw->acc = 0;
-	bw->used = 0;
-	return bw->out;
-}
-
-static inline void
-br_init(BitReader *br, const char *in, Size len)
-{
-	br->in = in;
-	br->end = in + len;
-	br->acc = 0;
-	br->avail = 0;
-}
-
-/* Loads the next (possibly partial, zero-filled) little-endian word. */
-static inline uint64
-br_load(BitReader *br)
-{
-	uint64		w = 0;
-	Size		left = br->end - br->in;
-
-	if (left >= 8)
-	{
-		memcpy(&w, br->in, 8);
-#ifdef WORDS_BIGENDIAN
-		w = pg_bswap64(w);
-#endif
-		br->in += 8;
-	}
-	else
-	{
-		for (Size i = 0; i < left; i++)
-			w |= ((uint64) (unsigned char) br->in[i]) << (8 * i);
-		br->in = br->end;
-	}
-	return w;
-}
-
-/*
- * Reads the next value of the given width (1..64).  The caller has checked
- * that the stream is long enough; reading past its end yields zero bits.
- */
-static inline uint64
-br_get(BitReader *br, int width, uint64 mask)
-{
-	uint64		v;
-
-	if (br->avail >= width)
-	{
-		v = br->acc & mask;
-		br->acc = (width >= 64) ? 0 : br->acc >> width;
-		br->avail -= width;
-	}
-	else
-	{
-		uint64		next = br_load(br);
-		int			taken = width - br->avail;	/* bits taken from next */
-
-		v = (br->acc | (next << br->avail)) & mask;
-		br->acc = (taken >= 64) ? 0 : next >> taken;
-		br->avail = 64 - taken;
-	}
-	return v;
 }
 
 /* ---------------------------------------------------------------------
@@ -664,6 +515,18 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 	if (count == 0)
 		return enc;
 
+	/*
+	 * Numeric values that are all scaled integers of one scale: SCALED
+	 * (whose integer DICT and RLE forms are smaller than those of the
+	 * varlenas) or PLAIN, whichever is smaller.
+	 */
+	if (type->numeric && typlen == -1 &&
+		(enc->scaled = ScaledEncoderBegin(values, count)) != NULL)
+	{
+		enc->sizes[OLAP_ENCODING_SCALED] = ScaledEncoderSize(enc->scaled);
+		return enc;
+	}
+
 	analyze_rle(enc);
 	if (enc->byval)
 		analyze_for_delta(enc);
@@ -685,6 +548,8 @@ ChunkEncoderBegin(const Datum *values, uint32 count,
 uint32
 ChunkEncoderDistinct(ChunkEncoder *enc, const uint32 **first)
 {
+	if (enc->scaled != NULL)
+		return ScaledEncoderDistinct(enc->scaled, first);
 	*first = enc->dict_first;
 	return enc->dict_first ? enc->dict_n : 0;
 }
@@ -733,6 +598,8 @@ ChunkEncoderEnd(ChunkEncoder *enc)
 		pfree(enc->dict_first);
 	if (enc->dict_codes)
 		pfree(enc->dict_codes);
+	if (enc->scaled)
+		ScaledEncoderEnd(enc->scaled);
 	pfree(enc);
 }
 
@@ -938,6 +805,10 @@ ChunkEncoderWrite(ChunkEncoder *enc, OlapEncoding encoding, char *dst)
 			break;
 		case OLAP_ENCODING_DELTA:
 			end = write_delta(enc, dst);
+			break;
+		case OLAP_ENCODING_SCALED:
+			ScaledEncoderWrite(enc->scaled, dst);
+			end = dst + ScaledEncoderSize(enc->scaled);
 			break;
 		default:
 			elog(ERROR, "unrecognized encoding %d", (int) encoding);
@@ -1292,6 +1163,21 @@ read_for(const ChunkColumnType *type, const char *src, Size len,
 	}
 	else
 	{
+		/* the values into out itself, as uint64 (Datums are as wide) */
+		uint64	   *offsets = (uint64 *) out;
+
+		StaticAssertStmt(sizeof(Datum) == sizeof(uint64) || SIZEOF_DATUM == 4,
+						 "Datum is 4 or 8 bytes");
+#if SIZEOF_DATUM == 8
+		/* 8-byte values are their Datums already */
+		unpack_bits(src + FOR_HEADER_SIZE, (Size) packed, count, width,
+					(uint64) min, offsets);
+		if (typlen != 8)
+		{
+			for (uint32 i = 0; i < count; i++)
+				out[i] = int_to_datum((int64) offsets[i], typlen);
+		}
+#else
 		BitReader	br;
 		uint64		mask = width_mask(width);
 
@@ -1299,6 +1185,8 @@ read_for(const ChunkColumnType *type, const char *src, Size len,
 		for (uint32 i = 0; i < count; i++)
 			out[i] = int_to_datum(wrap_add(min, br_get(&br, width, mask)),
 								  typlen);
+		(void) offsets;
+#endif
 	}
 	*used = FOR_HEADER_SIZE + (Size) packed;
 	return NULL;
@@ -1363,7 +1251,7 @@ char *
 ChunkDecodeValues(OlapEncoding encoding,
 				  const char *src, Size len, uint32 count,
 				  const ChunkColumnType *type,
-				  Datum *values, ChunkCodes *codes)
+				  Datum *values, ChunkCodes *codes, ChunkScaled *scaled)
 {
 	int			typlen = type->typlen;
 	Size		used = 0;
@@ -1371,6 +1259,8 @@ ChunkDecodeValues(OlapEncoding encoding,
 
 	if (codes != NULL)
 		codes->valid = false;
+	if (scaled != NULL)
+		scaled->valid = false;
 	if (type->typbyval)
 	{
 		if (typlen != 1 && typlen != 2 && typlen != 4 &&
@@ -1407,6 +1297,11 @@ ChunkDecodeValues(OlapEncoding encoding,
 			break;
 		case OLAP_ENCODING_DELTA:
 			err = read_delta(type, src, len, count, values, &used);
+			break;
+		case OLAP_ENCODING_SCALED:
+			/* consumes all of src or fails */
+			err = ScaledDecodeValues(src, len, count, type, values, scaled);
+			used = len;
 			break;
 		default:
 			return psprintf("unrecognized encoding %d", (int) encoding);

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * chunk_encoding.h
- *	  Value encodings of a chunk (PLAIN, DICT, RLE, FOR, DELTA); internal to
- *	  chunk_format.c.
+ *	  Value encodings of a chunk (PLAIN, DICT, RLE, FOR, DELTA, and SCALED
+ *	  in chunk_scaled.c); internal to chunk_format.c.
  *
  * The encoders see only the non-null values of a chunk, in row order;
  * chunk_format.c owns the null bitmap, compression and framing.  The number
@@ -67,11 +67,14 @@ extern void ChunkEncoderEnd(ChunkEncoder *enc);
  * an error for bad input.  With codes not NULL, a DICT or RLE chunk also
  * sets codes->codes[0..count) (room for count entries is the caller's),
  * codes->dict and codes->ndict, and codes->valid; other encodings leave
- * codes->valid false.
+ * codes->valid false.  With scaled not NULL, a SCALED chunk sets
+ * scaled->values[0..count), scaled->dscale and scaled->valid, and decodes
+ * values[] only when scaled->want_datums (see chunk_scaled.h).
  */
 extern char *ChunkDecodeValues(OlapEncoding encoding,
 							   const char *src, Size len, uint32 count,
 							   const ChunkColumnType *type,
-							   Datum *values, ChunkCodes *codes);
+							   Datum *values, ChunkCodes *codes,
+							   ChunkScaled *scaled);
 
 #endif							/* OLAP_CHUNK_ENCODING_H */

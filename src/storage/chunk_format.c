@@ -74,6 +74,8 @@ OlapEncodingName(OlapEncoding encoding)
 			return "for";
 		case OLAP_ENCODING_DELTA:
 			return "delta";
+		case OLAP_ENCODING_SCALED:
+			return "scaled";
 	}
 	return "unknown";
 }
@@ -246,7 +248,7 @@ check_null_bitmap(const unsigned char *bitmap, uint32 nrows,
 char *
 ChunkRead(const char *data, Size len, uint32 nrows,
 		  const ChunkColumnType *type,
-		  Datum *values, bool *nulls, ChunkCodes *codes)
+		  Datum *values, bool *nulls, ChunkCodes *codes, ChunkScaled *scaled)
 {
 	ChunkHeader header;
 	const char *payload;
@@ -255,6 +257,7 @@ ChunkRead(const char *data, Size len, uint32 nrows,
 	Size		raw_len;
 	Size		bitmap_len;
 	uint32		count;
+	bool		spread_values;
 	char	   *err;
 
 	if (!ChunkReadHeader(data, len, &header))
@@ -333,13 +336,19 @@ ChunkRead(const char *data, Size len, uint32 nrows,
 	count = nrows - header.null_count;
 	if (codes != NULL)
 		codes->valid = false;
+	if (scaled != NULL)
+		scaled->valid = false;
 	err = ChunkDecodeValues((OlapEncoding) header.encoding,
 							payload + bitmap_len, raw_len - bitmap_len,
-							count, type, values, codes);
+							count, type, values, codes, scaled);
 	if (err)
 		goto fail;
 	if (codes != NULL && !codes->valid)
 		codes = NULL;
+	if (scaled != NULL && !scaled->valid)
+		scaled = NULL;
+	/* Datums not wanted (and not built) for a scaled view */
+	spread_values = scaled == NULL || scaled->want_datums;
 
 	/* Spread the values out, back to front so nothing is overwritten. */
 	if (bitmap_len > 0)
@@ -351,18 +360,24 @@ ChunkRead(const char *data, Size len, uint32 nrows,
 		{
 			if (bitmap[i / 8] & (1 << (i % 8)))
 			{
-				values[i] = (Datum) 0;
+				if (spread_values)
+					values[i] = (Datum) 0;
 				nulls[i] = true;
 				if (codes != NULL)
 					codes->codes[i] = codes->ndict;
+				if (scaled != NULL)
+					scaled->values[i] = 0;
 			}
 			else
 			{
 				--k;
-				values[i] = values[k];
+				if (spread_values)
+					values[i] = values[k];
 				nulls[i] = false;
 				if (codes != NULL)
 					codes->codes[i] = codes->codes[k];
+				if (scaled != NULL)
+					scaled->values[i] = scaled->values[k];
 			}
 		}
 		Assert(k == 0);

@@ -23,10 +23,11 @@ typedef enum OlapEncoding
 	OLAP_ENCODING_DICT = 1,		/* distinct values + bit-packed codes */
 	OLAP_ENCODING_RLE = 2,		/* (value, run length) pairs */
 	OLAP_ENCODING_FOR = 3,		/* frame of reference + bit-packing */
-	OLAP_ENCODING_DELTA = 4		/* deltas, then frame of reference */
+	OLAP_ENCODING_DELTA = 4,	/* deltas, then frame of reference */
+	OLAP_ENCODING_SCALED = 5	/* numeric as int64 scaled by 10^dscale */
 } OlapEncoding;
 
-#define OLAP_NUM_ENCODINGS 5
+#define OLAP_NUM_ENCODINGS 6
 
 /* Storage properties of a column's type, as in pg_type. */
 typedef struct ChunkColumnType
@@ -34,6 +35,8 @@ typedef struct ChunkColumnType
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
+	bool		numeric;		/* numeric (or a domain over it): SCALED
+								 * applies */
 } ChunkColumnType;
 
 /*
@@ -50,6 +53,21 @@ typedef struct ChunkCodes
 	uint32		ndict;
 	bool		valid;			/* false: the chunk's encoding has no codes */
 } ChunkCodes;
+
+/*
+ * The scaled view of a SCALED chunk (ChunkRead): each row's value as an
+ * int64 scaled by 10^dscale (value = values[row] / 10^dscale, all rows
+ * sharing dscale); NULL rows hold 0.  With want_datums false, ChunkRead
+ * leaves the Datum vector of such a chunk unset (building numerics is what
+ * the view saves); other chunks always get their Datums.
+ */
+typedef struct ChunkScaled
+{
+	int64	   *values;			/* nrows entries, allocated by the caller */
+	int			dscale;
+	bool		want_datums;	/* in: build the numeric Datums too */
+	bool		valid;			/* false: the chunk is not SCALED */
+} ChunkScaled;
 
 /* Fixed part at the start of every stored chunk. */
 typedef struct ChunkHeader
@@ -109,11 +127,14 @@ extern void ChunkBuild(const Datum *values, const bool *nulls, uint32 nrows,
  * caller raises ERRCODE_DATA_CORRUPTED naming the relation and stripe.
  * When codes is not NULL and the chunk is DICT or RLE encoded, its
  * dictionary view is returned in *codes too (codes->valid); codes->codes
- * must have room for nrows entries.
+ * must have room for nrows entries.  Likewise, when scaled is not NULL and
+ * the chunk is SCALED encoded, its scaled view is returned in *scaled
+ * (scaled->valid), and values[] is filled only when scaled->want_datums.
  */
 extern char *ChunkRead(const char *data, Size len, uint32 nrows,
 					   const ChunkColumnType *type,
-					   Datum *values, bool *nulls, ChunkCodes *codes);
+					   Datum *values, bool *nulls, ChunkCodes *codes,
+					   ChunkScaled *scaled);
 
 /* Reads just the header; returns false if len is too short. */
 extern bool ChunkReadHeader(const char *data, Size len, ChunkHeader *header);

@@ -26,8 +26,10 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -69,8 +71,11 @@ struct StripeReader
 	Datum	  **values;
 	bool	  **nulls;
 	bool	   *loaded;			/* column decoded for the current group */
-	bool		keep_codes;		/* keep the dictionary views of chunks */
+	bool		keep_codes;		/* keep the dictionary and scaled views */
 	ChunkCodes *codes;			/* of each decoded column, when valid */
+	ChunkScaled *scaled;		/* of each decoded column, when valid */
+	bool	   *scaled_only;	/* natts entries or NULL: columns whose
+								 * SCALED chunks get no Datums */
 
 	/* projection: columns not needed read as NULL and are never decoded */
 	bool	   *needed;			/* needed_natts entries, or NULL for all */
@@ -148,11 +153,15 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
 		reader->types[i].typlen = attr->attlen;
 		reader->types[i].typbyval = attr->attbyval;
 		reader->types[i].typalign = attr->attalign;
+		reader->types[i].numeric = !attr->attisdropped &&
+			getBaseType(attr->atttypid) == NUMERICOID;
 	}
 	reader->values = palloc0(sizeof(Datum *) * Max(reader->natts, 1));
 	reader->nulls = palloc0(sizeof(bool *) * Max(reader->natts, 1));
 	reader->loaded = palloc0(sizeof(bool) * Max(reader->natts, 1));
 	reader->codes = palloc0(sizeof(ChunkCodes) * Max(reader->natts, 1));
+	reader->scaled = palloc0(sizeof(ChunkScaled) * Max(reader->natts, 1));
+	reader->scaled_only = NULL;
 }
 
 /*
@@ -326,11 +335,13 @@ load_column(StripeReader *reader, int i)
 	char	   *buf;
 	char	   *problem;
 	ChunkCodes *codes;
+	ChunkScaled *scaled;
 
 	if (reader->loaded[i])
 		return;
 	reader->loaded[i] = true;
 	reader->codes[i].valid = false;
+	reader->scaled[i].valid = false;
 	if (attr->attisdropped ||
 		(reader->needed != NULL && (i >= reader->needed_natts || !reader->needed[i])))
 	{
@@ -370,11 +381,21 @@ load_column(StripeReader *reader, int i)
 		codes = &reader->codes[i];
 		codes->codes = palloc(sizeof(uint32) * Max(group->row_count, 1));
 	}
+	scaled = NULL;
+	if (reader->keep_codes && chunk->encoding == OLAP_ENCODING_SCALED)
+	{
+		scaled = &reader->scaled[i];
+		scaled->values = palloc(sizeof(int64) * Max(group->row_count, 1));
+		scaled->want_datums = reader->scaled_only == NULL ||
+			!reader->scaled_only[i];
+	}
 	problem = ChunkRead(buf, chunk->byte_length, group->row_count,
 						&reader->types[i], reader->values[i],
-						reader->nulls[i], codes);
+						reader->nulls[i], codes, scaled);
 	if (problem != NULL)
 		report_corruption(reader, group, i + 1, chunk, problem);
+	if (scaled != NULL && scaled->valid && !scaled->want_datums)
+		reader->values[i] = NULL;
 	pfree(buf);
 	reader->stats.bytes_read += chunk->byte_length;
 	reader->stats.bytes_decoded += chunk->raw_bytes;
@@ -559,7 +580,8 @@ StripeReaderLoadColumns(StripeReader *reader, const bool *columns,
 
 /*
  * Keeps, from now on, the dictionary view (ChunkCodes) of each DICT or RLE
- * chunk decoded, for StripeReaderColumnCodes.
+ * chunk decoded, for StripeReaderColumnCodes, and the scaled view
+ * (ChunkScaled) of each SCALED chunk, for StripeReaderColumnScaled.
  */
 void
 StripeReaderKeepCodes(StripeReader *reader)
@@ -580,6 +602,38 @@ StripeReaderColumnCodes(StripeReader *reader, AttrNumber attnum)
 		!reader->loaded[attnum - 1] || !reader->codes[attnum - 1].valid)
 		return NULL;
 	return &reader->codes[attnum - 1];
+}
+
+/*
+ * Makes the SCALED chunks of the columns whose columns[attnum - 1] is true
+ * (an array of the relation's natts) decode to their scaled view only,
+ * without numeric Datums: StripeReaderLoadColumns then gives such a column
+ * NULL values (its null flags are there).  Needs StripeReaderKeepCodes;
+ * for batch readers only (StripeReaderNext needs the Datums).
+ */
+void
+StripeReaderSetScaledOnly(StripeReader *reader, const bool *columns)
+{
+	MemoryContext old = MemoryContextSwitchTo(reader->ctx);
+
+	reader->scaled_only = palloc(sizeof(bool) * Max(reader->natts, 1));
+	memcpy(reader->scaled_only, columns, sizeof(bool) * reader->natts);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The scaled view of column attnum in the current group, when it was
+ * decoded (StripeReaderLoadColumns) from a SCALED chunk with
+ * StripeReaderKeepCodes on; NULL otherwise.  Valid until the next
+ * StripeReaderNextGroup.
+ */
+const ChunkScaled *
+StripeReaderColumnScaled(StripeReader *reader, AttrNumber attnum)
+{
+	if (attnum < 1 || attnum > (AttrNumber) reader->natts ||
+		!reader->loaded[attnum - 1] || !reader->scaled[attnum - 1].valid)
+		return NULL;
+	return &reader->scaled[attnum - 1];
 }
 
 /* The encoding of column attnum's chunk in the current group, or -1. */

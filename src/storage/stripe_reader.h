@@ -60,6 +60,9 @@ extern int	StripeReaderColumnEncoding(StripeReader *reader, AttrNumber attnum);
 extern void StripeReaderKeepCodes(StripeReader *reader);
 extern const ChunkCodes *StripeReaderColumnCodes(StripeReader *reader,
 												 AttrNumber attnum);
+extern void StripeReaderSetScaledOnly(StripeReader *reader, const bool *columns);
+extern const ChunkScaled *StripeReaderColumnScaled(StripeReader *reader,
+												   AttrNumber attnum);
 extern void StripeReaderRescan(StripeReader *reader);
 extern void StripeReaderEnd(StripeReader *reader);
 extern uint64 StripeReaderTotalRows(StripeReader *reader);

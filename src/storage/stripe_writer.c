@@ -154,6 +154,8 @@ StripeWriterCreate(Relation rel, MemoryContext parent)
 		writer->types[i].typlen = attr->attlen;
 		writer->types[i].typbyval = attr->attbyval;
 		writer->types[i].typalign = attr->attalign;
+		writer->types[i].numeric = !attr->attisdropped &&
+			getBaseType(attr->atttypid) == NUMERICOID;
 		if (!attr->attisdropped)
 			MinMaxSupportInit(&writer->minmax[i], attr->atttypid,
 							  attr->attcollation);
