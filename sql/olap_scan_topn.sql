@@ -57,15 +57,17 @@ SELECT count(*) AS generic_plan_same FROM (
 	((SELECT * FROM topn_heap ORDER BY ts, id LIMIT 4) EXCEPT ALL
 	 SELECT * FROM topn_generic)) d;
 
-CREATE FUNCTION topn_same(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION topn_same(query text, olap text DEFAULT 'topn_olap',
+						  heap text DEFAULT 'topn_heap') RETURNS boolean
+LANGUAGE plpgsql AS $$
 DECLARE
 	a text;
 	b text;
 BEGIN
 	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
-				   replace(query, 'TAB', 'topn_olap')) INTO a;
+				   replace(query, 'TAB', olap)) INTO a;
 	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
-				   replace(query, 'TAB', 'topn_heap')) INTO b;
+				   replace(query, 'TAB', heap)) INTO b;
 	IF a <> b THEN
 		RAISE NOTICE 'differs: %', query;
 	END IF;
@@ -168,17 +170,6 @@ INSERT INTO seq_o SELECT * FROM seq_h;
 RESET olap.chunk_group_row_limit;
 ANALYZE seq_h;
 ANALYZE seq_o;
-CREATE FUNCTION seq_same(query text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-	a text;
-	b text;
-BEGIN
-	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
-				   replace(query, 'TAB', 'seq_o')) INTO a;
-	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, E''\n''), '''')) FROM (%s) t',
-				   replace(query, 'TAB', 'seq_h')) INTO b;
-	RETURN a = b;
-END $$;
 -- (the top-N path, whatever its cost against a Sort)
 SET enable_sort = off;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
@@ -187,7 +178,7 @@ ALTER TABLE seq_h ADD COLUMN d int DEFAULT 7;
 ALTER TABLE seq_o ADD COLUMN d int DEFAULT 7;
 INSERT INTO seq_h SELECT x, 0, 'late' || x, NULL, 'p', 'q', x FROM generate_series(20001, 20100) x;
 INSERT INTO seq_o SELECT x, 0, 'late' || x, NULL, 'p', 'q', x FROM generate_series(20001, 20100) x;
-SELECT q, seq_same(q) FROM (VALUES
+SELECT q, topn_same(q, 'seq_o', 'seq_h') FROM (VALUES
 	('SELECT * FROM TAB ORDER BY v, id LIMIT 15'),
 	('SELECT * FROM TAB ORDER BY v DESC, id LIMIT 15'),
 	('SELECT * FROM TAB ORDER BY t, id LIMIT 40'),
@@ -197,8 +188,7 @@ SELECT q, seq_same(q) FROM (VALUES
 	('SELECT * FROM TAB ORDER BY d DESC, id LIMIT 5'),
 	('SELECT * FROM TAB WHERE t LIKE ''%77%'' ORDER BY v, id LIMIT 10')) v(q);
 RESET enable_sort;
-DROP FUNCTION seq_same(text);
 DROP TABLE seq_h, seq_o;
 
-DROP FUNCTION topn_same(text);
+DROP FUNCTION topn_same(text, text, text);
 DROP TABLE topn_heap, topn_olap;
