@@ -16,6 +16,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest;
 
 use constant BLCKSZ => 8192;
 use constant PAGE_HEADER => 24;
@@ -131,54 +134,32 @@ is(flip_bytes($path{meta_victim}, 24 .. 27), pack('L', 0x4F4C4150), 'the metapag
 $node->start;
 my $started = $node->safe_psql('postgres', 'SELECT pg_postmaster_start_time()');
 
-# Runs $sql expecting an XX001 error whose message matches every pattern.
-sub expect_corrupted
-{
-	my ($sql, $name, @patterns) = @_;
-	local $Test::Builder::Level = $Test::Builder::Level + 1;
-
-	my ($stdout, $stderr);
-	my $ret = $node->psql(
-		'postgres', $sql,
-		stdout => \$stdout,
-		stderr => \$stderr,
-		extra_params => [ '-v', 'VERBOSITY=verbose' ]);
-	isnt($ret, 0, "$name fails");
-	like($stderr, qr/ERROR:  XX001: /, "$name reports SQLSTATE XX001");
-	like($stderr, $_, "$name: error matches $_") for @patterns;
-	unlike($stderr, qr/server closed the connection|terminated abnormally/,
-		"$name does not end the connection");
-	return $stderr;
-}
-
 my @victim_patterns = (
 	qr/olap table "victim" is corrupted/,
 	qr/stripe $stripe, chunk group $group, column $attnum\b/,
 	qr/checksum mismatch/);
 
-my $err = expect_corrupted('SELECT * FROM victim', 'full scan of the damaged table', @victim_patterns);
+my $err = expect_corrupted($node, 'SELECT * FROM victim', 'full scan of the damaged table', @victim_patterns);
 note "error reported: $err";
-expect_corrupted('SELECT sum(amount), max(label) FROM victim', 'aggregate over the damaged table',
+expect_corrupted($node, 'SELECT sum(amount), max(label) FROM victim', 'aggregate over the damaged table',
 	@victim_patterns);
-expect_corrupted('COPY victim TO STDOUT', 'COPY TO of the damaged table', @victim_patterns);
-expect_corrupted(
-	q{
+expect_corrupted($node, 'COPY victim TO STDOUT', 'COPY TO of the damaged table', @victim_patterns);
+expect_corrupted($node, q{
 	SET parallel_setup_cost = 0;
 	SET parallel_tuple_cost = 0;
 	SET min_parallel_table_scan_size = 0;
 	SET max_parallel_workers_per_gather = 2;
 	SELECT count(*), sum(id), max(v::text) FROM victim v},
 	'parallel scan of the damaged table', @victim_patterns);
-expect_corrupted(
-	q{
+expect_corrupted($node, q{
 	BEGIN;
 	SELECT count(*) FROM bystander;
 	SELECT label FROM victim ORDER BY id;
 	COMMIT},
 	'the damaged table read inside a transaction', @victim_patterns);
-expect_corrupted('CREATE TABLE victim_copy AS SELECT * FROM victim',
+expect_corrupted($node, 'CREATE TABLE victim_copy AS SELECT * FROM victim',
 	'CREATE TABLE AS from the damaged table', @victim_patterns);
-expect_corrupted('ALTER TABLE victim SET ACCESS METHOD heap',
+expect_corrupted($node, 'ALTER TABLE victim SET ACCESS METHOD heap',
 	'rewriting the damaged table', @victim_patterns);
 is( $node->safe_psql(
 		'postgres',
@@ -186,19 +167,17 @@ is( $node->safe_psql(
 	'olap',
 	'the failed rewrite left the damaged table as it was');
 
-expect_corrupted(
-	'SELECT * FROM crc_victim',
+expect_corrupted($node, 'SELECT * FROM crc_victim',
 	'scan of a table with a damaged chunk checksum',
 	qr/olap table "crc_victim" is corrupted/,
 	qr/stripe \d+, chunk group \d+, column 2\b/,
 	qr/checksum mismatch/);
 
-expect_corrupted(
-	'SELECT * FROM meta_victim',
+expect_corrupted($node, 'SELECT * FROM meta_victim',
 	'scan of a table with a damaged metapage',
 	qr/"meta_victim"/,
 	qr/metapage/);
-expect_corrupted('INSERT INTO meta_victim VALUES (1001)',
+expect_corrupted($node, 'INSERT INTO meta_victim VALUES (1001)',
 	'insert into a table with a damaged metapage',
 	qr/"meta_victim"/, qr/metapage/);
 
@@ -238,7 +217,7 @@ is( $node->safe_psql(
 		'postgres', q{SELECT count(*) FROM olap.stripes WHERE relation = 'victim'::regclass}),
 	'2',
 	'the damaged table accepted a new stripe');
-expect_corrupted('SELECT * FROM victim', 'the damaged table after an insert', @victim_patterns);
+expect_corrupted($node, 'SELECT * FROM victim', 'the damaged table after an insert', @victim_patterns);
 
 # The monitoring views keep working for every table while one metapage is
 # damaged: the damaged table shows no storage, with a warning.

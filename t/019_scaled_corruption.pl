@@ -13,6 +13,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use OlapTest;
 
 use constant BLCKSZ => 8192;
 use constant PAGE_HEADER => 24;
@@ -137,34 +140,16 @@ edit_chunk('sc_inner', sub { set_payload_byte($_[0], 2, 5) });
 
 $node->start;
 
-# Runs $sql expecting an XX001 error whose message matches $pattern.
-sub expect_corrupted
-{
-	my ($sql, $name, $pattern) = @_;
-	local $Test::Builder::Level = $Test::Builder::Level + 1;
-	my ($stdout, $stderr);
-	my $ret = $node->psql(
-		'postgres', $sql,
-		stdout => \$stdout,
-		stderr => \$stderr,
-		extra_params => [ '-v', 'VERBOSITY=verbose' ]);
-	isnt($ret, 0, "$name fails");
-	like($stderr, qr/ERROR:  XX001: /, "$name reports SQLSTATE XX001");
-	like($stderr, $pattern, "$name: error matches $pattern");
-	unlike($stderr, qr/server closed the connection|terminated abnormally/,
-		"$name does not end the connection");
-}
-
 my %problem = (
 	sc_crc => qr/olap table "sc_crc" is corrupted: .*column 2 .*checksum mismatch/,
 	sc_dscale => qr/olap table "sc_dscale" is corrupted: .*column 2 .*SCALED display scale 64 is invalid/,
 	sc_inner => qr/olap table "sc_inner" is corrupted: .*column 2 .*SCALED inner encoding 5 is invalid/);
 for my $t (@tables)
 {
-	expect_corrupted("SELECT * FROM $t", "$t: row scan", $problem{$t});
-	expect_corrupted("SET max_parallel_workers_per_gather = 0; " . sprintf($sum_sql, $t),
+	expect_corrupted($node, "SELECT * FROM $t", "$t: row scan", $problem{$t});
+	expect_corrupted($node, "SET max_parallel_workers_per_gather = 0; " . sprintf($sum_sql, $t),
 		"$t: OlapAgg over the scaled view", $problem{$t});
-	expect_corrupted("SELECT count(*) FROM $t WHERE amount > 500",
+	expect_corrupted($node, "SELECT count(*) FROM $t WHERE amount > 500",
 		"$t: vectorized qual", $problem{$t});
 }
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server is still up');

@@ -31,7 +31,7 @@ our @EXPORT = qw(
   rows_sql rows_columns create_indexed_twins dml_both end_session
   $force_index $force_seqscan
   check_twin_rows check_row_numbers_unique compare_twins
-  check_row_numbers_and_stats
+  check_row_numbers_and_stats expect_corrupted
 );
 
 # Settings that make queries read through an index, or by a sequential scan.
@@ -276,6 +276,28 @@ sub check_row_numbers_and_stats
 			"$label: $table has unique row numbers and consistent statistics");
 	}
 	return;
+}
+
+
+# Runs $sql on $node expecting an XX001 (data corrupted) error whose message
+# matches every pattern, without the connection ending; returns stderr.
+sub expect_corrupted
+{
+	my ($node, $sql, $name, @patterns) = @_;
+	local $Test::Builder::Level = $Test::Builder::Level + 1;
+
+	my ($stdout, $stderr);
+	my $ret = $node->psql(
+		'postgres', $sql,
+		stdout => \$stdout,
+		stderr => \$stderr,
+		extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+	isnt($ret, 0, "$name fails");
+	like($stderr, qr/ERROR:  XX001: /, "$name reports SQLSTATE XX001");
+	like($stderr, $_, "$name: error matches $_") for @patterns;
+	unlike($stderr, qr/server closed the connection|terminated abnormally/,
+		"$name does not end the connection");
+	return $stderr;
 }
 
 1;
