@@ -41,7 +41,7 @@
  * sequential scan estimates, so 2,500 units with the default
  * parallel_setup_cost of 1,000.
  */
-#define OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR 2.5
+#define OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR 7.0
 #define OLAP_MAX_PARALLEL_WORKER_SETUP_FACTOR 1000.0
 
 extern int	olap_compression;
