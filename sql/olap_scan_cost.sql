@@ -116,11 +116,11 @@ SET max_parallel_workers_per_gather = 2;
 -- the Gather and combined again by Finalize Aggregate, and a state of type
 -- internal (numeric sum and avg) is moreover serialized and deserialized:
 -- with workers made free (so that these 300,000 rows, a few milliseconds
--- of work, go parallel at all), 1,000 groups of numeric states stay
+-- of work, go parallel at all), 900 groups of numeric states stay
 -- serial while the same grouping of integer states goes parallel, and so
 -- do 7 groups, but not a count per id / 4 (about as many groups as rows)
 CREATE TABLE cost_nheap AS
-SELECT id, id % 1000 AS g, k, v::numeric AS n FROM cost_heap;
+SELECT id, id % 900 AS g, k, v::numeric AS n FROM cost_heap;
 CREATE TABLE cost_nolap USING olap AS SELECT * FROM cost_nheap ORDER BY id;
 ANALYZE cost_nheap;
 ANALYZE cost_nolap;

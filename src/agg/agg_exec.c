@@ -158,6 +158,28 @@ choose_method(Oid transfn, int16 *int_width)
 	}
 }
 
+/*
+ * Planner: how the batch loops run the aggregate with transition function
+ * transfn (choose_method), for its cost (agg_planner.c).
+ */
+OlapAggLoop
+OlapAggTransfnLoop(Oid transfn)
+{
+	int16		int_width;
+
+	switch (choose_method(transfn, &int_width))
+	{
+		case AGG_METHOD_TRANSFN:
+			return OLAP_AGG_PER_VALUE;
+		case AGG_METHOD_SUM_NUMERIC:
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+			return OLAP_AGG_LOOP_NUMERIC;
+		default:
+			return OLAP_AGG_LOOP_INT;
+	}
+}
+
 /* Looks up aggregate aggref's functions and initial value into trans. */
 static void
 init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
