@@ -89,7 +89,7 @@
 #define OLAP_AGG_FEW_GROUPS			1000.0
 #define OLAP_AGG_MANY_GROUPS		100000.0
 /* x cpu_operator_cost per byte of text an expression input reads */
-#define OLAP_AGG_COST_TEXT_BYTE		0.1
+#define OLAP_AGG_COST_TEXT_BYTE		0.2
 /* ... and per call and per byte when it runs a regular expression */
 #define OLAP_AGG_COST_REGEXP_CALL	100.0
 #define OLAP_AGG_COST_REGEXP_BYTE	1.0
@@ -656,9 +656,10 @@ text_bytes_walker(Node *node, TextBytesContext *cxt)
  * string): OLAP_AGG_COST_TEXT_BYTE x cpu_operator_cost per average byte,
  * and with a regular expression function OLAP_AGG_COST_REGEXP_CALL x
  * cpu_operator_cost per call plus OLAP_AGG_COST_REGEXP_BYTE x that per
- * byte.  Measured on the benchmark: avg(length(url)) over 1 million URLs
- * of ~80 bytes takes about 60 ms more than the scan, regexp_replace() over
- * 650,000 referers about 1.5 s (over 2 microseconds a row).
+ * byte.  Measured on the benchmark: h22's avg(length(url)) over 1 million
+ * URLs of ~60 bytes takes 80 ms more than the same grouping counting rows
+ * (40 ns a row), regexp_replace() over 650,000 referers about 1.5 s (over
+ * 2 microseconds a row).
  */
 static Cost
 text_bytes_cost(PlannerInfo *root, Node *input)
@@ -774,6 +775,21 @@ input_cost(PlannerInfo *root, Node *input, double rows)
 }
 
 /*
+ * How far groups groups are from fitting the CPU caches: 0 up to
+ * OLAP_AGG_FEW_GROUPS, 1 from OLAP_AGG_MANY_GROUPS, on a log scale between.
+ */
+static double
+many_groups_share(double groups)
+{
+	if (groups <= OLAP_AGG_FEW_GROUPS)
+		return 0;
+	if (groups >= OLAP_AGG_MANY_GROUPS)
+		return 1;
+	return log(groups / OLAP_AGG_FEW_GROUPS) /
+		log(OLAP_AGG_MANY_GROUPS / OLAP_AGG_FEW_GROUPS);
+}
+
+/*
  * Per-row cost of one grouping key's hash table probe with groups groups:
  * cheap while the table stays in the CPU caches, a cache miss per row once
  * it is large, in between on a log scale.
@@ -781,18 +797,9 @@ input_cost(PlannerInfo *root, Node *input, double rows)
 static Cost
 key_cost(double groups)
 {
-	double		share;
-
-	if (groups <= OLAP_AGG_FEW_GROUPS)
-		share = 0;
-	else if (groups >= OLAP_AGG_MANY_GROUPS)
-		share = 1;
-	else
-		share = log(groups / OLAP_AGG_FEW_GROUPS) /
-			log(OLAP_AGG_MANY_GROUPS / OLAP_AGG_FEW_GROUPS);
 	return cpu_operator_cost * (OLAP_AGG_COST_KEY_FEW +
-								share * (OLAP_AGG_COST_KEY_MANY -
-										 OLAP_AGG_COST_KEY_FEW));
+								many_groups_share(groups) *
+								(OLAP_AGG_COST_KEY_MANY - OLAP_AGG_COST_KEY_FEW));
 }
 
 /*
@@ -916,6 +923,23 @@ make_agg_path(PlannerInfo *root, RelOptInfo *output_rel, Path *scan,
 			  const AggClauseCosts *pg_costs, double groups, bool partial)
 {
 	CustomPath *path = makeNode(CustomPath);
+	Cost		row_cost = agg_row_cost(root, keys, aggrefs, pg_costs,
+										scan->parent->rows, groups);
+
+	/*
+	 * Aggregating into many groups does not get faster with workers: each
+	 * process probes a hash table of (nearly) all the groups, a cache miss
+	 * per row, and the processes share the caches and the memory bus.
+	 * Measured on the benchmark machine, count(*) per user (100,000 groups
+	 * of 10 million rows): 131 ms serially, 129-157 ms in each of 3
+	 * processes for a third of the rows; min(text) per user 540 ms
+	 * serially, 670-840 ms in each process.  So the partial path's per-row
+	 * work is divided among the processes only in the share the groups
+	 * fit the caches (many_groups_share).
+	 */
+	if (partial && scan->rows > 0)
+		row_cost *= 1.0 + many_groups_share(groups) *
+			(Max(scan->parent->rows / scan->rows, 1.0) - 1.0);
 
 	path->path.pathtype = T_CustomScan;
 	path->path.parent = output_rel;
@@ -929,8 +953,7 @@ make_agg_path(PlannerInfo *root, RelOptInfo *output_rel, Path *scan,
 	path->path.startup_cost = scan->startup_cost +
 		(scan->total_cost - scan->startup_cost - OlapScanCostRowOut(scan)) *
 		OLAP_AGG_COST_SCAN_SHARE +
-		scan->rows * agg_row_cost(root, keys, aggrefs, pg_costs,
-								  scan->parent->rows, groups);
+		scan->rows * row_cost;
 	path->path.total_cost = path->path.startup_cost +
 		groups * (cpu_tuple_cost + target->cost.per_tuple);
 	path->flags = 0;
