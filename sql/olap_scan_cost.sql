@@ -90,15 +90,20 @@ FROM (VALUES
 ) t(q);
 
 -- grouping by a regular expression over the whole table: OlapAgg computes
--- the key and length(label) one row at a time, which costs what it costs
--- PostgreSQL's own Agg, so the olap plan goes parallel as the heap
--- twin's does, and serial it stays OlapAgg
+-- a key of two columns and length(label) one row at a time, which costs
+-- what it costs PostgreSQL's own Agg, so the olap plan goes parallel as
+-- the heap twin's does, and serial it stays OlapAgg; over label alone (50
+-- values, dictionary chunks) OlapAgg runs the expression once per
+-- dictionary code and batch, which is cheap: serial while the heap twin
+-- goes parallel
 EXPLAIN (COSTS OFF)
-SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
+SELECT regexp_replace(label || k, 'l(a)', '\1') AS p, avg(length(label)), min(label)
 FROM cost_olap GROUP BY 1;
-SELECT cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
-	   cost_parallel(replace(q, 'TAB', 'cost_heap')) AS heap_parallel
+SELECT q, cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
+	   cost_parallel(replace(q, 'TAB', 'cost_heap')) AS heap_parallel,
+	   cost_same(q) AS same
 FROM (VALUES
+	('SELECT regexp_replace(label || k, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1'),
 	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
 ) t(q);
 SET max_parallel_workers_per_gather = 0;
@@ -107,17 +112,20 @@ SELECT regexp_replace(label, 'l(a)', '\1') AS p, avg(length(label)), min(label)
 FROM cost_olap GROUP BY 1;
 SET max_parallel_workers_per_gather = 2;
 
--- the partial groups of a parallel aggregation whose states are of type
--- internal (numeric sum and avg) are serialized, passed and deserialized
--- per group and process: with thousands of groups that outweighs what the
--- workers save, while the same grouping of integer states goes parallel
--- (starting workers made cheap here so that one goes parallel at all)
+-- every partial group of a parallel aggregation is formed, queued through
+-- the Gather and combined again by Finalize Aggregate, and a state of type
+-- internal (numeric sum and avg) is moreover serialized and deserialized:
+-- with workers made free (so that these 300,000 rows, a few milliseconds
+-- of work, go parallel at all), 900 groups of numeric states stay
+-- serial while the same grouping of integer states goes parallel, and so
+-- do 7 groups, but not a count per id / 4 (about as many groups as rows)
 CREATE TABLE cost_nheap AS
-SELECT id, id % 2000 AS g, k, v::numeric AS n FROM cost_heap;
+SELECT id, id % 900 AS g, k, v::numeric AS n FROM cost_heap;
 CREATE TABLE cost_nolap USING olap AS SELECT * FROM cost_nheap ORDER BY id;
 ANALYZE cost_nheap;
 ANALYZE cost_nolap;
 SET olap.parallel_worker_setup_factor = 0;
+SET parallel_setup_cost = 0;
 EXPLAIN (COSTS OFF)
 SELECT g, sum(n), avg(n) FROM cost_nolap GROUP BY g;
 EXPLAIN (COSTS OFF)
@@ -127,6 +135,13 @@ SELECT (SELECT string_agg(t::text, ',' ORDER BY t::text)
 	 = (SELECT string_agg(t::text, ',' ORDER BY t::text)
 		FROM (SELECT g, sum(n), avg(n), sum(k), avg(k) FROM cost_nheap GROUP BY g) t)
 	   AS numeric_groups_same;
+SELECT q, cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
+	   cost_same(q) AS same
+FROM (VALUES
+	('SELECT k, count(*), max(v) FROM TAB GROUP BY k'),
+	('SELECT id / 4 AS u, count(*), max(v) FROM TAB GROUP BY 1')
+) t(q);
+RESET parallel_setup_cost;
 RESET olap.parallel_worker_setup_factor;
 
 -- with parallel plans made free (parallel_setup_cost = 0), the workers

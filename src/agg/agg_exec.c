@@ -105,9 +105,29 @@ OlapAggCreateState(CustomScan *cscan)
 	return (Node *) state;
 }
 
-/* The batch loop of the aggregate with transition function transfn. */
+static OlapAggMethod choose_transfn_method(Oid transfn, int16 *int_width);
+
+/*
+ * The batch loop of aggregate aggref, whose transition function is transfn
+ * (DISTINCT is decided by init_trans).
+ */
 static OlapAggMethod
-choose_method(Oid transfn, int16 *int_width)
+choose_method(Aggref *aggref, Oid transfn, int16 *int_width)
+{
+	*int_width = 0;
+	if (aggref->aggkind == AGGKIND_ORDERED_SET)
+		return AGG_METHOD_PERCENTILE;
+	/* text_smaller/text_larger compare bytes under C */
+	if ((transfn == F_TEXT_SMALLER || transfn == F_TEXT_LARGER) &&
+		OidIsValid(aggref->inputcollid) && lc_collate_is_c(aggref->inputcollid))
+		return transfn == F_TEXT_SMALLER ? AGG_METHOD_MIN_TEXT :
+			AGG_METHOD_MAX_TEXT;
+	return choose_transfn_method(transfn, int_width);
+}
+
+/* The batch loop of transition function transfn, if any. */
+static OlapAggMethod
+choose_transfn_method(Oid transfn, int16 *int_width)
 {
 	*int_width = 0;
 	switch (transfn)
@@ -160,6 +180,30 @@ choose_method(Oid transfn, int16 *int_width)
 	}
 }
 
+/*
+ * Planner: how the batch loops run the aggregate with transition function
+ * transfn (choose_method), for its cost (agg_planner.c).
+ */
+OlapAggLoop
+OlapAggTransfnLoop(Aggref *aggref, Oid transfn)
+{
+	int16		int_width;
+
+	switch (choose_method(aggref, transfn, &int_width))
+	{
+		case AGG_METHOD_TRANSFN:
+			return OLAP_AGG_PER_VALUE;
+		case AGG_METHOD_SUM_NUMERIC:
+		case AGG_METHOD_MIN_NUMERIC:
+		case AGG_METHOD_MAX_NUMERIC:
+		case AGG_METHOD_MIN_TEXT:
+		case AGG_METHOD_MAX_TEXT:
+			return OLAP_AGG_LOOP_NUMERIC;
+		default:
+			return OLAP_AGG_LOOP_INT;
+	}
+}
+
 /* Looks up aggregate aggref's functions and initial value into trans. */
 static void
 init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
@@ -193,11 +237,7 @@ init_trans(OlapAggState *state, OlapAggTrans *trans, Aggref *aggref,
 			trans->distinct_type.is_text = !trans->distinct_type.typbyval;
 		}
 	}
-	trans->method = choose_method(agg->aggtransfn, &trans->int_width);
-	if ((agg->aggtransfn == F_TEXT_SMALLER || agg->aggtransfn == F_TEXT_LARGER) &&
-		OidIsValid(aggref->inputcollid) && lc_collate_is_c(aggref->inputcollid))
-		trans->method = agg->aggtransfn == F_TEXT_SMALLER ?
-			AGG_METHOD_MIN_TEXT : AGG_METHOD_MAX_TEXT;
+	trans->method = choose_method(aggref, agg->aggtransfn, &trans->int_width);
 	if (aggref->aggdistinct != NIL)
 	{
 		/* the planner admits count(DISTINCT x) only */

@@ -443,6 +443,41 @@ compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
 	}
 }
 
+/*
+ * Says which of AggInputCompute's ways computes expr, an expression
+ * AggInputSupported accepted, by the same tests AggInputInit makes.
+ */
+AggInputKind
+AggInputClassify(Expr *expr)
+{
+	ColumnWalk	walk = {0, true, NULL};
+	AggInput	probe;
+	bool		tz_dependent = false;
+
+	if (IsA(expr, Var))
+		return AGG_INPUT_COLUMN;
+	memset(&probe, 0, sizeof(AggInput));
+	init_arith(&probe, expr);
+	init_text_length(&probe, expr);
+	if (probe.arith_op != 0 || probe.text_length != 0)
+		return AGG_INPUT_LOOP;
+	find_columns_walker((Node *) expr, &walk);
+	if (!walk.ok || bms_num_members(walk.attnums) != 1)
+		return AGG_INPUT_PER_ROW;
+	if (is_monotone((Node *) expr, &tz_dependent))
+	{
+		List	   *vars = pull_var_clause((Node *) expr, 0);
+		Var		   *var = linitial_node(Var, vars);
+		int16		len = get_typlen(var->vartype);
+
+		if (get_typbyval(var->vartype) &&
+			get_typbyval(exprType((Node *) expr)) &&
+			(len == 2 || len == 4 || len == 8))
+			return AGG_INPUT_LOOP;
+	}
+	return AGG_INPUT_ONE_COLUMN;
+}
+
 void
 AggInputInit(AggInput *input, Expr *expr, EState *estate)
 {

@@ -90,6 +90,23 @@ typedef struct AggInput
  */
 extern bool AggInputSupported(Expr *expr, Index relid);
 
+/*
+ * Planner: how AggInputCompute computes expr, for the costs (agg_planner.c).
+ */
+typedef enum AggInputKind
+{
+	AGG_INPUT_COLUMN,			/* a plain column, read from the batch */
+	AGG_INPUT_LOOP,				/* integer arithmetic run as a loop, or a
+								 * monotone function of one integer-like
+								 * column evaluated once per range */
+	AGG_INPUT_ONE_COLUMN,		/* another expression of one column: once per
+								 * dictionary code when its chunk has them,
+								 * else once per row */
+	AGG_INPUT_PER_ROW			/* evaluated once per row */
+} AggInputKind;
+
+extern AggInputKind AggInputClassify(Expr *expr);
+
 /* Executor start: prepares input for expr (a Var of the relation or not). */
 extern void AggInputInit(AggInput *input, Expr *expr, EState *estate);
 

@@ -21,4 +21,14 @@ extern void OlapAggInit(void);
 extern void OlapAggJitInit(void);
 extern Node *OlapAggCreateState(CustomScan *cscan);
 
+/* How OlapAgg's batch loops run an aggregate (for the planner's costs). */
+typedef enum OlapAggLoop
+{
+	OLAP_AGG_PER_VALUE,			/* the transition function per value */
+	OLAP_AGG_LOOP_NUMERIC,		/* a loop over numeric values */
+	OLAP_AGG_LOOP_INT			/* a loop over integer-like values */
+} OlapAggLoop;
+
+extern OlapAggLoop OlapAggTransfnLoop(Aggref *aggref, Oid transfn);
+
 #endif							/* OLAP_AGG_H */

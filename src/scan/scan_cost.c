@@ -17,6 +17,12 @@
  *	 CPU		  = rows scanned x (decoding + vectorized quals)
  *					+ rows passing the vectorized quals x (hand-out + row quals)
  *
+ * where the columns the vectorized quals do not read count (in pages and
+ * decoding) only for the groups in which some row passes them, 1 - (1 -
+ * p)^n of the groups read for a share p of rows passing and n rows per
+ * group (the rows that pass assumed spread at random, which errs on the
+ * expensive side when they are clustered).
+ *
  * Column widths are the planner's (pg_stats average widths).  The fraction
  * of chunk groups read comes from the quals chunk_skip.c can use and from
  * pg_stats, column by column: s is the selectivity of the column's quals
@@ -34,7 +40,7 @@
  * rows of a group are counted from its deletion mask).  The unit is
  * PostgreSQL's: a plain OlapScan summing one integer column of 10 million
  * rows is estimated at about the ratio of cost to milliseconds of a
- * sequential scan of the same data in a heap table (~700 per ms on the
+ * sequential scan of the same data in a heap table (~500 per ms on the
  * benchmark machine).  Nodes that take whole batches (OlapAgg) leave out
  * the per-row hand-out part (OlapScanCostRowOut).
  *
@@ -43,14 +49,16 @@
  * comes from the table's size as for a sequential scan (scan_planner.c).
  * Gather charges PostgreSQL's parallel_setup_cost and parallel_tuple_cost;
  * the partial path adds olap.parallel_worker_setup_factor x
- * parallel_setup_cost per worker to its startup cost, because starting a
- * worker takes milliseconds (about 3.5 ms measured per worker, while the
- * default parallel_setup_cost stands for 1.4 ms at heap's scale), which a
- * heap scan of a big table easily earns back but an OlapScan reading little
- * often does not.  Settings that make parallel plans free
- * (parallel_setup_cost = 0) make the workers free for OlapScan too.  A scan that reads little
- * (narrow columns, most groups skipped, most rows removed by vectorized
- * quals) therefore stays serial.
+ * parallel_setup_cost per worker to its startup cost, because a parallel
+ * plan costs milliseconds more than its work divided among its processes
+ * (with 2 workers on the 2-core benchmark machine 10-25 ms: starting the
+ * workers, their catalog and stripe metadata reads, sharing the cores,
+ * while the default parallel_setup_cost stands for 2 ms at heap's scale),
+ * which a heap scan of a big table easily earns back but an OlapScan or
+ * OlapAgg doing less than about 40 ms of work does not.  Settings that
+ * make parallel plans free (parallel_setup_cost = 0) make the workers free
+ * for OlapScan too.  A scan that reads little (narrow columns, most groups
+ * skipped, most rows removed by vectorized quals) therefore stays serial.
  *
  *-------------------------------------------------------------------------
  */
@@ -59,6 +67,7 @@
 #include <math.h>
 
 #include "access/stratnum.h"
+#include "access/sysattr.h"
 #include "catalog/pg_statistic.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/cost.h"
@@ -71,6 +80,7 @@
 #include "guc.h"
 #include "scan/chunk_skip.h"
 #include "scan/scan_cost.h"
+#include "scan/vector_quals.h"
 #include "storage/table_options.h"
 
 /*
@@ -112,7 +122,7 @@ column_width(RelOptInfo *rel, Relation relation, int attnum)
 	return Max(width, 1);
 }
 
-/* Share of the row width the columns read take. */
+/* Share of the row width the columns take (at least 0.001). */
 static double
 column_fraction(RelOptInfo *rel, Relation relation, List *columns)
 {
@@ -132,6 +142,41 @@ column_fraction(RelOptInfo *rel, Relation relation, List *columns)
 	if (total <= 0)
 		return 1.0;
 	return Min(Max(needed / total, 0.001), 1.0);
+}
+
+/*
+ * Share of the row width the columns of the restriction clauses that run
+ * on batches take (at most that of columns, the columns read): those are
+ * decoded for every chunk group read, the others only for the groups where
+ * some row passes them.
+ */
+static double
+qual_fraction(RelOptInfo *rel, Relation relation, List *columns)
+{
+	Bitmapset  *attrs = NULL;
+	List	   *qual_columns = NIL;
+	ListCell   *lc;
+
+	if (!olap_enable_vectorization)
+		return 0.0;
+	foreach(lc, rel->baserestrictinfo)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, lc);
+
+		if (!rinfo->pseudoconstant &&
+			VectorQualSupported(rinfo->clause, rel->relid))
+			pull_varattnos((Node *) rinfo->clause, rel->relid, &attrs);
+	}
+	foreach(lc, columns)
+	{
+		int			attnum = lfirst_int(lc);
+
+		if (bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, attrs))
+			qual_columns = lappend_int(qual_columns, attnum);
+	}
+	if (qual_columns == NIL)
+		return 0.0;
+	return column_fraction(rel, relation, qual_columns);
 }
 
 /* Correlation of a column with the row order (pg_stats), 0 when unknown. */
@@ -245,6 +290,22 @@ decode_cost(const OlapScanCostInfo *info)
 							 OLAP_COST_DECODE_WIDTH * info->column_fraction);
 }
 
+/*
+ * Share of the chunk groups read in which some row passes the vectorized
+ * quals, when a share pass of their rows does, spread at random (more
+ * groups than with clustered rows: the estimate errs on the expensive
+ * side).  The columns the quals do not read are only decoded in those.
+ */
+static double
+groups_passing(const OlapScanCostInfo *info, double tuples, double pass)
+{
+	double		group_rows = Max(tuples / Max(info->groups, 1.0), 1.0);
+
+	if (pass >= 1.0)
+		return 1.0;
+	return 1.0 - pow(1.0 - Max(pass, 0.0), group_rows);
+}
+
 /* How many processes' worth of rows each one reads (costsize.c's rule). */
 static double
 parallel_divisor(int workers)
@@ -272,6 +333,8 @@ OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 {
 	info->ncolumns = list_length(columns);
 	info->column_fraction = column_fraction(rel, relation, columns);
+	info->qual_fraction = Min(qual_fraction(rel, relation, columns),
+							  info->column_fraction);
 	info->group_fraction = group_fraction(root, rel, relation, &info->groups);
 	info->pages_read = rel->pages * info->column_fraction * info->group_fraction;
 }
@@ -290,6 +353,7 @@ OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
 	QualCost	row_cost;
 	double		scanned = rel->tuples * info->group_fraction;
 	double		passed;
+	double		other_share;
 	Cost		disk_cost;
 	Cost		cpu_cost;
 
@@ -299,8 +363,19 @@ OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
 		clauselist_selectivity(root, vector_quals, 0, JOIN_INNER, NULL);
 	passed = Min(passed, scanned);
 
-	disk_cost = seq_page_cost * OLAP_COST_PAGE * info->pages_read;
-	cpu_cost = scanned * (decode_cost(info) +
+	/*
+	 * The columns of the vectorized quals are read and decoded in every
+	 * chunk group read, the others only where some row passes.
+	 */
+	other_share = 1.0;
+	if (vector_quals != NIL && info->column_fraction > 0)
+		other_share = (info->qual_fraction +
+					   groups_passing(info, rel->tuples,
+									  passed / Max(scanned, 1.0)) *
+					   (info->column_fraction - info->qual_fraction)) /
+			info->column_fraction;
+	disk_cost = seq_page_cost * OLAP_COST_PAGE * info->pages_read * other_share;
+	cpu_cost = scanned * (decode_cost(info) * other_share +
 						  vector_cost.per_tuple * OLAP_COST_VECTOR_QUAL) +
 		passed * (cpu_tuple_cost * OLAP_COST_ROW_OUT + row_cost.per_tuple);
 

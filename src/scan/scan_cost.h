@@ -15,6 +15,7 @@
 typedef struct OlapScanCostInfo
 {
 	double		column_fraction;	/* share of the row width read */
+	double		qual_fraction;	/* share of it the vectorized quals read */
 	double		group_fraction; /* share of chunk groups not skipped */
 	double		pages_read;		/* pages of the columns and groups read */
 	double		groups;			/* chunk groups of the table (estimate) */
