@@ -34,7 +34,9 @@
  * key always go to the sort, which decides them by the other keys.  The
  * same bound skips whole chunk groups whose first-key min (ascending) or
  * max (descending) already sorts after the root, so a top-N over a column
- * the table is ordered by reads only the chunk groups that can win.
+ * the table is ordered by reads only the chunk groups that can win.  A
+ * bound that drops fewer than a quarter of its first TOPN_BOUND_PROBATION
+ * rows is given up, as it then only costs.
  *
  * This file holds the sort state; scan_exec.c drives the passes.
  *
@@ -82,6 +84,9 @@ struct OlapTopN
 	bool	   *best_nulls;
 	int64		nbest;
 	MemoryContext context;		/* of the copies in best */
+	uint64		offered;		/* rows offered to the bound */
+	uint64		dropped;		/* of which it dropped */
+	bool		bound_off;		/* it dropped too few: no longer used */
 
 	/* the first key's column, to read chunk group min/max */
 	Oid			first_type;
@@ -188,6 +193,13 @@ OlapTopNBegin(List *topn_private, TupleDesc reldesc)
 	return topn;
 }
 
+/*
+ * Rows after which a bound that dropped fewer than a quarter of them is
+ * given up (keys arriving in ever better order, such as ORDER BY ts DESC
+ * over a table written in time order, replace its root at every row).
+ */
+#define TOPN_BOUND_PROBATION 16384
+
 /* A copy of a first-key value, in the top-N's context. */
 static Datum
 best_copy(OlapTopN *topn, Datum value, bool isnull)
@@ -282,12 +294,20 @@ OlapTopNAdd(OlapTopN *topn, const OlapBatch *batch, uint32 row)
 	TupleTableSlot *slot = topn->sort_slot;
 	int			i;
 
-	if (topn->nkeys > 0 && topn->bound > 0)
+	if (topn->nkeys > 0 && topn->bound > 0 && !topn->bound_off)
 	{
 		const OlapVector *v = &batch->columns[topn->attnums[0] - 1];
 
+		topn->offered++;
 		if (!best_offer(topn, v->values[row], v->nulls[row]))
+		{
+			topn->dropped++;
 			return;
+		}
+		/* rows arriving in ever better order: the bound only costs */
+		if (topn->offered == TOPN_BOUND_PROBATION &&
+			topn->dropped * 4 < topn->offered)
+			topn->bound_off = true;
 	}
 	ExecClearTuple(slot);
 	for (i = 0; i < topn->nkeys; i++)
@@ -316,7 +336,8 @@ OlapTopNGroupMayMatch(OlapTopN *topn, const StripeMeta *stripe,
 	bool		result;
 	MemoryContext old;
 
-	if (topn->nkeys == 0 || topn->nbest < topn->bound || topn->bound == 0)
+	if (topn->nkeys == 0 || topn->nbest < topn->bound || topn->bound == 0 ||
+		topn->bound_off)
 		return true;
 	attnum = topn->attnums[0];
 	/* a column added later holds its default, which min/max do not know */
