@@ -44,27 +44,6 @@ add_count(int64 count, int64 n)
 	return result;
 }
 
-/* The integer of width bytes in value, widened. */
-static inline int64
-int_value(Datum value, int16 width)
-{
-	if (width == 2)
-		return DatumGetInt16(value);
-	if (width == 4)
-		return DatumGetInt32(value);
-	return DatumGetInt64(value);
-}
-
-static inline Datum
-int_datum(int64 value, int16 width)
-{
-	if (width == 2)
-		return Int16GetDatum((int16) value);
-	if (width == 4)
-		return Int32GetDatum((int32) value);
-	return Int64GetDatum(value);
-}
-
 /*
  * The (count, sum) of an avg(int2/int4) state: an int8[2] array, which
  * int2_avg_accum / int4_avg_accum update in place when called as an
@@ -271,7 +250,7 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 				bool		is_min = trans->method == AGG_METHOD_MIN_INT;
 				int16		width = trans->int_width;
 				bool		any = !trans->nulls[0];
-				int64		best = any ? int_value(trans->states[0], width) : 0;
+				int64		best = any ? agg_value_int(trans->states[0], width) : 0;
 
 				for (i = 0; i < n; i++)
 				{
@@ -280,14 +259,14 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 
 					if (nulls[row])
 						continue;
-					v = int_value(values[row], width);
+					v = agg_value_int(values[row], width);
 					if (!any || (is_min ? v < best : v > best))
 						best = v;
 					any = true;
 				}
 				if (any)
 				{
-					trans->states[0] = int_datum(best, width);
+					trans->states[0] = agg_int_datum(best, width);
 					trans->nulls[0] = false;
 				}
 				break;
@@ -424,12 +403,12 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 
 					if (nulls[row])
 						continue;
-					v = int_value(values[row], width);
+					v = agg_value_int(values[row], width);
 					if (trans->nulls[g] ||
-						(is_min ? v < int_value(trans->states[g], width) :
-						 v > int_value(trans->states[g], width)))
+						(is_min ? v < agg_value_int(trans->states[g], width) :
+						 v > agg_value_int(trans->states[g], width)))
 					{
-						trans->states[g] = int_datum(v, width);
+						trans->states[g] = agg_int_datum(v, width);
 						trans->nulls[g] = false;
 					}
 				}

@@ -230,18 +230,9 @@ bitmap_to_table(AggDistinctSet *set)
 		while (word != 0)
 		{
 			int64		v = set->base + w * 64 + pg_rightmost_one_pos64(word);
-			Datum		d;
 
 			word &= word - 1;
-			if (set->type.typlen == 8)
-				d = Int64GetDatum(v);
-			else if (set->type.typlen == 4)
-				d = Int32GetDatum((int32) v);
-			else if (set->type.typlen == 2)
-				d = Int16GetDatum((int16) v);
-			else
-				d = CharGetDatum((char) v);
-			(void) AggDistinctAdd(set, 0, d);
+			(void) AggDistinctAdd(set, 0, agg_int_datum(v, set->type.typlen));
 		}
 	}
 	Assert(set->overflowed || set->nentries == nentries);

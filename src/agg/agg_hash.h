@@ -39,6 +39,23 @@ agg_value_int(Datum value, int16 typlen)
 	}
 }
 
+/* The by-value datum of typlen bytes holding integer value (the inverse). */
+static inline Datum
+agg_int_datum(int64 value, int16 typlen)
+{
+	switch (typlen)
+	{
+		case 1:
+			return CharGetDatum((char) value);
+		case 2:
+			return Int16GetDatum((int16) value);
+		case 4:
+			return Int32GetDatum((int32) value);
+		default:
+			return Int64GetDatum(value);
+	}
+}
+
 /* Hash of one value (NULL included). */
 static inline uint32
 agg_value_hash(const AggValueType *type, Datum value, bool isnull)

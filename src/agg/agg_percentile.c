@@ -168,11 +168,7 @@ array_datum(const AggPercentile *p, const PercentileGroup *group, int64 i)
 {
 	if (p->as_double)
 		return Float8GetDatum(group->values.doubles[i]);
-	if (p->width == 2)
-		return Int16GetDatum((int16) group->values.ints[i]);
-	if (p->width == 4)
-		return Int32GetDatum((int32) group->values.ints[i]);
-	return Int64GetDatum(group->values.ints[i]);
+	return agg_int_datum(group->values.ints[i], p->width);
 }
 
 /* Moves group's values into a tuplesort of its own. */
