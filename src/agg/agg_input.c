@@ -337,6 +337,40 @@ compute_text_length(AggInput *input, const OlapVector *vector,
 }
 
 /*
+ * Evaluates input's expression of one column on row of vector, or takes
+ * the result from input's cache of results by value (agg_memo.c) when it
+ * has one and holds it; a new result for a value that can be a key is
+ * added to the cache.
+ */
+static Datum
+evaluate_cached(AggInput *input, const OlapVector *vector, uint32 row,
+				bool *isnull)
+{
+	AttrNumber	attnum = input->columns[0];
+	struct varlena *key = NULL;
+	uint32		hash = 0;
+	Datum		result;
+
+	if (input->memo != NULL && !vector->nulls[row])
+	{
+		key = (struct varlena *) DatumGetPointer(vector->values[row]);
+		/* compressed or external: not a key of the cache */
+		if (VARATT_IS_EXTENDED(key) && !VARATT_IS_SHORT(key))
+			key = NULL;
+	}
+	if (key != NULL &&
+		AggMemoFind(input->memo, key, &hash, &result, isnull))
+		return result;
+	input->slot->tts_values[attnum - 1] = vector->values[row];
+	input->slot->tts_isnull[attnum - 1] = vector->nulls[row];
+	input->evaluations++;
+	result = ExecEvalExpr(input->exprstate, input->econtext, isnull);
+	if (key != NULL)
+		result = AggMemoAdd(input->memo, key, hash, result, *isnull);
+	return result;
+}
+
+/*
  * Evaluates input's expression of one by-reference column on the n rows
  * sel of vector, each distinct input value once while the cache holds it.
  */
@@ -344,43 +378,15 @@ static void
 compute_memo(AggInput *input, const OlapVector *vector, const uint32 *sel,
 			 uint32 n)
 {
-	AttrNumber	attnum = input->columns[0];
 	uint32		i;
 
 	AggMemoStartBatch(input->memo);
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
-		struct varlena *key;
-		uint32		hash;
-		Datum		result;
 		bool		isnull;
 
-		if (vector->nulls[row])
-		{
-			input->slot->tts_values[attnum - 1] = (Datum) 0;
-			input->slot->tts_isnull[attnum - 1] = true;
-			input->evaluations++;
-			input->values[row] = ExecEvalExpr(input->exprstate,
-											  input->econtext, &isnull);
-			input->nulls[row] = isnull;
-			continue;
-		}
-		key = (struct varlena *) DatumGetPointer(vector->values[row]);
-		if (unlikely(VARATT_IS_EXTENDED(key) && !VARATT_IS_SHORT(key)))
-		{
-			/* compressed or external: not a key of the cache */
-			input->values[row] = evaluate_one(input, vector->values[row],
-											  &isnull);
-			input->nulls[row] = isnull;
-			continue;
-		}
-		if (!AggMemoFind(input->memo, key, &hash, &result, &isnull))
-		{
-			result = evaluate_one(input, vector->values[row], &isnull);
-			result = AggMemoAdd(input->memo, key, hash, result, isnull);
-		}
-		input->values[row] = result;
+		input->values[row] = evaluate_cached(input, vector, row, &isnull);
 		input->nulls[row] = isnull;
 	}
 }
@@ -598,8 +604,6 @@ static void
 compute_by_code(AggInput *input, const OlapVector *vector, const uint32 *sel,
 				uint32 n)
 {
-	TupleTableSlot *slot = input->slot;
-	AttrNumber	attnum = input->columns[0];
 	uint32		ncodes = vector->ndict + 1;
 	uint32		i;
 
@@ -634,36 +638,12 @@ compute_by_code(AggInput *input, const OlapVector *vector, const uint32 *sel,
 		if (unlikely(!input->code_done[code]))
 		{
 			bool		isnull;
-			struct varlena *key = NULL;
-			uint32		hash = 0;
-			Datum		result;
 
 			/* the cache of results by value spans batches (compute_memo) */
-			if (input->memo != NULL && !vector->nulls[row])
-			{
-				key = (struct varlena *) DatumGetPointer(vector->values[row]);
-				if (VARATT_IS_EXTENDED(key) && !VARATT_IS_SHORT(key))
-					key = NULL;
-			}
-			if (key != NULL &&
-				AggMemoFind(input->memo, key, &hash, &result, &isnull))
-			{
-				input->code_values[code] = result;
-				input->code_nulls[code] = isnull;
-				input->code_done[code] = true;
-				input->values[row] = result;
-				input->nulls[row] = isnull;
-				continue;
-			}
-			slot->tts_values[attnum - 1] = vector->values[row];
-			slot->tts_isnull[attnum - 1] = vector->nulls[row];
-			result = ExecEvalExpr(input->exprstate, input->econtext, &isnull);
-			if (key != NULL)
-				result = AggMemoAdd(input->memo, key, hash, result, isnull);
-			input->code_values[code] = result;
+			input->code_values[code] = evaluate_cached(input, vector, row,
+													   &isnull);
 			input->code_nulls[code] = isnull;
 			input->code_done[code] = true;
-			input->evaluations++;
 		}
 		input->values[row] = input->code_values[code];
 		input->nulls[row] = input->code_nulls[code];
