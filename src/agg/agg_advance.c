@@ -338,6 +338,87 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 }
 
 /*
+ * AggAdvanceBatchGrouped for count(*), count(x) and sum/avg(int2/int4) over
+ * few groups (agg_use_lanes): the rows are counted and summed in lanes,
+ * then each group's totals are added to its state.
+ */
+static void
+advance_in_lanes(OlapAggState *state, OlapAggTrans *trans,
+				 const uint32 *gids, const Datum *values, const bool *nulls,
+				 const uint32 *sel, uint32 n)
+{
+	int64		counts[AGG_LANES][AGG_LANE_GROUPS];
+	int64		sums[AGG_LANES][AGG_LANE_GROUPS];
+	uint32		ngroups = state->ngroups;
+	bool		counting = trans->method == AGG_METHOD_COUNT_STAR ||
+		trans->method == AGG_METHOD_COUNT;
+	bool		wide = trans->transfn.fn_oid == F_INT4_SUM ||
+		trans->transfn.fn_oid == F_INT4_AVG_ACCUM;
+	uint32		i;
+	int			lane;
+
+	if (trans->method == AGG_METHOD_COUNT_STAR)
+		nulls = NULL;
+	for (lane = 0; lane < AGG_LANES; lane++)
+	{
+		memset(counts[lane], 0, sizeof(int64) * ngroups);
+		memset(sums[lane], 0, sizeof(int64) * ngroups);
+	}
+	if (counting && nulls == NULL)
+	{
+		for (i = 0; i < n; i++)
+			counts[i % AGG_LANES][gids[sel[i]]]++;
+	}
+	else if (counting)
+	{
+		for (i = 0; i < n; i++)
+			counts[i % AGG_LANES][gids[sel[i]]] += !nulls[sel[i]];
+	}
+	else
+	{
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			uint32		g = gids[row];
+			int64		present = !nulls[row];
+
+			counts[i % AGG_LANES][g] += present;
+			sums[i % AGG_LANES][g] += present * small_int(values[row], wide);
+		}
+	}
+
+	for (uint32 g = 0; g < ngroups; g++)
+	{
+		int64		count = 0;
+		int64		sum = 0;
+
+		for (lane = 0; lane < AGG_LANES; lane++)
+		{
+			count += counts[lane][g];
+			sum += sums[lane][g];
+		}
+		if (count == 0)
+			continue;
+		if (counting)
+			trans->states[g] =
+				Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), count));
+		else if (trans->method == AGG_METHOD_SUM_INT)
+		{
+			trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
+											  DatumGetInt64(trans->states[g])) + sum);
+			trans->nulls[g] = false;
+		}
+		else
+		{
+			AvgIntState *avg = avg_int_state(trans->states[g]);
+
+			avg->count += count;
+			avg->sum += sum;
+		}
+	}
+}
+
+/*
  * Feeds the n rows sel of the argument vectors values/nulls to one
  * aggregate, each row to its group (state->gids by row).
  */
@@ -348,6 +429,16 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 {
 	const uint32 *gids = state->gids;
 	uint32		i;
+
+	if ((trans->method == AGG_METHOD_COUNT_STAR ||
+		 trans->method == AGG_METHOD_COUNT ||
+		 trans->method == AGG_METHOD_SUM_INT ||
+		 trans->method == AGG_METHOD_AVG_INT) &&
+		agg_use_lanes(state, n))
+	{
+		advance_in_lanes(state, trans, gids, values, nulls, sel, n);
+		return;
+	}
 
 	switch (trans->method)
 	{

@@ -357,6 +357,12 @@ add_scaled_sum(AggNumericSum *acc, int128 add, int dscale, int64 k)
 		acc->scale = dscale;
 		acc->scale_count = k;
 	}
+	else if (dscale == acc->scale)
+	{
+		if (__builtin_add_overflow(sum, add, &sum))
+			return false;
+		acc->scale_count += k;
+	}
 	else
 	{
 		if (__builtin_mul_overflow(add,
@@ -364,12 +370,112 @@ add_scaled_sum(AggNumericSum *acc, int128 add, int dscale, int64 k)
 								   &add) ||
 			__builtin_add_overflow(sum, add, &sum))
 			return false;
-		if (dscale == acc->scale)
-			acc->scale_count += k;
 	}
 	acc->sum = sum;
 	acc->count += k;
 	return true;
+}
+
+/*
+ * Adds x, a value scaled by 10^dscale (fits: dscale is at most
+ * AGG_NUMERIC_MAX_SCALE), or a NULL to group g of sum/avg trans.
+ */
+static inline void
+advance_scaled(OlapAggState *state, OlapAggTrans *trans, uint32 g,
+			   int64 x, int dscale, bool fits, bool isnull)
+{
+	AggNumericSum *acc = get_sum(state, trans, g);
+
+	if (isnull)
+	{
+		if (acc->fallback == NULL)
+			return;
+	}
+	else if (acc->fallback == NULL && fits)
+	{
+		int128		sum;
+
+		/* the usual case: one display scale for the whole column */
+		if (likely(acc->scale == dscale) &&
+			!__builtin_add_overflow(acc->sum, (int128) x, &sum))
+		{
+			acc->sum = sum;
+			acc->count++;
+			acc->scale_count++;
+			return;
+		}
+		if (add_scaled_sum(acc, x, dscale, 1))
+			return;
+	}
+	AggNumericAdvance(state, trans, g,
+					  isnull ? (Datum) 0 : NumericScaledMake(x, dscale),
+					  isnull);
+}
+
+/*
+ * The grouped sum/avg of AggNumericAdvanceScaled over few groups
+ * (agg_use_lanes): each group's rows are summed in lanes and added to its
+ * accumulator at once.  A group whose accumulator fell back or would
+ * overflow takes its rows one by one instead.
+ */
+static void
+sum_scaled_in_lanes(OlapAggState *state, OlapAggTrans *trans,
+					const OlapVector *vector, const uint32 *sel, uint32 n,
+					const uint32 *gids)
+{
+	const int64 *x = vector->scaled;
+	const bool *nulls = vector->nulls;
+	int			dscale = vector->dscale;
+	int128		sums[AGG_LANES][AGG_LANE_GROUPS];
+	int64		counts[AGG_LANES][AGG_LANE_GROUPS];
+	bool		seen[AGG_LANE_GROUPS];
+	uint32		ngroups = state->ngroups;
+	uint32		i;
+	int			lane;
+
+	for (lane = 0; lane < AGG_LANES; lane++)
+	{
+		memset(sums[lane], 0, sizeof(int128) * ngroups);
+		memset(counts[lane], 0, sizeof(int64) * ngroups);
+	}
+	memset(seen, 0, sizeof(bool) * ngroups);
+
+	/* NULL rows hold 0 in the view */
+	for (i = 0; i < n; i++)
+	{
+		uint32		row = sel[i];
+		uint32		g = gids[row];
+
+		sums[i % AGG_LANES][g] += x[row];
+		counts[i % AGG_LANES][g] += !nulls[row];
+		seen[g] = true;
+	}
+
+	for (uint32 g = 0; g < ngroups; g++)
+	{
+		int128		sum = 0;
+		int64		count = 0;
+		AggNumericSum *acc;
+
+		if (!seen[g])
+			continue;
+		for (lane = 0; lane < AGG_LANES; lane++)
+		{
+			sum += sums[lane][g];
+			count += counts[lane][g];
+		}
+		acc = get_sum(state, trans, g);
+		if (acc->fallback == NULL && add_scaled_sum(acc, sum, dscale, count))
+			continue;
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+
+			if (gids[row] == g)
+				advance_scaled(state, trans, g, x[row], dscale, true,
+							   nulls[row]);
+		}
+	}
 }
 
 /*
@@ -438,21 +544,20 @@ AggNumericAdvanceScaled(OlapAggState *state, OlapAggTrans *trans,
 		}
 		return;
 	}
+	if (trans->method == AGG_METHOD_SUM_NUMERIC && fits &&
+		agg_use_lanes(state, n))
+	{
+		sum_scaled_in_lanes(state, trans, vector, sel, n, gids);
+		return;
+	}
 	if (trans->method == AGG_METHOD_SUM_NUMERIC)
 	{
 		for (i = 0; i < n; i++)
 		{
 			uint32		row = sel[i];
-			uint32		g = gids[row];
-			AggNumericSum *acc = get_sum(state, trans, g);
 
-			if (acc->fallback == NULL && fits &&
-				(nulls[row] || add_scaled_sum(acc, x[row], dscale, 1)))
-				continue;
-			AggNumericAdvance(state, trans, g,
-							  nulls[row] ? (Datum) 0 :
-							  NumericScaledMake(x[row], dscale),
-							  nulls[row]);
+			advance_scaled(state, trans, gids[row], x[row], dscale, fits,
+						   nulls[row]);
 		}
 		return;
 	}

@@ -150,6 +150,24 @@ typedef struct OlapAggState
 	Size		peak_memory;
 } OlapAggState;
 
+/*
+ * With few groups, consecutive rows mostly belong to the same group, and
+ * adding each row into its group's state waits for the previous row's store
+ * to that state.  Batches of at least AGG_LANE_MIN_ROWS rows over at most
+ * AGG_LANE_GROUPS groups are therefore counted and summed in AGG_LANES
+ * interleaved sets of local accumulators (row i in lane i % AGG_LANES),
+ * which are added to the states once per batch.
+ */
+#define AGG_LANES 4
+#define AGG_LANE_GROUPS 64
+#define AGG_LANE_MIN_ROWS 256
+
+static inline bool
+agg_use_lanes(const OlapAggState *state, uint32 n)
+{
+	return state->ngroups <= AGG_LANE_GROUPS && n >= AGG_LANE_MIN_ROWS;
+}
+
 /* agg_exec.c */
 extern uint32 AggNewGroup(OlapAggState *state, const Datum *vals,
 						  const bool *isnull, uint32 hash, uint32 bucket);

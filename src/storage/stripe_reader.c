@@ -107,7 +107,7 @@ static void set_null_column(StripeReader *reader, int i, uint32 nrows);
 
 /* Sets up a reader with no stripes listed yet. */
 static StripeReader *
-reader_create(Relation rel, Snapshot snapshot)
+reader_create(Relation rel, Snapshot snapshot, bool bulk_read)
 {
 	MemoryContext ctx = AllocSetContextCreate(CurrentMemoryContext,
 											  "olap_ext stripe reader",
@@ -121,7 +121,7 @@ reader_create(Relation rel, Snapshot snapshot)
 	reader->snapshot = snapshot;
 	reader->tupdesc = RelationGetDescr(rel);
 	reader->natts = reader->tupdesc->natts;
-	reader->strategy = GetAccessStrategy(BAS_BULKREAD);
+	reader->strategy = bulk_read ? GetAccessStrategy(BAS_BULKREAD) : NULL;
 	reader->stripe_ctx = AllocSetContextCreate(ctx, "olap_ext stripe read",
 											   ALLOCSET_DEFAULT_SIZES);
 	reader->group_ctx = AllocSetContextCreate(ctx, "olap_ext chunk group read",
@@ -167,12 +167,18 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
 /*
  * Starts reading rel under snapshot.  The caller keeps rel open and the
  * snapshot registered until StripeReaderEnd.
+ *
+ * Like heap's sequential scans, a scan of a relation larger than a quarter
+ * of shared_buffers reads through a small ring of buffers so that it does
+ * not push everything else out of the cache; smaller relations stay cached
+ * between scans.
  */
 StripeReader *
 StripeReaderBegin(Relation rel, Snapshot snapshot,
 				  pg_atomic_uint64 *shared_next_stripe)
 {
-	StripeReader *reader = reader_create(rel, snapshot);
+	bool		bulk_read = RelationGetNumberOfBlocks(rel) > (BlockNumber) NBuffers / 4;
+	StripeReader *reader = reader_create(rel, snapshot, bulk_read);
 	List	   *stripes;
 	ListCell   *lc;
 	int			i;
@@ -767,7 +773,7 @@ StripeReaderSeekOrdinal(StripeReader *reader, uint64 ordinal)
 StripeReader *
 StripeReaderBeginFetch(Relation rel)
 {
-	StripeReader *reader = reader_create(rel, NULL);
+	StripeReader *reader = reader_create(rel, NULL, false);
 
 	reader->storage_id = MetapageStorageId(rel);
 	reader->fetch_mask = MemoryContextAllocZero(reader->ctx, sizeof(RowMask));
