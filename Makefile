@@ -37,6 +37,7 @@ OBJS = \
 	src/storage/chunk_encoding.o \
 	src/storage/chunk_scaled.o \
 	src/storage/chunk_format.o \
+	src/storage/chunk_meta_cache.o \
 	src/storage/compaction.o \
 	src/storage/compression.o \
 	src/storage/data_pages.o \
@@ -66,7 +67,7 @@ DATA_built = olap_ext--0.1.sql
 SQL_PARTS = $(sort $(wildcard $(srcdir)/src/sql/*.sql))
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
-	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata \
+	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata am_metadata_cache \
 	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_agg olap_agg_expr \
 	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_numeric_scaled olap_agg_distinct \
 	olap_agg_percentile rollup rollup_storage \
@@ -76,7 +77,8 @@ REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 REGRESS_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_regress \
 	--encoding=UTF8 --no-locale
 ISOLATION = copy_vs_copy_vs_read olap_update_vs_update olap_delete_vs_select_for_update \
-	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert
+	olap_unique_concurrent olap_vacuum_concurrent olap_scan_recheck rollup_refresh_vs_insert \
+	olap_metadata_cache
 ISOLATION_OPTS = --temp-config=$(srcdir)/olap_ext_regress.conf --temp-instance=./tmp_check_iso \
 	--encoding=UTF8 --no-locale
 TAP_TESTS = 1

@@ -25,9 +25,14 @@
  * restart; olap.worker_naptime and olap.job_history_size (the scheduler
  * in src/rollup/) are reread on SIGHUP.
  *
+ * olap.chunk_metadata_cache_size bounds each backend's cache of stripe
+ * metadata (src/storage/chunk_meta_cache.c); 0 turns the cache off.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <limits.h>
 
 #include "utils/guc.h"
 
@@ -49,6 +54,7 @@ int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
 double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
 bool		olap_jit_olap_agg_plans = false;
+int			olap_chunk_metadata_cache_size = OLAP_DEFAULT_CHUNK_METADATA_CACHE_KB;
 
 static const struct config_enum_entry compression_options[] = {
 	{"none", OLAP_COMPRESSION_NONE, false},
@@ -186,6 +192,17 @@ OlapGucInit(void)
 							OLAP_MAX_JOB_HISTORY_SIZE,
 							PGC_SIGHUP,
 							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.chunk_metadata_cache_size",
+							"Memory each backend may keep stripe metadata in.",
+							"Scans then read the chunk metadata of a stripe from the catalogs only the first time. 0 turns the cache off.",
+							&olap_chunk_metadata_cache_size,
+							OLAP_DEFAULT_CHUNK_METADATA_CACHE_KB,
+							0,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
 	DefineCustomBoolVariable("olap.jit_olap_agg_plans",

@@ -32,6 +32,7 @@
 #define OLAP_MAX_MAX_DATABASE_WORKERS 1024
 
 #define OLAP_DEFAULT_JOB_HISTORY_SIZE 100
+#define OLAP_DEFAULT_CHUNK_METADATA_CACHE_KB (16 * 1024)
 #define OLAP_MAX_JOB_HISTORY_SIZE 1000000
 
 /*
@@ -59,6 +60,7 @@ extern int	olap_max_database_workers;
 extern int	olap_job_history_size;
 extern bool olap_enable_vectorized_agg;
 extern bool olap_jit_olap_agg_plans;
+extern int	olap_chunk_metadata_cache_size;
 extern double olap_parallel_worker_setup_factor;
 
 extern bool olap_preloaded;

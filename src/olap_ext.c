@@ -21,6 +21,7 @@
 #include "guc.h"
 #include "rollup/rollup.h"
 #include "scan/olap_scan.h"
+#include "storage/chunk_meta_cache.h"
 #include "storage/relation_hooks.h"
 #include "storage/write_state.h"
 #include "worker/worker.h"
@@ -39,6 +40,7 @@ _PG_init(void)
 
 	OlapGucInit();
 	WriteStateInit();
+	ChunkMetaCacheInit();
 	RelationHooksInit();
 	OlapScanInit();
 	CdcInit();

@@ -353,6 +353,8 @@ grow_groups(OlapAggState *state, uint32 capacity)
 		{
 			state->trans[i].states = NULL;
 			state->trans[i].nulls = NULL;
+			state->trans[i].numeric_blocks = NULL;
+			state->trans[i].numeric_nblocks = 0;
 		}
 	}
 	state->keyvals = resize_array(state->keyvals,

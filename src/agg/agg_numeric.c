@@ -64,8 +64,20 @@ typedef struct AggNumericSum
 	int64		count;			/* N: non-NULL inputs */
 	int64		scale_count;	/* inputs whose display scale is scale */
 	int32		scale;			/* largest input display scale (maxScale) */
+	bool		created;		/* the group's state (trans->states) */
 	void	   *fallback;		/* PostgreSQL's state once it took over */
 } AggNumericSum;
+
+/*
+ * The accumulators of a trans sit in blocks of AGG_NUMERIC_BLOCK groups
+ * (trans->numeric_blocks, in the aggregate context), so that the
+ * accumulator of group g is found without reading trans->states[g] first;
+ * the state of a group that has one points to it.
+ */
+#define AGG_NUMERIC_BLOCK 1024
+
+/* Groups ahead whose accumulators the grouped loops prefetch. */
+#define AGG_NUMERIC_PREFETCH 16
 
 bool
 AggNumericAvailable(void)
@@ -251,6 +263,60 @@ advance_fallback(OlapAggTrans *trans, AggNumericSum *acc, Datum value,
 	acc->fallback = DatumGetPointer(FunctionCallInvoke(fcinfo));
 }
 
+/* Makes room for the accumulators of blocks blocks. */
+static void
+grow_blocks(OlapAggState *state, OlapAggTrans *trans, uint32 nblocks)
+{
+	uint32		have = trans->numeric_nblocks;
+	uint32		want = Max(nblocks, have * 2);
+
+	if (trans->numeric_blocks == NULL)
+		trans->numeric_blocks =
+			MemoryContextAllocZero(state->agg_context,
+								   sizeof(AggNumericSum *) * want);
+	else
+	{
+		trans->numeric_blocks = repalloc(trans->numeric_blocks,
+										 sizeof(AggNumericSum *) * want);
+		memset(trans->numeric_blocks + have, 0,
+			   sizeof(AggNumericSum *) * (want - have));
+	}
+	trans->numeric_nblocks = want;
+}
+
+/* The accumulator of group g, created (empty) when the group has none. */
+static inline AggNumericSum *
+get_sum(OlapAggState *state, OlapAggTrans *trans, uint32 g)
+{
+	uint32		b = g / AGG_NUMERIC_BLOCK;
+	AggNumericSum *acc;
+
+	if (unlikely(b >= trans->numeric_nblocks))
+		grow_blocks(state, trans, b + 1);
+	if (unlikely(trans->numeric_blocks[b] == NULL))
+		trans->numeric_blocks[b] =
+			MemoryContextAllocZero(state->agg_context,
+								   sizeof(AggNumericSum) * AGG_NUMERIC_BLOCK);
+	acc = &trans->numeric_blocks[b][g % AGG_NUMERIC_BLOCK];
+	if (unlikely(!acc->created))
+	{
+		acc->created = true;
+		trans->states[g] = PointerGetDatum(acc);
+		trans->nulls[g] = false;
+	}
+	return acc;
+}
+
+/* Prefetches the accumulator of group g, if its block exists. */
+static inline void
+prefetch_sum(const OlapAggTrans *trans, uint32 g)
+{
+	uint32		b = g / AGG_NUMERIC_BLOCK;
+
+	if (b < trans->numeric_nblocks && trans->numeric_blocks[b] != NULL)
+		__builtin_prefetch(&trans->numeric_blocks[b][g % AGG_NUMERIC_BLOCK]);
+}
+
 /*
  * Adds value (or a NULL, which only creates the state, as
  * numeric_avg_accum does) to the accumulator of group g.
@@ -265,15 +331,7 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	int128		add;
 	int128		sum;
 
-	if (trans->nulls[g])
-	{
-		acc = MemoryContextAllocZero(state->agg_context,
-									 sizeof(AggNumericSum));
-		trans->states[g] = PointerGetDatum(acc);
-		trans->nulls[g] = false;
-	}
-	else
-		acc = (AggNumericSum *) DatumGetPointer(trans->states[g]);
+	acc = get_sum(state, trans, g);
 	if (isnull)
 	{
 		if (acc->fallback != NULL)
@@ -318,22 +376,6 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	advance_fallback(trans, acc, value, isnull);
 }
 
-/* The accumulator of group g, created (empty) when the group has none. */
-static inline AggNumericSum *
-get_sum(OlapAggState *state, OlapAggTrans *trans, uint32 g)
-{
-	AggNumericSum *acc;
-
-	if (trans->nulls[g])
-	{
-		acc = MemoryContextAllocZero(state->agg_context,
-									 sizeof(AggNumericSum));
-		trans->states[g] = PointerGetDatum(acc);
-		trans->nulls[g] = false;
-		return acc;
-	}
-	return (AggNumericSum *) DatumGetPointer(trans->states[g]);
-}
 
 /*
  * Adds to acc (not fallen back) the sum add of k values of display scale
@@ -556,6 +598,8 @@ AggNumericAdvanceScaled(OlapAggState *state, OlapAggTrans *trans,
 		{
 			uint32		row = sel[i];
 
+			if (i + AGG_NUMERIC_PREFETCH < n)
+				prefetch_sum(trans, gids[sel[i + AGG_NUMERIC_PREFETCH]]);
 			advance_scaled(state, trans, gids[row], x[row], dscale, fits,
 						   nulls[row]);
 		}

@@ -72,6 +72,10 @@ typedef struct OlapAggTrans
 
 	Datum	   *states;			/* by group number */
 	bool	   *nulls;
+
+	/* agg_numeric.c's accumulators, AGG_NUMERIC_BLOCK groups per block */
+	struct AggNumericSum **numeric_blocks;
+	uint32		numeric_nblocks;
 } OlapAggTrans;
 
 /*

@@ -71,6 +71,19 @@ CREATE TABLE olap.chunk (
 	PRIMARY KEY (storage_id, stripe_num, group_num, attr_num)
 );
 
+-- Chunk group and chunk rows never change once written, so each backend
+-- caches them per stripe (olap.chunk_metadata_cache_size).  A change made
+-- to them by hand, e.g. a repair, invalidates those caches.
+CREATE FUNCTION olap.chunk_metadata_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'olap_chunk_metadata_changed'
+LANGUAGE C;
+CREATE TRIGGER chunk_group_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON olap.chunk_group
+	FOR EACH STATEMENT EXECUTE FUNCTION olap.chunk_metadata_changed();
+CREATE TRIGGER chunk_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON olap.chunk
+	FOR EACH STATEMENT EXECUTE FUNCTION olap.chunk_metadata_changed();
+
 -- Deleted rows: one row per chunk group that has deletions.  Each DELETE or
 -- UPDATE writes a new version of its groups' rows (MVCC), so which rows a
 -- snapshot sees as deleted is the mask version that snapshot sees.

@@ -34,6 +34,7 @@
 #include "utils/snapmgr.h"
 
 #include "storage/chunk_format.h"
+#include "storage/chunk_meta_cache.h"
 #include "storage/data_pages.h"
 #include "storage/delete_state.h"
 #include "storage/metapage.h"
@@ -62,6 +63,7 @@ struct StripeReader
 	uint64		total_rows;
 
 	StripeMeta *stripe;			/* current stripe, groups loaded */
+	CachedStripe *cached_groups;	/* pin on stripe->groups, or NULL */
 	RowMask    *masks;			/* deletions per group of stripe, or NULL */
 	int			stripe_index;
 	uint64		stripe_first_ordinal;
@@ -216,12 +218,15 @@ StripeReaderRescan(StripeReader *reader)
 	reader->stripe_index = -1;
 	reader->group_loaded = false;
 	MemoryContextReset(reader->group_ctx);
+	ChunkMetaCacheRelease(reader->cached_groups);
+	reader->cached_groups = NULL;
 	MemoryContextReset(reader->stripe_ctx);
 }
 
 void
 StripeReaderEnd(StripeReader *reader)
 {
+	ChunkMetaCacheRelease(reader->cached_groups);
 	FreeAccessStrategy(reader->strategy);
 	MemoryContextDelete(reader->ctx);
 }
@@ -233,11 +238,14 @@ open_stripe(StripeReader *reader, int index)
 	MemoryContext old;
 
 	MemoryContextReset(reader->group_ctx);
+	ChunkMetaCacheRelease(reader->cached_groups);
+	reader->cached_groups = NULL;
 	MemoryContextReset(reader->stripe_ctx);
 	old = MemoryContextSwitchTo(reader->stripe_ctx);
 	reader->stripe = StripeMetaCopy(reader->stripes[index]);
-	StripeCatalogLoadGroups(reader->storage_id, reader->stripe,
-							reader->snapshot);
+	reader->cached_groups = ChunkMetaCacheLoad(reader->storage_id,
+											   reader->stripe,
+											   reader->snapshot);
 	reader->masks = RowMaskLoadStripe(reader->storage_id, reader->stripe,
 									  reader->snapshot);
 	if (reader->masks != NULL && IsMVCCSnapshot(reader->snapshot))
