@@ -78,7 +78,13 @@ CREATE TABLE mc_saved AS
 SELECT count(*) FROM mc_o WHERE v = 'v5';
 UPDATE olap.chunk SET byte_length = byte_length + 1
 WHERE storage_id = olap.storage_id('mc_o') AND attr_num = 3;
-SELECT count(*) FROM mc_o WHERE v = 'v5';
+DO $$
+BEGIN
+	PERFORM count(*) FROM mc_o WHERE v = 'v5';
+	RAISE NOTICE 'no error';
+EXCEPTION WHEN data_corrupted THEN
+	RAISE NOTICE '%: %', SQLSTATE, regexp_replace(SQLERRM, 'storage \d+', 'storage N');
+END $$;
 DELETE FROM olap.chunk WHERE storage_id = olap.storage_id('mc_o');
 INSERT INTO olap.chunk SELECT * FROM mc_saved;
 SELECT count(*) FROM mc_o WHERE v = 'v5';

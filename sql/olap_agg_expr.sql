@@ -107,6 +107,15 @@ INSERT INTO ax_cases (q) VALUES
 	('SELECT sum(i8 * 3), sum(3 - i4), min(i8 + 5), max(-7 * i4), avg(i4 - 1) FROM %1$s'),
 	('SELECT i2, sum(i4 + 2147483000) FROM %1$s GROUP BY 1'),	-- int4 overflow
 	('SELECT sum(i8 * 10000000000000) FROM %1$s'),				-- int8 overflow
+	-- sums of a column and a constant from the column's sum (int24pl & co.)
+	('SELECT sum(i2 + 1), sum(i2 - 7), sum(5 - i2), avg(i2 + 100), sum(i4 + 3), sum(i4 - 2), avg(1 - i4), sum(i4 + 1::int2) FROM %1$s'),
+	('SELECT sum(i4 + 2147483000), sum(i2 + 1) FROM %1$s'),	-- int4 overflow
+	('SELECT sum(-2147483000 - i4) FROM %1$s'),					-- int4 overflow
+	('SELECT sum(i4 + 1) FILTER (WHERE b), avg(i2 - 3) FILTER (WHERE t = ''val3''), sum(i4 + 1), sum(i2 + 2) FROM %1$s'),
+	('SELECT sum(allnull + 1), avg(allnull - 1), sum(i4 + 1), avg(i2 + 1) FROM %1$s WHERE i4 < 100'),
+	-- two columns
+	('SELECT i2 %% 4, sum(i4 * i4), avg(i4 - i2), min(i2 - i4), max(i8 + i8), sum(allnull - i4) FROM %1$s GROUP BY 1'),
+	('SELECT sum(i8 * i8) FROM %1$s'),							-- int8 overflow
 	-- sum and avg of one column share one transition state
 	('SELECT i2, sum(n), avg(n), sum(i8), avg(i8), sum(n) FILTER (WHERE b) FROM %1$s GROUP BY 1');
 

@@ -419,6 +419,109 @@ advance_in_lanes(OlapAggState *state, OlapAggTrans *trans,
 }
 
 /*
+ * sum/avg(int2/int4) without grouping keys of an argument "column + c",
+ * "column - c" or "c - column" computed in int4 (agg_input.c's arith loop):
+ * the sum of the argument over the batch is the column's sum shifted by c
+ * times the count, and the column's sum, count and range over the rows are
+ * computed once per batch for all such aggregates of the column (h24 has
+ * ninety of them).  Returns false, leaving the aggregate to the caller,
+ * when the argument is not of that form, or when the column's range in the
+ * batch could overflow int4 in the operator, so that the caller computes
+ * it and raises its error for the row that does.
+ */
+bool
+AggAdvanceShiftedSum(OlapAggState *state, OlapAggTrans *trans,
+					 const OlapBatch *batch, const uint32 *sel, uint32 n)
+{
+	AggInput   *arg = trans->arg;
+	int64		c;
+	int64		lo;
+	int64		hi;
+	int64		total;
+
+	if ((trans->method != AGG_METHOD_SUM_INT &&
+		 trans->method != AGG_METHOD_AVG_INT) ||
+		arg == NULL || arg->arith_int8 || arg->arith_right > 0 ||
+		(arg->arith_op != '+' && arg->arith_op != '-'))
+		return false;
+
+	if (state->column_sum.batch_seq != state->batch_seq ||
+		state->column_sum.sel != sel || state->column_sum.n != n ||
+		state->column_sum.attnum != arg->arith_left)
+	{
+		const OlapVector *vector = &batch->columns[arg->arith_left - 1];
+		int64		sum = 0;
+		int64		count = 0;
+		int64		min = PG_INT64_MAX;
+		int64		max = PG_INT64_MIN;
+		uint32		i;
+
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+			int64		v;
+
+			if (vector->nulls[row])
+				continue;
+			v = arg->arith_int2_column ? DatumGetInt16(vector->values[row]) :
+				DatumGetInt32(vector->values[row]);
+			sum += v;
+			count++;
+			min = Min(min, v);
+			max = Max(max, v);
+		}
+		state->column_sum.batch_seq = state->batch_seq;
+		state->column_sum.sel = sel;
+		state->column_sum.n = n;
+		state->column_sum.attnum = arg->arith_left;
+		state->column_sum.sum = sum;
+		state->column_sum.count = count;
+		state->column_sum.min = min;
+		state->column_sum.max = max;
+	}
+	if (state->column_sum.count == 0)
+		return true;			/* only NULLs: nothing to add */
+
+	/* the argument's range, and its sum, over the batch */
+	c = arg->arith_const;
+	if (arg->arith_op == '+')
+	{
+		lo = state->column_sum.min + c;
+		hi = state->column_sum.max + c;
+		total = state->column_sum.sum + c * state->column_sum.count;
+	}
+	else if (!arg->arith_const_left)
+	{
+		lo = state->column_sum.min - c;
+		hi = state->column_sum.max - c;
+		total = state->column_sum.sum - c * state->column_sum.count;
+	}
+	else
+	{
+		lo = c - state->column_sum.max;
+		hi = c - state->column_sum.min;
+		total = c * state->column_sum.count - state->column_sum.sum;
+	}
+	if (lo < PG_INT32_MIN || hi > PG_INT32_MAX)
+		return false;
+
+	if (trans->method == AGG_METHOD_SUM_INT)
+	{
+		trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
+										  DatumGetInt64(trans->states[0])) + total);
+		trans->nulls[0] = false;
+	}
+	else
+	{
+		AvgIntState *avg = avg_int_state(trans->states[0]);
+
+		avg->count += state->column_sum.count;
+		avg->sum += total;
+	}
+	return true;
+}
+
+/*
  * Feeds the n rows sel of the argument vectors values/nulls to one
  * aggregate, each row to its group (state->gids by row).
  */

@@ -839,6 +839,7 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 {
 	int			i;
 
+	state->batch_seq++;
 	if (state->nkeys > 0)
 	{
 		state->batch_spilled = false;
@@ -893,6 +894,9 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 									state->nkeys > 0 ? state->gids : NULL);
 			continue;
 		}
+		if (state->nkeys == 0 &&
+			AggAdvanceShiftedSum(state, trans, batch, tsel, tn))
+			continue;
 		if (trans->arg != NULL)
 			AggInputCompute(trans->arg, batch, tsel, tn, &values, &nulls);
 		if (state->nkeys > 0)

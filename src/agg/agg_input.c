@@ -177,7 +177,9 @@ is_monotone(Node *node, bool *tz_dependent)
 
 /*
  * Recognizes column op constant (or constant op column) for the int4 and
- * int8 +, -, * operators, which AggInputCompute runs as a loop.
+ * int8 +, -, * operators, and the int4 ones of an int2 and an int4 operand
+ * (int24pl and the like, which compute in int4 as well), which
+ * AggInputCompute runs as a loop.
  */
 static void
 init_arith(AggInput *input, Expr *expr)
@@ -186,8 +188,8 @@ init_arith(AggInput *input, Expr *expr)
 	Node	   *left;
 	Node	   *right;
 	Const	   *c;
-	Var		   *var;
-	Oid			type;
+	Oid			ltype = INT4OID;
+	Oid			rtype = INT4OID;
 
 	if (!IsA(expr, OpExpr))
 		return;
@@ -196,37 +198,82 @@ init_arith(AggInput *input, Expr *expr)
 		return;
 	switch (op->opfuncid)
 	{
-		case F_INT4PL:
 		case F_INT8PL:
-			input->arith_op = '+';
-			break;
-		case F_INT4MI:
 		case F_INT8MI:
-			input->arith_op = '-';
-			break;
-		case F_INT4MUL:
 		case F_INT8MUL:
-			input->arith_op = '*';
+			ltype = rtype = INT8OID;
+			break;
+		case F_INT24PL:
+		case F_INT24MI:
+		case F_INT24MUL:
+			ltype = INT2OID;
+			break;
+		case F_INT42PL:
+		case F_INT42MI:
+		case F_INT42MUL:
+			rtype = INT2OID;
+			break;
+		case F_INT4PL:
+		case F_INT4MI:
+		case F_INT4MUL:
 			break;
 		default:
 			return;
 	}
-	input->arith_int8 = op->opfuncid == F_INT8PL ||
-		op->opfuncid == F_INT8MI || op->opfuncid == F_INT8MUL;
-	type = input->arith_int8 ? INT8OID : INT4OID;
+	switch (op->opfuncid)
+	{
+		case F_INT4PL:
+		case F_INT8PL:
+		case F_INT24PL:
+		case F_INT42PL:
+			input->arith_op = '+';
+			break;
+		case F_INT4MI:
+		case F_INT8MI:
+		case F_INT24MI:
+		case F_INT42MI:
+			input->arith_op = '-';
+			break;
+		default:
+			input->arith_op = '*';
+			break;
+	}
+	input->arith_int8 = ltype == INT8OID;
 	left = linitial(op->args);
 	right = lsecond(op->args);
+	if (IsA(left, Var) && IsA(right, Var) &&
+		exprType(left) == ltype && exprType(right) == rtype)
+	{
+		/* column op column: the left one is read as the column */
+		input->arith_int2_column = ltype == INT2OID;
+		input->arith_right = ((Var *) right)->varattno;
+		input->arith_int2_right = rtype == INT2OID;
+		input->arith_left = ((Var *) left)->varattno;
+		return;
+	}
 	input->arith_const_left = IsA(left, Const);
 	c = (Const *) (input->arith_const_left ? left : right);
-	var = (Var *) (input->arith_const_left ? right : left);
-	if (!IsA(c, Const) || c->constisnull || !IsA(var, Var) ||
-		c->consttype != type || var->vartype != type)
+	if (!IsA(c, Const) || c->constisnull ||
+		!IsA(input->arith_const_left ? right : left, Var) ||
+		exprType(left) != ltype || exprType(right) != rtype)
 	{
 		input->arith_op = 0;
 		return;
 	}
-	input->arith_const = input->arith_int8 ? DatumGetInt64(c->constvalue) :
-		DatumGetInt32(c->constvalue);
+	input->arith_int2_column = (input->arith_const_left ? rtype : ltype) == INT2OID;
+	input->arith_left = ((Var *) (input->arith_const_left ? right : left))->varattno;
+	switch (c->consttype)
+	{
+		case INT2OID:
+			input->arith_const = DatumGetInt16(c->constvalue);
+			break;
+		case INT4OID:
+			input->arith_const = DatumGetInt32(c->constvalue);
+			break;
+		default:
+			input->arith_const = DatumGetInt64(c->constvalue);
+			break;
+	}
 }
 
 static inline Datum evaluate_one(AggInput *input, Datum value, bool *isnull);
@@ -391,11 +438,17 @@ compute_memo(AggInput *input, const OlapVector *vector, const uint32 *sel,
 	}
 }
 
-/* Runs the int4/int8 arithmetic of input on the n rows sel of vector. */
+/*
+ * Runs the int4/int8 arithmetic of input on the n rows sel of batch: column
+ * op constant, constant op column or column op column.
+ */
 static void
-compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
+compute_arith(AggInput *input, const OlapBatch *batch, const uint32 *sel,
 			  uint32 n)
 {
+	const OlapVector *lvec = &batch->columns[input->arith_left - 1];
+	const OlapVector *rvec = input->arith_right > 0 ?
+		&batch->columns[input->arith_right - 1] : NULL;
 	int64		k = input->arith_const;
 	bool		left = input->arith_const_left;
 	uint32		i;
@@ -405,14 +458,16 @@ compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
 		uint32		row = sel[i];
 		bool		overflow;
 
-		input->nulls[row] = vector->nulls[row];
-		if (vector->nulls[row])
+		input->nulls[row] = lvec->nulls[row] ||
+			(rvec != NULL && rvec->nulls[row]);
+		if (input->nulls[row])
 			continue;
 		if (input->arith_int8)
 		{
-			int64		v = DatumGetInt64(vector->values[row]);
-			int64		a = left ? k : v;
-			int64		b = left ? v : k;
+			int64		v = DatumGetInt64(lvec->values[row]);
+			int64		w = rvec != NULL ? DatumGetInt64(rvec->values[row]) : k;
+			int64		a = left ? w : v;
+			int64		b = left ? v : w;
 			int64		r;
 
 			if (input->arith_op == '+')
@@ -429,9 +484,14 @@ compute_arith(AggInput *input, const OlapVector *vector, const uint32 *sel,
 		}
 		else
 		{
-			int32		v = DatumGetInt32(vector->values[row]);
-			int32		a = left ? (int32) k : v;
-			int32		b = left ? v : (int32) k;
+			int32		v = input->arith_int2_column ?
+				DatumGetInt16(lvec->values[row]) :
+				DatumGetInt32(lvec->values[row]);
+			int32		w = rvec == NULL ? (int32) k :
+				input->arith_int2_right ? DatumGetInt16(rvec->values[row]) :
+				DatumGetInt32(rvec->values[row]);
+			int32		a = left ? w : v;
+			int32		b = left ? v : w;
 			int32		r;
 
 			if (input->arith_op == '+')
@@ -841,7 +901,7 @@ AggInputCompute(AggInput *input, const OlapBatch *batch,
 	ResetExprContext(input->econtext);
 	if (input->arith_op != 0)
 	{
-		compute_arith(input, vectors[0], sel, n);
+		compute_arith(input, batch, sel, n);
 		return;
 	}
 	if (input->text_length != 0)

@@ -52,12 +52,18 @@ typedef struct AggInput
 	pg_tz	   *cache_zone;		/* session_timezone the cache holds for */
 
 	/*
-	 * Integer arithmetic of a column and a constant (int4 or int8 +, -, *),
-	 * computed in a loop with the operator's overflow error.
+	 * Integer arithmetic of a column and a constant, or of two columns
+	 * (int4 or int8 +, -, *), computed in a loop with the operator's
+	 * overflow error.
 	 */
 	char		arith_op;		/* '+', '-', '*' or 0: none */
 	bool		arith_int8;		/* int8 operator, else int4 */
 	bool		arith_const_left;	/* constant op column */
+	bool		arith_int2_column;	/* the column is int2 (int24pl etc.) */
+	AttrNumber	arith_left;		/* the column (the left one of two) */
+	AttrNumber	arith_right;	/* > 0: column op column, this the right
+								 * operand (arith_int2_right: int2) */
+	bool		arith_int2_right;
 	int64		arith_const;
 	uint64		evaluations;	/* rows the expression was evaluated for */
 

@@ -152,6 +152,20 @@ typedef struct OlapAggState
 	uint64		repartitions;	/* passes split that way */
 	uint64		percentile_sorts;	/* percentile groups moved to a tuplesort */
 	Size		peak_memory;
+
+	/* sums of a column over one batch's rows (AggAdvanceShiftedSum) */
+	uint64		batch_seq;		/* calls of aggregate_batch */
+	struct
+	{
+		uint64		batch_seq;	/* 0: none */
+		const uint32 *sel;
+		uint32		n;
+		AttrNumber	attnum;
+		int64		sum;
+		int64		count;
+		int64		min;
+		int64		max;
+	}			column_sum;
 } OlapAggState;
 
 /*
@@ -187,6 +201,9 @@ extern void AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans,
 extern void AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 								   const Datum *values, const bool *nulls,
 								   const uint32 *sel, uint32 n);
+extern bool AggAdvanceShiftedSum(OlapAggState *state, OlapAggTrans *trans,
+								 const OlapBatch *batch, const uint32 *sel,
+								 uint32 n);
 extern uint32 AggFilterRows(OlapAggState *state, OlapAggTrans *trans,
 							const OlapBatch *batch, const uint32 *sel,
 							uint32 n);

@@ -5,8 +5,8 @@
  *	  back: null bitmap, value encoding, compression and CRC32C framing.
  *
  * A stored chunk is a ChunkHeader (24 bytes, native byte order) followed by
- * the payload, compressed as a whole when that made it smaller.  The
- * uncompressed payload is the null bitmap (only when there are NULLs:
+ * the payload, compressed as a whole when that made it an eighth smaller.
+ * The uncompressed payload is the null bitmap (only when there are NULLs:
  * ceil(row_count / 8) bytes, bit i of the bitmap set when row i is NULL)
  * followed by the encoded non-null values (see chunk_encoding.c).
  *
@@ -81,10 +81,18 @@ OlapEncodingName(OlapEncoding encoding)
 }
 
 /*
+ * A compressed payload is kept only when it is at least 1/this smaller
+ * than the encoded one: bit-packed integers that compress by a few percent
+ * would otherwise cost a decompression on every read (about 1 ms per 2 MB
+ * with zstd) for little space.
+ */
+#define CHUNK_MIN_COMPRESSION_GAIN 8
+
+/*
  * ChunkBuild compacts the non-null values, builds the null bitmap, lets
  * the encoder pick the smallest encoding, writes header and payload into
  * one buffer and then replaces the payload by its compressed form if that
- * is smaller.
+ * is smaller by CHUNK_MIN_COMPRESSION_GAIN.
  */
 void
 ChunkBuild(const Datum *values, const bool *nulls, uint32 nrows,
@@ -174,7 +182,8 @@ ChunkBuild(const Datum *values, const bool *nulls, uint32 nrows,
 		Size		clen;
 
 		if (OlapCompress(compression, level, payload, payload_len,
-						 &cdata, &clen))
+						 &cdata, &clen) &&
+			clen <= payload_len - payload_len / CHUNK_MIN_COMPRESSION_GAIN)
 		{
 			Assert(clen < payload_len);
 			memcpy(payload, cdata, clen);
