@@ -76,6 +76,19 @@ small_int(Datum value, bool wide)
 }
 
 /*
+ * Adds sum, the sum of one or more non-NULL values, to group g's
+ * sum(int2/int4) state, which starts NULL; int2_sum/int4_sum add into int8
+ * without overflow checks, and so does this.
+ */
+static inline void
+add_int_sum(OlapAggTrans *trans, uint32 g, int64 sum)
+{
+	trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
+									  DatumGetInt64(trans->states[g])) + sum);
+	trans->nulls[g] = false;
+}
+
+/*
  * Calls trans's transition function on one input value, keeping the new
  * state like nodeAgg.c does: a strict function skips NULL inputs and takes
  * the first value as state when there is no initial value; a new
@@ -237,11 +250,7 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 					any = true;
 				}
 				if (any)
-				{
-					trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
-												  DatumGetInt64(trans->states[0])) + sum);
-					trans->nulls[0] = false;
-				}
+					add_int_sum(trans, 0, sum);
 				break;
 			}
 		case AGG_METHOD_MIN_INT:
@@ -403,11 +412,7 @@ advance_in_lanes(OlapAggState *state, OlapAggTrans *trans,
 			trans->states[g] =
 				Int64GetDatum(add_count(DatumGetInt64(trans->states[g]), count));
 		else if (trans->method == AGG_METHOD_SUM_INT)
-		{
-			trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
-											  DatumGetInt64(trans->states[g])) + sum);
-			trans->nulls[g] = false;
-		}
+			add_int_sum(trans, g, sum);
 		else
 		{
 			AvgIntState *avg = avg_int_state(trans->states[g]);
@@ -506,11 +511,7 @@ AggAdvanceShiftedSum(OlapAggState *state, OlapAggTrans *trans,
 		return false;
 
 	if (trans->method == AGG_METHOD_SUM_INT)
-	{
-		trans->states[0] = Int64GetDatum((trans->nulls[0] ? 0 :
-										  DatumGetInt64(trans->states[0])) + total);
-		trans->nulls[0] = false;
-	}
+		add_int_sum(trans, 0, total);
 	else
 	{
 		AvgIntState *avg = avg_int_state(trans->states[0]);
@@ -577,9 +578,7 @@ AggAdvanceBatchGrouped(OlapAggState *state, OlapAggTrans *trans,
 					if (nulls[row])
 						continue;
 					v = wide ? DatumGetInt32(values[row]) : DatumGetInt16(values[row]);
-					trans->states[g] = Int64GetDatum((trans->nulls[g] ? 0 :
-													  DatumGetInt64(trans->states[g])) + v);
-					trans->nulls[g] = false;
+					add_int_sum(trans, g, v);
 				}
 				break;
 			}
