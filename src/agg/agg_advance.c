@@ -89,6 +89,19 @@ add_int_sum(OlapAggTrans *trans, uint32 g, int64 sum)
 }
 
 /*
+ * Adds count non-NULL values summing to sum to group g's avg(int2/int4)
+ * state; int2_avg_accum/int4_avg_accum do not check overflow either.
+ */
+static inline void
+add_int_avg(OlapAggTrans *trans, uint32 g, int64 count, int64 sum)
+{
+	AvgIntState *avg = avg_int_state(trans->states[g]);
+
+	avg->count += count;
+	avg->sum += sum;
+}
+
+/*
  * Calls trans's transition function on one input value, keeping the new
  * state like nodeAgg.c does: a strict function skips NULL inputs and takes
  * the first value as state when there is no initial value; a new
@@ -312,7 +325,6 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 		case AGG_METHOD_AVG_INT:
 			{
 				/* strict, with an initial value: NULLs are skipped */
-				AvgIntState *avg = avg_int_state(trans->states[0]);
 				bool		wide = trans->transfn.fn_oid == F_INT4_AVG_ACCUM;
 				int64		count = 0;
 				int64		sum = 0;
@@ -326,8 +338,7 @@ AggAdvanceBatch(OlapAggState *state, OlapAggTrans *trans, const Datum *values,
 					count++;
 					sum += small_int(values[row], wide);
 				}
-				avg->count += count;
-				avg->sum += sum;
+				add_int_avg(trans, 0, count, sum);
 				break;
 			}
 		case AGG_METHOD_TRANSFN:
@@ -414,12 +425,7 @@ advance_in_lanes(OlapAggState *state, OlapAggTrans *trans,
 		else if (trans->method == AGG_METHOD_SUM_INT)
 			add_int_sum(trans, g, sum);
 		else
-		{
-			AvgIntState *avg = avg_int_state(trans->states[g]);
-
-			avg->count += count;
-			avg->sum += sum;
-		}
+			add_int_avg(trans, g, count, sum);
 	}
 }
 
@@ -513,12 +519,7 @@ AggAdvanceShiftedSum(OlapAggState *state, OlapAggTrans *trans,
 	if (trans->method == AGG_METHOD_SUM_INT)
 		add_int_sum(trans, 0, total);
 	else
-	{
-		AvgIntState *avg = avg_int_state(trans->states[0]);
-
-		avg->count += state->column_sum.count;
-		avg->sum += total;
-	}
+		add_int_avg(trans, 0, state->column_sum.count, total);
 	return true;
 }
 

@@ -376,7 +376,6 @@ AggNumericAdvance(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 	advance_fallback(trans, acc, value, isnull);
 }
 
-
 /*
  * Adds to acc (not fallen back) the sum add of k values of display scale
  * dscale (<= AGG_NUMERIC_MAX_SCALE), as k calls of AggNumericAdvance would;
@@ -389,7 +388,14 @@ add_scaled_sum(AggNumericSum *acc, int128 add, int dscale, int64 k)
 
 	if (k == 0)
 		return true;
-	if (dscale > acc->scale)
+	if (likely(dscale == acc->scale))
+	{
+		/* the usual case: one display scale for the whole column */
+		if (__builtin_add_overflow(sum, add, &sum))
+			return false;
+		acc->scale_count += k;
+	}
+	else if (dscale > acc->scale)
 	{
 		if (__builtin_mul_overflow(sum,
 								   (int128) numeric_scaled_pow10[dscale - acc->scale],
@@ -398,12 +404,6 @@ add_scaled_sum(AggNumericSum *acc, int128 add, int dscale, int64 k)
 			return false;
 		acc->scale = dscale;
 		acc->scale_count = k;
-	}
-	else if (dscale == acc->scale)
-	{
-		if (__builtin_add_overflow(sum, add, &sum))
-			return false;
-		acc->scale_count += k;
 	}
 	else
 	{
@@ -433,22 +433,9 @@ advance_scaled(OlapAggState *state, OlapAggTrans *trans, uint32 g,
 		if (acc->fallback == NULL)
 			return;
 	}
-	else if (acc->fallback == NULL && fits)
-	{
-		int128		sum;
-
-		/* the usual case: one display scale for the whole column */
-		if (likely(acc->scale == dscale) &&
-			!__builtin_add_overflow(acc->sum, (int128) x, &sum))
-		{
-			acc->sum = sum;
-			acc->count++;
-			acc->scale_count++;
-			return;
-		}
-		if (add_scaled_sum(acc, x, dscale, 1))
-			return;
-	}
+	else if (acc->fallback == NULL && fits &&
+			 add_scaled_sum(acc, x, dscale, 1))
+		return;
 	AggNumericAdvance(state, trans, g,
 					  isnull ? (Datum) 0 : NumericScaledMake(x, dscale),
 					  isnull);
