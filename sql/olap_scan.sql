@@ -109,7 +109,7 @@ DELETE FROM scan_heap WHERE id = 10;
 COMMIT;
 SELECT scan_compare('id < 20') AS same_after_changes;
 
--- parallel OlapScan with every process claiming stripes
+-- parallel OlapScan with every process claiming chunk groups
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -118,6 +118,50 @@ EXPLAIN (COSTS OFF) SELECT count(*), sum(n), sum(amount) FROM scan_olap WHERE id
 SELECT (SELECT row(count(*), sum(n), sum(amount)) FROM scan_olap WHERE id > 100)
 	 = (SELECT row(count(*), sum(n), sum(amount)) FROM scan_heap WHERE id > 100) AS parallel_same;
 SELECT scan_compare('ts > ''2025-01-07''') AS parallel_rows_same;
+
+-- a table of few stripes is still shared among the processes: they claim
+-- runs of chunk groups (here a stripe of 40 groups and one of 1, some with
+-- deleted rows, some skipped), and together read each group once
+SET olap.stripe_row_limit = 150000;
+CREATE TABLE one_stripe_olap (LIKE scan_heap) USING olap;
+INSERT INTO one_stripe_olap SELECT * FROM scan_heap ORDER BY id;
+INSERT INTO one_stripe_olap SELECT * FROM scan_heap WHERE id <= 300;
+DELETE FROM one_stripe_olap WHERE id % 1000 = 3;
+CREATE TABLE one_stripe_heap AS SELECT * FROM one_stripe_olap;
+SELECT count(*) AS stripes, sum(chunk_group_count) AS chunk_groups
+FROM olap.stripes WHERE relation = 'one_stripe_olap'::regclass;
+CREATE FUNCTION one_stripe_counters(query text, workers int) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+	node jsonb;
+BEGIN
+	EXECUTE format('SET LOCAL max_parallel_workers_per_gather = %s', workers);
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) ' || query INTO plan;
+	node := jsonb_path_query_first(plan::jsonb,
+		'strict $.**?(@."Custom Plan Provider" == "OlapScan")');
+	RETURN jsonb_build_object('parallel', node->'Parallel Aware',
+		'groups read', node->'Chunk Groups Read',
+		'groups skipped', node->'Chunk Groups Skipped');
+END $$;
+SELECT one_stripe_counters(q, 2) AS parallel, one_stripe_counters(q, 0) AS serial
+FROM (VALUES ('SELECT count(*), sum(n) FROM one_stripe_olap'),
+			 ('SELECT count(*), sum(n) FROM one_stripe_olap WHERE id > 15000')) v(q);
+SELECT (SELECT row(count(*), sum(n), sum(amount), min(label), max(ts))
+		FROM one_stripe_olap WHERE id > 100)
+	 = (SELECT row(count(*), sum(n), sum(amount), min(label), max(ts))
+		FROM one_stripe_heap WHERE id > 100) AS one_stripe_same;
+SELECT (SELECT md5(string_agg(t::text, ',' ORDER BY id, n)) FROM one_stripe_olap t)
+	 = (SELECT md5(string_agg(t::text, ',' ORDER BY id, n)) FROM one_stripe_heap t)
+	AS one_stripe_rows_same;
+-- PostgreSQL's own parallel sequential scan claims the same way
+SET olap.enable_custom_scan = off;
+EXPLAIN (COSTS OFF) SELECT count(*), sum(n) FROM one_stripe_olap;
+SELECT (SELECT row(count(*), sum(n), sum(amount)) FROM one_stripe_olap)
+	 = (SELECT row(count(*), sum(n), sum(amount)) FROM one_stripe_heap)
+	AS parallel_seqscan_same;
+RESET olap.enable_custom_scan;
+RESET olap.stripe_row_limit;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -2,7 +2,7 @@
  *
  * scan_exec.c
  *	  Executing OlapScan: projection, chunk group skipping, parallel
- *	  stripe hand-out and EXPLAIN counters.
+ *	  chunk group hand-out and EXPLAIN counters.
  *
  * The node reads the table a chunk group at a time through the storage's
  * StripeReader, restricted to the columns the plan needs (the others read
@@ -19,12 +19,13 @@
  *
  * EvalPlanQual rechecks evaluate the vectorized quals as ordinary
  * expressions on the test tuple (ExecScan evaluates the row quals).  A
- * parallel OlapScan shares one stripe counter in the DSM segment; every
- * participant lists the same stripes from the query's snapshot and claims
- * the next unread one.  Workers add their EXPLAIN counters to the same
- * area when they end, and the leader collects them at shutdown.  A
- * parallel top-N scan sorts, in each process, the rows of the stripes it
- * claimed and returns its own first rows; Gather Merge above merges them.
+ * parallel OlapScan shares one chunk group counter in the DSM segment;
+ * every participant lists the same stripes from the query's snapshot and
+ * claims the next run of unread chunk groups (stripe_reader.c).  Workers
+ * add their EXPLAIN counters to the same area when they end, and the leader
+ * collects them at shutdown.  A parallel top-N scan sorts, in each process,
+ * the rows of the chunk groups it claimed and returns its own first rows;
+ * Gather Merge above merges them.
  *
  * Backward scans are not supported (the path does not say it can), so the
  * planner puts a Material node under scrollable cursors.
@@ -58,13 +59,13 @@
 #include "storage/write_state.h"
 
 /*
- * The DSM area of a parallel OlapScan: the stripe counter, and the EXPLAIN
+ * The DSM area of a parallel OlapScan: the chunk group counter, and the EXPLAIN
  * counters the workers add when they end, which the leader collects at
  * shutdown (before the area goes away).
  */
 typedef struct OlapScanShared
 {
-	pg_atomic_uint64 next_stripe;
+	pg_atomic_uint64 next_group;
 	pg_atomic_uint64 batches;
 	pg_atomic_uint64 chunk_groups_read;
 	pg_atomic_uint64 chunk_groups_skipped;
@@ -302,7 +303,7 @@ start_reader(OlapScanState *state)
 	if (IsMVCCSnapshot(estate->es_snapshot))
 		PredicateLockRelation(rel, estate->es_snapshot);
 	state->reader = StripeReaderBegin(rel, estate->es_snapshot,
-									  state->shared ? &state->shared->next_stripe : NULL);
+									  state->shared ? &state->shared->next_group : NULL);
 	StripeReaderSetColumns(state->reader, state->needed);
 	StripeReaderKeepCodes(state->reader);
 	if (state->scaled_only != NULL)
@@ -695,7 +696,7 @@ olap_scan_initialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 	OlapScanState *state = (OlapScanState *) node;
 	OlapScanShared *shared = (OlapScanShared *) coordinate;
 
-	pg_atomic_init_u64(&shared->next_stripe, 0);
+	pg_atomic_init_u64(&shared->next_group, 0);
 	pg_atomic_init_u64(&shared->batches, 0);
 	pg_atomic_init_u64(&shared->chunk_groups_read, 0);
 	pg_atomic_init_u64(&shared->chunk_groups_skipped, 0);
@@ -714,7 +715,7 @@ olap_scan_reinitialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 
 	state->shared = (OlapScanShared *) coordinate;
 	collect_worker_stats(state);
-	pg_atomic_write_u64(&state->shared->next_stripe, 0);
+	pg_atomic_write_u64(&state->shared->next_group, 0);
 }
 
 static void

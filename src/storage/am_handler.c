@@ -85,16 +85,16 @@ typedef OlapScanDescData *OlapScanDesc;
 static bool set_block_slice(OlapScanDesc scan, BlockNumber blockno);
 
 /*
- * Shared state of a parallel scan.  Besides the stripe counter it carries a
- * snapshot of its own, taken by the leader: parallel index builds scan with
- * SnapshotAny, which cannot list olap stripes (it would include aborted
- * ones), so all participants use this fresh MVCC snapshot instead.  The
- * index build holds a lock that keeps writers out, so it sees every row.
+ * Shared state of a parallel scan.  Besides the chunk group counter it
+ * carries a snapshot of its own, taken by the leader: parallel index builds
+ * scan with SnapshotAny, which cannot list olap stripes (it would include
+ * aborted ones), so all participants use this fresh MVCC snapshot instead.
+ * The index build holds a lock that keeps writers out, so it sees every row.
  */
 typedef struct ParallelOlapScanDescData
 {
 	ParallelTableScanDescData base;
-	pg_atomic_uint64 next_stripe;
+	pg_atomic_uint64 next_group;
 	Size		build_snapshot_off;
 } ParallelOlapScanDescData;
 
@@ -173,7 +173,7 @@ olap_am_scan_begin(Relation rel, Snapshot snapshot, int nkeys,
 	{
 		ParallelOlapScanDescData *ppscan = (ParallelOlapScanDescData *) pscan;
 
-		counter = &ppscan->next_stripe;
+		counter = &ppscan->next_group;
 		if (pscan->phs_snapshot_any)
 			scan->own_snapshot =
 				RegisterSnapshot(RestoreSnapshot((char *) pscan + ppscan->build_snapshot_off));
@@ -251,7 +251,7 @@ olap_am_parallelscan_initialize(Relation rel, ParallelTableScanDesc pscan)
 
 	ppscan->base.phs_relid = RelationGetRelid(rel);
 	ppscan->base.phs_syncscan = false;
-	pg_atomic_init_u64(&ppscan->next_stripe, 0);
+	pg_atomic_init_u64(&ppscan->next_group, 0);
 	ppscan->build_snapshot_off = MAXALIGN(sizeof(ParallelOlapScanDescData));
 	SerializeSnapshot(&build_snapshot_data,
 					  (char *) pscan + ppscan->build_snapshot_off);
@@ -263,7 +263,7 @@ olap_am_parallelscan_reinitialize(Relation rel, ParallelTableScanDesc pscan)
 {
 	ParallelOlapScanDescData *ppscan = (ParallelOlapScanDescData *) pscan;
 
-	pg_atomic_write_u64(&ppscan->next_stripe, 0);
+	pg_atomic_write_u64(&ppscan->next_group, 0);
 }
 
 

@@ -5,9 +5,14 @@
  *
  * The list of stripes comes from olap.stripe under the scan's snapshot;
  * that is the whole of MVCC for olap data: a stripe is visible iff its
- * metadata row is.  Stripes are read in stripe-number order, or claimed one
- * at a time through a shared counter when the scan is parallel (every
- * participant builds the same list from the same snapshot).  A chunk group
+ * metadata row is.  Stripes are read in stripe-number order.  A parallel
+ * scan hands out runs of chunk groups instead, through a counter in shared
+ * memory that numbers the chunk groups of all listed stripes in order
+ * (every participant builds the same list from the same snapshot): a claim
+ * takes at most an eighth of the groups still unclaimed and never crosses a
+ * stripe, so the early claims are whole stripes and the last ones single
+ * groups, and the participants finish close together even on a table of a
+ * few stripes.  A chunk group
  * is decoded as a whole, column by column, into Datum arrays in group_ctx;
  * the values handed out point into that memory and stay valid until the
  * next chunk group is loaded, the same contract as a buffer-pinned heap
@@ -51,7 +56,7 @@ struct StripeReader
 	int			natts;
 	ChunkColumnType *types;
 	BufferAccessStrategy strategy;
-	pg_atomic_uint64 *shared_next_stripe;
+	pg_atomic_uint64 *shared_next_group;
 	MemoryContext ctx;			/* where the reader itself lives */
 
 	MemoryContext stripe_ctx;	/* metadata of the current stripe */
@@ -60,6 +65,9 @@ struct StripeReader
 	StripeMeta **stripes;		/* visible stripes, by stripe number */
 	int			nstripes;
 	int			next_stripe;	/* next to claim when not parallel */
+	uint64	   *group_starts;	/* nstripes + 1 entries: the number of the
+								 * first group of each stripe in the shared
+								 * counter's numbering, then the total */
 	uint64		total_rows;
 
 	StripeMeta *stripe;			/* current stripe, groups loaded */
@@ -68,6 +76,7 @@ struct StripeReader
 	int			stripe_index;
 	uint64		stripe_first_ordinal;
 	uint32		group;			/* current group within stripe */
+	uint32		group_end;		/* end of the groups claimed in the stripe */
 	bool		group_loaded;
 	uint32		row;			/* next row within the group */
 	Datum	  **values;
@@ -102,6 +111,12 @@ struct StripeReader
 	bool		fetch_check_deleted;
 	RowMask    *fetch_mask;
 };
+
+/*
+ * A claim of a parallel scan takes at most this fraction (1/n) of the chunk
+ * groups not claimed yet.
+ */
+#define PARALLEL_CLAIM_SHARE 8
 
 static void load_group(StripeReader *reader);
 static void set_tuple_desc(StripeReader *reader, TupleDesc desc);
@@ -177,7 +192,7 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
  */
 StripeReader *
 StripeReaderBegin(Relation rel, Snapshot snapshot,
-				  pg_atomic_uint64 *shared_next_stripe)
+				  pg_atomic_uint64 *shared_next_group)
 {
 	bool		bulk_read = RelationGetNumberOfBlocks(rel) > (BlockNumber) NBuffers / 4;
 	StripeReader *reader = reader_create(rel, snapshot, bulk_read);
@@ -187,17 +202,24 @@ StripeReaderBegin(Relation rel, Snapshot snapshot,
 	MemoryContext old = MemoryContextSwitchTo(reader->ctx);
 
 	ReadMemorySetup();
-	reader->shared_next_stripe = shared_next_stripe;
+	reader->shared_next_group = shared_next_group;
 	reader->storage_id = MetapageStorageId(rel);
 	stripes = reader->storage_id == 0 ? NIL :
 		StripeCatalogList(reader->storage_id, snapshot);
 	reader->nstripes = list_length(stripes);
 	reader->stripes = palloc(sizeof(StripeMeta *) * Max(reader->nstripes, 1));
+	reader->group_starts = palloc(sizeof(uint64) * (reader->nstripes + 1));
+	reader->group_starts[0] = 0;
 	i = 0;
 	foreach(lc, stripes)
 	{
-		reader->stripes[i++] = lfirst(lc);
-		reader->total_rows += ((StripeMeta *) lfirst(lc))->row_count;
+		StripeMeta *stripe = lfirst(lc);
+
+		reader->stripes[i] = stripe;
+		reader->total_rows += stripe->row_count;
+		reader->group_starts[i + 1] = reader->group_starts[i] +
+			stripe->chunk_group_count;
+		i++;
 	}
 	list_free(stripes);
 	MemoryContextSwitchTo(old);
@@ -260,21 +282,89 @@ open_stripe(StripeReader *reader, int index)
 	MemoryContextSwitchTo(old);
 	reader->stripe_index = index;
 	reader->group = 0;
+	reader->group_end = reader->stripe->chunk_group_count;
 	reader->row = 0;
 	reader->group_loaded = false;
 }
 
-/* Claims the next stripe to read; returns false when none is left. */
+/* The stripe holding group number position of the shared numbering. */
+static int
+stripe_of_group(StripeReader *reader, uint64 position)
+{
+	int			low = 0;
+	int			high = reader->nstripes - 1;
+
+	/* the last stripe whose first group is at or before position */
+	while (low < high)
+	{
+		int			mid = (low + high + 1) / 2;
+
+		if (reader->group_starts[mid] <= position)
+			low = mid;
+		else
+			high = mid - 1;
+	}
+	return low;
+}
+
+/*
+ * Claims the next run of chunk groups from the counter shared by the
+ * processes of a parallel scan (see the file header) and positions the
+ * reader on its first group, opening its stripe unless it is the one open
+ * already.  Returns false when every group is claimed.
+ */
 static bool
-next_stripe(StripeReader *reader)
+claim_shared_groups(StripeReader *reader)
+{
+	uint64		total = reader->group_starts[reader->nstripes];
+	uint64		position = pg_atomic_read_u64(reader->shared_next_group);
+	uint64		count;
+	int			index;
+
+	for (;;)
+	{
+		uint64		stripe_end;
+
+		if (position >= total)
+			return false;
+		index = stripe_of_group(reader, position);
+		stripe_end = reader->group_starts[index + 1];
+		count = Max((total - position) / PARALLEL_CLAIM_SHARE, 1);
+		count = Min(count, stripe_end - position);
+		if (pg_atomic_compare_exchange_u64(reader->shared_next_group,
+										   &position, position + count))
+			break;
+		/* position now holds the counter's current value */
+	}
+
+	if (reader->stripe == NULL || reader->stripe_index != index)
+		open_stripe(reader, index);
+	reader->group = (uint32) (position - reader->group_starts[index]);
+	reader->group_end = reader->group + (uint32) count;
+	reader->row = 0;
+	reader->group_loaded = false;
+	return true;
+}
+
+/*
+ * Makes the next chunk groups to read current: the next stripe, or the
+ * next claimed run of a parallel scan.  Returns false, with no stripe
+ * current, when there are none left.
+ */
+static bool
+next_groups(StripeReader *reader)
 {
 	uint64		index;
 
-	if (reader->shared_next_stripe != NULL)
-		index = pg_atomic_fetch_add_u64(reader->shared_next_stripe, 1);
-	else
-		index = reader->next_stripe++;
+	if (reader->shared_next_group != NULL)
+	{
+		if (claim_shared_groups(reader))
+			return true;
+		reader->stripe = NULL;
+		return false;
+	}
 
+	index = reader->next_stripe++;
 	if (index >= (uint64) reader->nstripes)
 	{
 		reader->stripe = NULL;
@@ -467,14 +557,10 @@ StripeReaderNext(StripeReader *reader, TupleDesc desc, Datum *values,
 
 	for (;;)
 	{
-		if (reader->stripe == NULL)
+		if (reader->stripe == NULL || reader->group >= reader->group_end)
 		{
-			if (!next_stripe(reader))
+			if (!next_groups(reader))
 				return false;
-		}
-		if (reader->group >= reader->stripe->chunk_group_count)
-		{
-			reader->stripe = NULL;
 			continue;
 		}
 		group = &reader->stripe->groups[reader->group];
@@ -534,19 +620,15 @@ StripeReaderNextGroup(StripeReader *reader, StripeReaderGroup *group)
 		ChunkGroupMeta *meta;
 
 		CHECK_FOR_INTERRUPTS();
-		if (reader->stripe == NULL)
-		{
-			if (!next_stripe(reader))
-				return false;
-		}
-		else if (reader->group_loaded)
+		if (reader->stripe != NULL && reader->group_loaded)
 		{
 			reader->group++;
 			reader->group_loaded = false;
 		}
-		if (reader->group >= reader->stripe->chunk_group_count)
+		if (reader->stripe == NULL || reader->group >= reader->group_end)
 		{
-			reader->stripe = NULL;
+			if (!next_groups(reader))
+				return false;
 			continue;
 		}
 		meta = &reader->stripe->groups[reader->group];
@@ -886,6 +968,7 @@ StripeReaderFetch(StripeReader *reader, uint64 row_number, Snapshot snapshot,
 			reader->group_loaded = false;
 		reader->stripe = stripe;
 		reader->group = group_index;
+		reader->group_end = group_index + 1;
 		reader->fetch_snapshot = IsMVCCSnapshot(lookup) ? lookup : NULL;
 		reader->fetch_curcid = lookup->curcid;
 		reader->fetch_xmin = lookup->xmin;

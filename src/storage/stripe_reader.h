@@ -45,11 +45,12 @@ typedef struct StripeReaderGroup
 } StripeReaderGroup;
 
 /*
- * shared_next_stripe, when not NULL, is a counter in shared memory through
- * which the processes of a parallel scan claim stripes.
+ * shared_next_group, when not NULL, is a counter in shared memory through
+ * which the processes of a parallel scan claim runs of chunk groups;
+ * set it to zero before the scan starts.
  */
 extern StripeReader *StripeReaderBegin(Relation rel, Snapshot snapshot,
-									   pg_atomic_uint64 *shared_next_stripe);
+									   pg_atomic_uint64 *shared_next_group);
 extern bool StripeReaderNext(StripeReader *reader, TupleDesc desc,
 							 Datum *values, bool *nulls, uint64 *row_number);
 extern bool StripeReaderNextGroup(StripeReader *reader,
