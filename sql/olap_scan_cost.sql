@@ -184,6 +184,33 @@ SELECT cost_same('SELECT count(*), sum(v), max(label) FROM TAB WHERE id BETWEEN 
 
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
+
+-- decoding a text column whose values mostly differ within a chunk group
+-- costs by the byte (plain chunks, quals run on every value), unlike one
+-- of few values of the same width (dictionary chunks); PostgreSQL's own
+-- sequential scan, which decodes every column, pays for both
+CREATE TABLE cost_text (id int, many text, few text) USING olap;
+INSERT INTO cost_text
+SELECT g, md5(g::text) || md5((g + 1)::text),
+	   md5((g % 10)::text) || md5((g % 10 + 1)::text)
+FROM generate_series(1, 20000) g;
+ANALYZE cost_text;
+CREATE FUNCTION cost_total(query text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN (plan->0->'Plan'->>'Total Cost')::float8;
+END $$;
+SELECT cost_total('SELECT count(*) FROM cost_text WHERE many LIKE ''%ab%''') >
+	   1.5 * cost_total('SELECT count(*) FROM cost_text WHERE few LIKE ''%ab%''')
+	AS many_values_cost_more;
+EXPLAIN (COSTS OFF) SELECT * FROM cost_text WHERE many LIKE '%ab%';
+SELECT (SELECT count(*) FROM cost_text WHERE many LIKE '%ab%') =
+	   (SELECT count(*) FROM cost_text WHERE strpos(many, 'ab') > 0)
+	AS same_count;
+DROP FUNCTION cost_total(text);
+DROP TABLE cost_text;
 DROP FUNCTION cost_same(text);
 DROP FUNCTION cost_parallel(text);
 DROP FUNCTION cost_slow(text);

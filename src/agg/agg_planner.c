@@ -1006,18 +1006,6 @@ partial_state_cost(List *aggrefs, double groups, int processes)
 		(OLAP_AGG_COST_PARTIAL_GROUP + states);
 }
 
-/* list_sort comparator: paths by total cost, as add_path keeps them */
-static int
-compare_total_cost(const ListCell *a, const ListCell *b)
-{
-	Path	   *pa = lfirst(a);
-	Path	   *pb = lfirst(b);
-
-	if (pa->total_cost < pb->total_cost)
-		return -1;
-	return pa->total_cost > pb->total_cost ? 1 : 0;
-}
-
 /*
  * Adds cost to PostgreSQL's own parallel aggregation paths of rel (a
  * Finalize Aggregate over the partial states), which pass the same states
@@ -1041,7 +1029,7 @@ charge_partial_states(RelOptInfo *rel, Cost cost)
 			path->total_cost += cost;
 		}
 	}
-	list_sort(rel->pathlist, compare_total_cost);
+	list_sort(rel->pathlist, OlapPathTotalCostCmp);
 }
 
 /*

@@ -37,7 +37,8 @@
  * the columns is used (their quals are ANDed).
  *
  * Decoding is charged only when columns are read (count(*) reads none: the
- * rows of a group are counted from its deletion mask).  The unit is
+ * rows of a group are counted from its deletion mask), and for text-like
+ * columns of mostly distinct values also by the byte (varlena_width).  The unit is
  * PostgreSQL's: a plain OlapScan summing one integer column of 10 million
  * rows is estimated at about the ratio of cost to milliseconds of a
  * sequential scan of the same data in a heap table (~500 per ms on the
@@ -51,7 +52,7 @@
  * the partial path adds olap.parallel_worker_setup_factor x
  * parallel_setup_cost per worker to its startup cost, because a parallel
  * plan costs milliseconds more than its work divided among its processes
- * (with 2 workers on the 2-core benchmark machine 10-25 ms: starting the
+ * (with 2 workers on the 2-core benchmark machine 5-25 ms: starting the
  * workers, their catalog and stripe metadata reads, sharing the cores,
  * while the default parallel_setup_cost stands for 2 ms at heap's scale),
  * which a heap scan of a big table easily earns back but an OlapScan or
@@ -69,6 +70,7 @@
 #include "access/stratnum.h"
 #include "access/sysattr.h"
 #include "catalog/pg_statistic.h"
+#include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
@@ -93,6 +95,11 @@
 #define OLAP_COST_DECODE_BASE		0.05
 #define OLAP_COST_DECODE_WIDTH		0.7
 #define OLAP_COST_PAGE				0.9
+/*
+ * x cpu_operator_cost per row and average byte of the variable-length
+ * columns read (see varlena_width)
+ */
+#define OLAP_COST_DECODE_VARLENA_BYTE	0.12
 /* share of a qual's per-row cost when it runs on whole batches */
 #define OLAP_COST_VECTOR_QUAL		0.2
 /* x cpu_tuple_cost per row handed out (the slot is filled, not deformed) */
@@ -120,6 +127,64 @@ column_width(RelOptInfo *rel, Relation relation, int attnum)
 	if (width <= 0)
 		width = get_typavgwidth(attr->atttypid, attr->atttypmod);
 	return Max(width, 1);
+}
+
+/*
+ * Whether column attnum of rel likely has a distinct value for most rows
+ * of a chunk group of group_rows rows (pg_stats), so that its chunks are
+ * stored plain, not as a dictionary.
+ */
+static bool
+mostly_distinct(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+				AttrNumber attnum, double group_rows)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
+	Var		   *var = makeVar(rel->relid, attnum, attr->atttypid, attr->atttypmod,
+							  attr->attcollation, 0);
+	VariableStatData vardata;
+	bool		isdefault;
+	double		ndistinct;
+
+	examine_variable(root, (Node *) var, 0, &vardata);
+	ndistinct = get_variable_numdistinct(&vardata, &isdefault);
+	ReleaseVariableStats(vardata);
+	return !isdefault && ndistinct >= group_rows / 2;
+}
+
+/*
+ * Average bytes per row of the variable-length columns among columns (all
+ * of the relation's when columns is NIL) whose values mostly differ within
+ * a chunk group (mostly_distinct), numerics aside (their chunks mostly
+ * hold scaled integers).  Decoding them costs by the byte
+ * (decompressing, copying the values out, and the text quals that read
+ * them, where a dictionary chunk would run them once per entry), which the
+ * share of the row width misses on a wide table: measured on the benchmark
+ * machine, url LIKE '%word%' over a million URLs of ~60 bytes takes about
+ * 0.3 ns a byte beyond that share, or OLAP_COST_DECODE_VARLENA_BYTE x
+ * cpu_operator_cost at ~500 cost units per ms.
+ */
+static double
+varlena_width(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+			  List *columns)
+{
+	TupleDesc	desc = RelationGetDescr(relation);
+	OlapTableOptions options;
+	double		bytes = 0;
+	int			i;
+
+	TableOptionsGet(RelationGetRelid(relation), &options);
+	for (i = 1; i <= desc->natts; i++)
+	{
+		if (TupleDescAttr(desc, i - 1)->attlen != -1 ||
+			TupleDescAttr(desc, i - 1)->attisdropped ||
+			getBaseType(TupleDescAttr(desc, i - 1)->atttypid) == NUMERICOID ||
+			(columns != NIL && !list_member_int(columns, i)) ||
+			!mostly_distinct(root, rel, relation, i,
+							 Min(options.chunk_group_row_limit, rel->tuples)))
+			continue;
+		bytes += column_width(rel, relation, i);
+	}
+	return bytes;
 }
 
 /* Share of the row width the columns take (at least 0.001). */
@@ -287,7 +352,8 @@ decode_cost(const OlapScanCostInfo *info)
 	if (info->ncolumns == 0)
 		return 0.0;
 	return cpu_tuple_cost * (OLAP_COST_DECODE_BASE +
-							 OLAP_COST_DECODE_WIDTH * info->column_fraction);
+							 OLAP_COST_DECODE_WIDTH * info->column_fraction) +
+		cpu_operator_cost * OLAP_COST_DECODE_VARLENA_BYTE * info->varlena_width;
 }
 
 /*
@@ -333,6 +399,8 @@ OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 {
 	info->ncolumns = list_length(columns);
 	info->column_fraction = column_fraction(rel, relation, columns);
+	info->varlena_width = columns == NIL ? 0 :
+		varlena_width(root, rel, relation, columns);
 	info->qual_fraction = Min(qual_fraction(rel, relation, columns),
 							  info->column_fraction);
 	info->group_fraction = group_fraction(root, rel, relation, &info->groups);
@@ -391,6 +459,36 @@ OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
 	}
 	path->total_cost = path->startup_cost + disk_cost + cpu_cost +
 		path->pathtarget->cost.per_tuple * path->rows;
+}
+
+/*
+ * What PostgreSQL's own sequential scan of an olap table (rel, opened as
+ * relation) pays beyond its estimate, per row: it decodes every column,
+ * so the variable-length ones cost by the byte as in OlapScanCostPath.
+ * Charged to its paths, it keeps OlapScan the cheaper of the two whatever
+ * columns the query reads.
+ */
+Cost
+OlapScanCostSeqScanExtra(PlannerInfo *root, RelOptInfo *rel,
+						 Relation relation)
+{
+	return cpu_operator_cost * OLAP_COST_DECODE_VARLENA_BYTE *
+		varlena_width(root, rel, relation, NIL);
+}
+
+/*
+ * list_sort comparator of paths by total cost, the order add_path keeps
+ * pathlist in: for lists whose costs this module's callers raised.
+ */
+int
+OlapPathTotalCostCmp(const ListCell *a, const ListCell *b)
+{
+	Path	   *pa = lfirst(a);
+	Path	   *pb = lfirst(b);
+
+	if (pa->total_cost < pb->total_cost)
+		return -1;
+	return pa->total_cost > pb->total_cost ? 1 : 0;
 }
 
 /*

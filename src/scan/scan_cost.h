@@ -19,6 +19,8 @@ typedef struct OlapScanCostInfo
 	double		group_fraction; /* share of chunk groups not skipped */
 	double		pages_read;		/* pages of the columns and groups read */
 	double		groups;			/* chunk groups of the table (estimate) */
+	double		varlena_width;	/* average bytes of the variable-length
+								 * columns read, per row */
 	int			ncolumns;		/* columns read */
 } OlapScanCostInfo;
 
@@ -29,6 +31,9 @@ extern void OlapScanCostPath(PlannerInfo *root, RelOptInfo *rel,
 							 const OlapScanCostInfo *info, List *vector_quals,
 							 List *row_quals, int parallel_workers, Path *path);
 extern Cost OlapScanCostWorkers(int parallel_workers);
+extern int	OlapPathTotalCostCmp(const ListCell *a, const ListCell *b);
+extern Cost OlapScanCostSeqScanExtra(PlannerInfo *root, RelOptInfo *rel,
+										Relation relation);
 extern Cost OlapScanCostRowOut(Path *path);
 extern void OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
 							 double bound, Path *path);

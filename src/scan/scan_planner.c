@@ -279,11 +279,27 @@ make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	return path;
 }
 
+/*
+ * Adds to path, when it is PostgreSQL's own (parallel) sequential scan of
+ * rel, extra per row it reads: a parallel one reads its process's share.
+ */
+static void
+charge_seqscan(RelOptInfo *rel, Path *path, Cost extra)
+{
+	Cost		cost;
+
+	if (path->pathtype != T_SeqScan || extra <= 0)
+		return;
+	cost = extra * rel->tuples * path->rows / clamp_row_est(rel->rows);
+	path->total_cost += cost;
+}
+
 static void
 olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 					  RangeTblEntry *rte)
 {
 	Relation	relation;
+	Cost		seqscan_extra;
 	List	   *columns;
 	OlapScanCostInfo cost_info;
 	CustomPath *serial;
@@ -310,8 +326,10 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	/*
 	 * PostgreSQL's own partial paths of the table (Parallel Seq Scan) start
 	 * the same workers as a parallel OlapScan: they pay the same for them.
-	 * The same amount added to each keeps partial_pathlist in order.
+	 * Its sequential scans decode every column (OlapScanCostSeqScanExtra),
+	 * each process its share of the rows.
 	 */
+	seqscan_extra = OlapScanCostSeqScanExtra(root, rel, relation);
 	foreach(lc, rel->partial_pathlist)
 	{
 		Path	   *path = lfirst(lc);
@@ -319,7 +337,12 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 
 		path->startup_cost += workers_cost;
 		path->total_cost += workers_cost;
+		charge_seqscan(rel, path, seqscan_extra);
 	}
+	foreach(lc, rel->pathlist)
+		charge_seqscan(rel, lfirst(lc), seqscan_extra);
+	list_sort(rel->pathlist, OlapPathTotalCostCmp);
+	list_sort(rel->partial_pathlist, OlapPathTotalCostCmp);
 
 	columns = needed_columns(rel, RelationGetDescr(relation)->natts);
 	OlapScanCostPrepare(root, rel, relation, columns, &cost_info);
