@@ -12,7 +12,9 @@
 #   rollup equal to its query;
 # - a refresh running past max_runtime is stopped and recorded as failed;
 # - a job worker terminated mid-run leaves a 'crashed' run, and the job
-#   runs again.
+#   runs again;
+# - DROP EXTENSION during a run waits for it rather than deadlocking with
+#   the workers on olap_ext's tables.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -198,6 +200,44 @@ ok( $node->poll_query_until(
 		'postgres', q{SELECT pending_ranges = 0 FROM olap.rollups WHERE name = 'ratios'}),
 	'the job ran again and finished');
 is(diff_count('ratios'), '0', 'rollup equals its query');
+
+# 6. DROP EXTENSION while a job runs: the drop waits for the run's
+# transaction (the lock on the extension) instead of deadlocking with it
+# on olap_ext's tables, and the job worker then leaves quietly
+$node->safe_psql('postgres', q{UPDATE readings SET v = v + 1 WHERE v = 5});
+$blocker = $node->background_psql('postgres');
+$blocker->query_safe(q{BEGIN; LOCK TABLE ratios IN ACCESS EXCLUSIVE MODE;});
+$node->safe_psql('postgres',
+	q{UPDATE olap.jobs SET next_run = now() WHERE job_name = 'refresh ratios'; SELECT olap.worker_wake();});
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'olap_ext job' AND wait_event_type = 'Lock'}),
+	'job worker blocked before the drop');
+my $dropper = $node->background_psql('postgres');
+$dropper->query_safe(q{SET client_min_messages = warning});
+$dropper->query_until(qr/dropping/, qq{\\echo dropping\nDROP EXTENSION olap_ext CASCADE;\n});
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 1 FROM pg_locks
+		WHERE locktype = 'object' AND classid = 'pg_extension'::regclass
+		  AND mode = 'AccessExclusiveLock' AND NOT granted}),
+	'DROP EXTENSION waits for the running job');
+$blocker->query_safe('ROLLBACK');
+$blocker->quit;
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 0 FROM pg_extension WHERE extname = 'olap_ext'}),
+	'DROP EXTENSION went through once the job ended');
+is($dropper->query_safe(q{SELECT 'no error'}), 'no error', 'the drop reported no error');
+$dropper->quit;
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 0 FROM pg_stat_activity
+		WHERE backend_type IN ('olap_ext job', 'olap_ext maintenance')}),
+	'job and maintenance workers left');
+unlike(slurp_file($node->logfile), qr/deadlock detected/, 'no deadlock in the server log');
+$node->safe_psql('postgres', q{CREATE EXTENSION olap_ext});
+ok( $node->poll_query_until(
+		'postgres', q{SELECT count(*) = 1 FROM pg_stat_activity
+		WHERE backend_type = 'olap_ext maintenance'}),
+	'a maintenance worker is back after CREATE EXTENSION');
 
 $node->stop;
 done_testing();

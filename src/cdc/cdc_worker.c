@@ -86,6 +86,7 @@
 
 #include "cdc/cdc.h"
 #include "guc.h"
+#include "worker/worker.h"
 
 /* longest sleep while there is nothing to decode */
 #define CDC_IDLE_SLEEP_MS 200
@@ -158,6 +159,21 @@ columns_to_datum(CdcColumns *columns, char **names)
 }
 
 /*
+ * Starts a transaction that reads or writes olap_ext's tables, holding the
+ * extension lock (see worker.h); fails when olap_ext was dropped meanwhile.
+ */
+static void
+begin_sync_transaction(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	if (!OlapWorkerLockExtension())
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("olap_ext is no longer installed")));
+}
+
+/*
  * Reads the sync's row (and the statement of its initial copy) in a
  * transaction of its own.  Returns false when the sync does not exist.
  */
@@ -171,6 +187,11 @@ load_sync(int32 id, SyncDef *def)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	if (!OlapWorkerLockExtension())
+	{
+		CommitTransactionCommand();
+		return false;
+	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	SPI_connect();
 	if (SPI_execute_with_args(
@@ -278,8 +299,7 @@ initial_copy(SyncDef *def)
 		ReplicationSlotDrop(def->slot_name, true);
 
 	pgstat_report_activity(STATE_RUNNING, "initial copy");
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
+	begin_sync_transaction();
 	XactIsoLevel = XACT_REPEATABLE_READ;
 
 	CheckLogicalDecodingRequirements();
@@ -358,8 +378,7 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 		limit = list_length(batch->changes);
 		if (CdcSchemaChanged(batch, &def->columns))
 		{
-			SetCurrentStatementStartTimestamp();
-			StartTransactionCommand();
+			begin_sync_transaction();
 			PushActiveSnapshot(GetTransactionSnapshot());
 			limit = CdcSchemaFollow(batch, def->target, &def->columns);
 			colarg[0] = columns_to_datum(&def->columns, def->columns.names);
@@ -376,8 +395,7 @@ apply_batch(SyncDef *def, CdcBatch *batch)
 			CommitTransactionCommand();
 		}
 
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
+		begin_sync_transaction();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		CdcApplyBatch(batch, def->target, &def->columns, limit, &applied);
 		Assert(applied.nchanges > 0);
@@ -625,13 +643,16 @@ handle_error(int32 id)
 	args[1] = BoolGetDatum(stop);
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	update_sync_row(id,
-					"UPDATE olap.sync SET last_error = $2, last_error_at = now(), "
-					"  state = CASE WHEN $3 THEN 'error' ELSE state END "
-					"WHERE sync_id = $1",
-					2, argtypes, args, NULL);
-	PopActiveSnapshot();
+	if (OlapWorkerLockExtension())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		update_sync_row(id,
+						"UPDATE olap.sync SET last_error = $2, last_error_at = now(), "
+						"  state = CASE WHEN $3 THEN 'error' ELSE state END "
+						"WHERE sync_id = $1",
+						2, argtypes, args, NULL);
+		PopActiveSnapshot();
+	}
 	CommitTransactionCommand();
 	proc_exit(stop ? 0 : 1);
 }

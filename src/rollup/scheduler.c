@@ -215,6 +215,11 @@ run_command(DueJob *job, MemoryContext cxt)
 	{
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
+		if (!OlapWorkerLockExtension())
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("olap_ext was dropped before job %lld could run",
+							(long long) job->job_id)));
 		SetUserIdAndSecContext(job->owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 		if (job->max_runtime_ms > 0)
 			enable_timeout_after(STATEMENT_TIMEOUT, (int) Min(job->max_runtime_ms, INT_MAX));
@@ -337,6 +342,12 @@ scheduler_duty(bool first_call)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	if (!OlapWorkerLockExtension())
+	{
+		/* dropped since the run was recorded: nothing is left to run */
+		MemoryContextDelete(cxt);
+		return 0;
+	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	if (!start_job_worker(run_id))
 		finish_run(run_id, "could not start a job worker (raise max_worker_processes)");
@@ -372,6 +383,11 @@ OlapJobWorkerMain(Datum main_arg)
 	cxt = AllocSetContextCreate(TopMemoryContext, "olap_ext job", ALLOCSET_SMALL_SIZES);
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	if (!OlapWorkerLockExtension())
+	{
+		CommitTransactionCommand();
+		proc_exit(0);
+	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	SPI_connect();
 	arg = CStringGetTextDatum(psprintf("%lld", (long long) run_id));
@@ -407,9 +423,12 @@ OlapJobWorkerMain(Datum main_arg)
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	finish_run(run_id, error);
-	PopActiveSnapshot();
+	if (OlapWorkerLockExtension())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		finish_run(run_id, error);
+		PopActiveSnapshot();
+	}
 	CommitTransactionCommand();
 	proc_exit(0);
 }

@@ -9,9 +9,10 @@
  *
  *	1. exits, marking its slot "no extension", when olap_ext is not (or no
  *	   longer) installed in its database;
- *	2. calls each duty in a transaction of its own with a snapshot pushed;
- *	   an error is reported to the log, the transaction aborted and the next
- *	   duty called (see worker.h for the contract);
+ *	2. calls each duty in a transaction of its own, holding a lock on the
+ *	   extension and with a snapshot pushed; an error is reported to the
+ *	   log, the transaction aborted and the next duty called (see worker.h
+ *	   for the contract);
  *	3. sleeps on its latch until the earliest time a duty asked for, at most
  *	   olap.worker_naptime.  olap.worker_wake() sets the latch.
  *
@@ -23,6 +24,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "miscadmin.h"
 #include "pgstat.h"
@@ -31,6 +33,7 @@
 #include "storage/ipc.h"
 #include <signal.h>
 #include "storage/latch.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "utils/memutils.h"
@@ -124,6 +127,38 @@ extension_installed(void)
 }
 
 /*
+ * See worker.h.  DROP EXTENSION locks the extension object before it locks
+ * any of the extension's tables, and a worker transaction that holds this
+ * lock before it touches them makes the drop wait for its end instead of
+ * deadlocking with it (the worker locking olap.job_runs then olap.jobs,
+ * the drop the other way round).
+ */
+bool
+OlapWorkerLockExtension(void)
+{
+	Oid			locked = InvalidOid;
+
+	for (;;)
+	{
+		Oid			extoid = get_extension_oid("olap_ext", true);
+
+		if (extoid == locked)
+			return OidIsValid(extoid);
+		if (OidIsValid(locked))
+			UnlockDatabaseObject(ExtensionRelationId, locked, 0, AccessShareLock);
+		if (!OidIsValid(extoid))
+			return false;
+
+		/*
+		 * Taking the lock accepts invalidations, so the next lookup sees a
+		 * drop (or a drop and re-create) that committed while we waited.
+		 */
+		LockDatabaseObject(ExtensionRelationId, extoid, 0, AccessShareLock);
+		locked = extoid;
+	}
+}
+
+/*
  * Calls one duty in its own transaction; returns the wait it asked for, or
  * OLAP_DUTY_NAPTIME after an error.
  */
@@ -136,11 +171,16 @@ run_duty(OlapDuty *duty, bool first_call, MemoryContext loop_context)
 	{
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pgstat_report_activity(STATE_RUNNING, duty->name);
-		result = duty->fn(first_call);
-		if (ActiveSnapshotSet())
-			PopActiveSnapshot();
+		if (OlapWorkerLockExtension())
+		{
+			PushActiveSnapshot(GetTransactionSnapshot());
+			pgstat_report_activity(STATE_RUNNING, duty->name);
+			result = duty->fn(first_call);
+			if (ActiveSnapshotSet())
+				PopActiveSnapshot();
+		}
+		else
+			result = 0;			/* the loop notices the drop and exits */
 		CommitTransactionCommand();
 	}
 	PG_CATCH();
