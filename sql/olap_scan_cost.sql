@@ -2,7 +2,8 @@
 -- min/max skipping leaves, the rows the vectorized quals keep and the row
 -- quals' cost, and a parallel scan pays for starting its workers
 -- (olap.parallel_worker_setup_factor), so a scan that reads little stays
--- serial and a scan with much work per row goes parallel.  Every query is
+-- serial and a scan with much work per row goes parallel.  Top-N scans
+-- count the chunk groups their bound skips.  Every query is
 -- also checked against a heap twin.
 SET olap.stripe_row_limit = 20000;
 SET olap.chunk_group_row_limit = 1000;
@@ -34,6 +35,14 @@ BEGIN
 	EXECUTE format('SELECT md5(coalesce(string_agg(t::text, '','' ORDER BY t::text), '''')) FROM (%s) t',
 				   replace(query, 'TAB', 'cost_heap')) INTO b;
 	RETURN a = b;
+END $$;
+
+CREATE FUNCTION cost_total(query text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+	RETURN (plan->0->'Plan'->>'Total Cost')::float8;
 END $$;
 
 -- a narrow range of the sorted column: almost every chunk group is
@@ -177,6 +186,40 @@ SELECT q, cost_same(q) AS same FROM (VALUES
 	('SELECT regexp_replace(label, ''l(a)'', ''\1'') AS p, avg(length(label)), min(label) FROM TAB GROUP BY 1')
 ) t(q);
 
+-- a top-N scan's bound skips the chunk groups that cannot win: ordered by
+-- the column the rows are in, it reads the first group only; against
+-- that order every group is read and every row sorted; over a column in
+-- random order, some groups are read and few rows sorted
+SELECT cost_total('SELECT * FROM cost_olap ORDER BY id LIMIT 10') * 5 <
+	   cost_total('SELECT * FROM cost_olap ORDER BY r, id LIMIT 10') AS ordered_cheaper_than_random,
+	   cost_total('SELECT * FROM cost_olap ORDER BY r, id LIMIT 10') * 2 <
+	   cost_total('SELECT * FROM cost_olap ORDER BY id DESC LIMIT 10') AS random_cheaper_than_reversed;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT * FROM cost_olap ORDER BY id LIMIT 10;
+SELECT q, cost_same(q) AS same FROM (VALUES
+	('SELECT * FROM TAB ORDER BY id LIMIT 10'),
+	('SELECT * FROM TAB ORDER BY r, id LIMIT 10'),
+	('SELECT * FROM TAB ORDER BY id DESC LIMIT 10')
+) t(q);
+
+-- OlapAgg's cheaper loops are priced as such: sums of "column + c" after
+-- the first of a column shift its sum (h24 has twelve), and sums and
+-- averages of a numeric(p,s) column with p <= 18 add its chunks' scaled
+-- integers, unlike those of an unconstrained numeric column
+SELECT cost_total('SELECT sum(k + 1), sum(k + 2), sum(k + 3), sum(k + 4), sum(k + 5), sum(k + 6), sum(k + 7), sum(k + 8) FROM cost_olap') <
+	   1.5 * cost_total('SELECT sum(k + 1) FROM cost_olap') AS shifted_sums_cheap;
+SELECT cost_same('SELECT sum(k + 1), sum(k + 2), sum(k - 3), sum(9 - k), avg(k + 4) FROM TAB') AS shifted_sums_same;
+CREATE TABLE cost_scaled (p numeric(12,2), u numeric) USING olap;
+INSERT INTO cost_scaled SELECT g / 100.0, (g / 100.0)::numeric(12,2) FROM generate_series(1, 100000) g;
+ANALYZE cost_scaled;
+SELECT cost_total('SELECT sum(p), avg(p), max(p) FROM cost_scaled') <
+	   0.7 * cost_total('SELECT sum(u), avg(u), max(u) FROM cost_scaled') AS scaled_sums_cheaper;
+CREATE TABLE cost_scaled_heap AS SELECT * FROM cost_scaled;
+SELECT (SELECT row(sum(p), avg(p), max(p), sum(u), avg(u), max(u)) FROM cost_scaled)::text =
+	   (SELECT row(sum(p), avg(p), max(p), sum(u), avg(u), max(u)) FROM cost_scaled_heap)::text
+	   AS scaled_same;
+DROP TABLE cost_scaled, cost_scaled_heap;
+
 -- after deleting most rows of the range, skipping and results still agree
 DELETE FROM cost_olap WHERE id BETWEEN 100000 AND 100400 AND id % 3 <> 0;
 DELETE FROM cost_heap WHERE id BETWEEN 100000 AND 100400 AND id % 3 <> 0;
@@ -195,13 +238,6 @@ SELECT g, md5(g::text) || md5((g + 1)::text),
 	   md5((g % 10)::text) || md5((g % 10 + 1)::text)
 FROM generate_series(1, 20000) g;
 ANALYZE cost_text;
-CREATE FUNCTION cost_total(query text) RETURNS float8 LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-BEGIN
-	EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
-	RETURN (plan->0->'Plan'->>'Total Cost')::float8;
-END $$;
 SELECT cost_total('SELECT count(*) FROM cost_text WHERE many LIKE ''%ab%''') >
 	   1.5 * cost_total('SELECT count(*) FROM cost_text WHERE few LIKE ''%ab%''')
 	AS many_values_cost_more;

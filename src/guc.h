@@ -38,12 +38,12 @@
 /*
  * Cost of starting one parallel worker for an OlapScan, as a multiple of
  * parallel_setup_cost: on the 2-core benchmark machine a plan with 2
- * workers ends 10-25 ms later than its work divided among its processes,
+ * workers ends 8-15 ms later than its work divided among its processes,
  * where 1 ms of scanning is about 500 units of PostgreSQL's sequential
- * scan estimates, so 7,000 units per worker with the default
+ * scan estimates, so 4,000 units per worker with the default
  * parallel_setup_cost of 1,000 (see src/scan/scan_cost.c).
  */
-#define OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR 7.0
+#define OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR 4.0
 #define OLAP_MAX_PARALLEL_WORKER_SETUP_FACTOR 1000.0
 
 extern int	olap_compression;

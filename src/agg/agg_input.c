@@ -544,6 +544,24 @@ AggInputClassify(Expr *expr)
 	return AGG_INPUT_ONE_COLUMN;
 }
 
+/*
+ * The column of expr when it is "column + c", "column - c" or "c - column"
+ * computed in int4, whose sums AggAdvanceShiftedSum derives from one pass
+ * over the column per batch; else InvalidAttrNumber.
+ */
+AttrNumber
+AggInputShiftedColumn(Expr *expr)
+{
+	AggInput	probe;
+
+	memset(&probe, 0, sizeof(AggInput));
+	init_arith(&probe, expr);
+	if ((probe.arith_op != '+' && probe.arith_op != '-') ||
+		probe.arith_int8 || probe.arith_right > 0)
+		return InvalidAttrNumber;
+	return probe.arith_left;
+}
+
 void
 AggInputInit(AggInput *input, Expr *expr, EState *estate)
 {

@@ -112,6 +112,7 @@ typedef enum AggInputKind
 } AggInputKind;
 
 extern AggInputKind AggInputClassify(Expr *expr);
+extern AttrNumber AggInputShiftedColumn(Expr *expr);
 
 /* Executor start: prepares input for expr (a Var of the relation or not). */
 extern void AggInputInit(AggInput *input, Expr *expr, EState *estate);

@@ -63,6 +63,7 @@
 #include "agg/agg_percentile.h"
 #include "agg/olap_agg.h"
 #include "guc.h"
+#include "numeric_scaled.h"
 #include "scan/olap_scan.h"
 #include "scan/scan_cost.h"
 #include "scan/vector_quals.h"
@@ -709,6 +710,21 @@ row_eval_cost(PlannerInfo *root, Node *input)
 
 static Cost transition_cost(Aggref *aggref);
 
+/* How OlapAgg's batch loops run aggref (OlapAggTransfnLoop). */
+static OlapAggLoop
+aggref_loop(Aggref *aggref)
+{
+	HeapTuple	tuple;
+	Oid			transfn;
+
+	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
+	if (!HeapTupleIsValid(tuple))
+		return OLAP_AGG_PER_VALUE;
+	transfn = ((Form_pg_aggregate) GETSTRUCT(tuple))->aggtransfn;
+	ReleaseSysCache(tuple);
+	return OlapAggTransfnLoop(aggref, transfn);
+}
+
 /*
  * Per-row cost of aggregating with aggref that PostgreSQL's Agg pays but
  * does not charge: evaluating its argument and FILTER row at a time
@@ -830,19 +846,11 @@ key_cost(double groups)
 static Cost
 transition_cost(Aggref *aggref)
 {
-	HeapTuple	tuple;
-	Oid			transfn;
-
 	if (aggref->aggstar)
 		return 0;
 	if (aggref->aggdistinct != NIL)
 		return cpu_operator_cost;
-	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggref->aggfnoid));
-	if (!HeapTupleIsValid(tuple))
-		return cpu_operator_cost;
-	transfn = ((Form_pg_aggregate) GETSTRUCT(tuple))->aggtransfn;
-	ReleaseSysCache(tuple);
-	switch (OlapAggTransfnLoop(aggref, transfn))
+	switch (aggref_loop(aggref))
 	{
 		case OLAP_AGG_LOOP_INT:
 			return cpu_operator_cost * OLAP_AGG_COST_LOOP;
@@ -858,11 +866,35 @@ transition_cost(Aggref *aggref)
 }
 
 /*
+ * Whether aggref runs a numeric loop (sum, avg, min, max) over a column of
+ * type numeric(p,s) with p <= 18, whose chunks are SCALED: its loops then
+ * add and compare the scaled integers (agg_numeric.c), as integer loops do.
+ */
+static bool
+scaled_numeric_loop(Aggref *aggref, Expr *arg)
+{
+	int32		typmod;
+
+	if (!IsA(arg, Var) || ((Var *) arg)->vartype != NUMERICOID ||
+		aggref->aggdistinct != NIL)
+		return false;
+	typmod = ((Var *) arg)->vartypmod;
+	if (typmod < (int32) VARHDRSZ ||
+		((typmod - VARHDRSZ) >> 16) > NUMERIC_SCALED_MAX_SCALE)
+		return false;
+	return aggref_loop(aggref) == OLAP_AGG_LOOP_NUMERIC;
+}
+
+/*
  * Per-row cost of aggregating one selected row of a relation of rows rows
  * into groups groups: probing the hash table with the grouping keys
  * (key_cost) computed by input_cost, and each aggregate's transition with
- * its argument and FILTER computed by input_cost, the aggregates' part
- * never more than PostgreSQL's estimate of the same (pg_costs, which
+ * its argument and FILTER computed by input_cost (a numeric loop over a
+ * SCALED column at the cost of an integer loop; without grouping keys, a
+ * sum or avg of "column + c" that follows one of the same column costs
+ * nothing per row: AggAdvanceShiftedSum shifts the sum it computed), the
+ * aggregates' part never more than PostgreSQL's estimate of the same
+ * (pg_costs, which
  * evaluates shared arguments and transition states once, plus what
  * charge_row_eval adds to its paths), so OlapAgg stays the cheaper path
  * where it applies.
@@ -874,6 +906,7 @@ agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
 	Cost		keys_cost = 0;
 	Cost		cost = 0;
 	Cost		pg_inputs = 0;
+	AttrNumber	shifted = InvalidAttrNumber;
 	ListCell   *lc;
 
 	foreach(lc, keys)
@@ -881,15 +914,32 @@ agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
 	foreach(lc, aggrefs)
 	{
 		Aggref	   *aggref = lfirst_node(Aggref, lc);
+		Expr	   *arg;
 
 		cost += input_cost(root, (Node *) aggref->aggfilter, rows);
 		pg_inputs += pg_aggref_extra(root, aggref);
 		if (aggref->aggstar)
 			continue;
-		cost += transition_cost(aggref) +
-			input_cost(root,
-					   (Node *) linitial_node(TargetEntry, aggref->args)->expr,
-					   rows);
+		arg = linitial_node(TargetEntry, aggref->args)->expr;
+		if (keys == NIL && aggref->aggfilter == NULL &&
+			aggref->aggdistinct == NIL &&
+			(aggref->aggfnoid == F_SUM_INT4 || aggref->aggfnoid == F_AVG_INT4))
+		{
+			AttrNumber	column = AggInputShiftedColumn(arg);
+
+			/*
+			 * AggAdvanceShiftedSum: the column's pass serves the next ones
+			 * of the same column
+			 */
+			if (column != InvalidAttrNumber && column == shifted)
+				continue;
+			if (column != InvalidAttrNumber)
+				shifted = column;
+		}
+		if (scaled_numeric_loop(aggref, arg))
+			cost += cpu_operator_cost * OLAP_AGG_COST_LOOP;
+		else
+			cost += transition_cost(aggref) + input_cost(root, (Node *) arg, rows);
 	}
 	return keys_cost + Min(cost, pg_costs->transCost.per_tuple + pg_inputs);
 }

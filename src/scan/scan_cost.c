@@ -52,11 +52,11 @@
  * the partial path adds olap.parallel_worker_setup_factor x
  * parallel_setup_cost per worker to its startup cost, because a parallel
  * plan costs milliseconds more than its work divided among its processes
- * (with 2 workers on the 2-core benchmark machine 5-25 ms: starting the
+ * (with 2 workers on the 2-core benchmark machine 8-15 ms: starting the
  * workers, their catalog and stripe metadata reads, sharing the cores,
  * while the default parallel_setup_cost stands for 2 ms at heap's scale),
  * which a heap scan of a big table easily earns back but an OlapScan or
- * OlapAgg doing less than about 40 ms of work does not.  Settings that
+ * OlapAgg doing less than about 15 ms of work does not.  Settings that
  * make parallel plans free (parallel_setup_cost = 0) make the workers free
  * for OlapScan too.  A scan that reads little (narrow columns, most groups
  * skipped, most rows removed by vectorized quals) therefore stays serial.
@@ -244,7 +244,10 @@ qual_fraction(RelOptInfo *rel, Relation relation, List *columns)
 	return column_fraction(rel, relation, qual_columns);
 }
 
-/* Correlation of a column with the row order (pg_stats), 0 when unknown. */
+/*
+ * Correlation of a column with the row order (pg_stats, between -1 and 1),
+ * 0 when unknown.
+ */
 static double
 column_correlation(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 				   AttrNumber attnum)
@@ -270,7 +273,7 @@ column_correlation(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 		}
 	}
 	ReleaseVariableStats(vardata);
-	return Min(Abs(correlation), 1.0);
+	return Max(Min(correlation, 1.0), -1.0);
 }
 
 /*
@@ -515,29 +518,96 @@ OlapScanCostRowOut(Path *path)
 }
 
 /*
+ * The shape of a top-N scan of rel by first_key (scan_topn.c), per process:
+ * the share of the chunk groups left by the quals' skipping that its first
+ * pass reads, and the number of chunk groups the rows it returns lie in.
+ * The bound skips the groups whose first-key min (ascending) or max
+ * (descending) sorts after the worst of the rows kept.
+ *
+ * With the rows in the order of the sort (the first key's correlation c = 1
+ * ascending, -1 descending), the first bound rows passing the quals fill the
+ * bound within the first bound / (rows passing per group) + 1 groups, and
+ * every later group is skipped.  In the opposite order every group is read.
+ * In random order, a group read after k others holds a row that beats the
+ * worst kept with probability about min(1, bound / (k x s)), s the share of
+ * rows passing the quals (the group's min/max covers rows that do not pass
+ * as well), so about (bound / s) x (1 + ln(groups x s / bound)) of them are
+ * read when that is fewer than all.  c^2 interpolates between random and
+ * ordered, as in group_fraction.  The rows returned lie in as many groups as
+ * rows in random order, in the few the bound filled in the sort's order.  A
+ * process of a parallel scan fills a bound of its own from its share of the
+ * groups, which OlapScanCostPath then charges it.
+ */
+void
+OlapScanCostTopNShape(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+					  const OlapScanCostInfo *info, AttrNumber first_key,
+					  bool descending, double bound, int parallel_workers,
+					  OlapTopNShape *shape)
+{
+	double		c = column_correlation(root, rel, relation, first_key);
+	double		c2 = c * c;
+	double		groups_read = Max(info->groups * info->group_fraction, 1.0);
+	double		share = groups_read;
+	double		pass = Max(rel->rows / Max(rel->tuples * info->group_fraction, 1.0),
+						   1e-10);
+	double		group_rows = Max(rel->tuples / Max(info->groups, 1.0), 1.0);
+	double		full;
+	double		filled;
+	double		random;
+
+	if (parallel_workers > 0)
+		share = Max(groups_read / parallel_divisor(parallel_workers), 1.0);
+	full = bound / Min(pass, 1.0);
+	random = share <= full ? 1.0 : full * (1.0 + log(share / full)) / share;
+	filled = Min(ceil(bound / (pass * group_rows)) + 1.0, share);
+
+	shape->order = descending ? -c : c;
+	shape->bound = bound;
+	shape->read = c2 * (shape->order > 0 ? filled / share : 1.0) +
+		(1.0 - c2) * random;
+	shape->fetch_groups = c2 * Min(filled, bound) +
+		(1.0 - c2) * Min(bound, share);
+}
+
+/*
  * Turns path, costed by OlapScanCostPath as the first pass of a top-N scan
- * (key and qual columns only), into the whole top-N scan: the bounded sort
- * of the rows passing the quals, before the first row, then one fetch per
- * row returned, each charged the decoding of a chunk group's needed columns
- * (fetch_info).  For a partial path every process sorts its share of the
- * rows and returns up to bound rows of its own.
+ * (key and qual columns only) over the groups shape says it reads, into the
+ * whole top-N scan: the bounded sort of the rows passing the quals, before
+ * the first row, then the fetch of the rows returned, which decodes the
+ * needed columns (fetch_info) of the groups they lie in.  A row of a group
+ * read is compared with the worst first key kept and goes into the sort
+ * only when it beats it: every row when the rows come in the opposite of
+ * the sort's order, about bound x (1 + ln(rows / bound)) of them in random
+ * order, hardly more than bound in the sort's order (c^2 interpolates).
+ * For a partial path every process sorts its share of the rows and returns
+ * up to bound rows of its own.
  */
 void
 OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
-				 double bound, Path *path)
+				 const OlapTopNShape *shape, Path *path)
 {
-	double		input = Max(path->rows, 1.0);
-	double		fetched = Min(bound, input);
+	double		bound = Max(shape->bound, 1.0);
+	double		c2 = shape->order * shape->order;
+	double		input = Max(path->rows * shape->read, 1.0);
+	double		sorted = input;
+	double		fetched = Min(bound, Max(path->rows, 1.0));
 	double		group_rows = Max(rel->tuples, 1.0) / fetch_info->groups;
 	Cost		sort_cost;
 	Cost		fetch_cost;
 
-	sort_cost = 2.0 * cpu_operator_cost * input * log(Max(2.0 * bound, 2.0)) / log(2.0);
-	fetch_cost = fetched *
+	if (input > bound)
+	{
+		double		random = bound * (1.0 + log(input / bound));
+
+		sorted = c2 * (shape->order > 0 ? bound : input) + (1.0 - c2) * random;
+	}
+	sort_cost = cpu_operator_cost * input +
+		2.0 * cpu_operator_cost * sorted * log(2.0 * bound) / log(2.0);
+	fetch_cost = Max(Min(shape->fetch_groups, fetched), 1.0) *
 		(seq_page_cost * OLAP_COST_PAGE * rel->pages *
 		 fetch_info->column_fraction / fetch_info->groups +
-		 group_rows * decode_cost(fetch_info) +
-		 cpu_tuple_cost + path->pathtarget->cost.per_tuple);
+		 group_rows * decode_cost(fetch_info)) +
+		fetched * (cpu_tuple_cost + path->pathtarget->cost.per_tuple);
 	path->rows = clamp_row_est(fetched);
 	path->startup_cost = path->total_cost + sort_cost;
 	path->total_cost = path->startup_cost + fetch_cost;

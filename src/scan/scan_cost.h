@@ -24,6 +24,16 @@ typedef struct OlapScanCostInfo
 	int			ncolumns;		/* columns read */
 } OlapScanCostInfo;
 
+/* What OlapScanCostTopNShape estimates of a top-N scan (per process). */
+typedef struct OlapTopNShape
+{
+	double		bound;			/* rows kept */
+	double		order;			/* the first key's correlation with the row
+								 * order, positive in the sort's direction */
+	double		read;			/* share of the chunk groups read */
+	double		fetch_groups;	/* chunk groups the rows returned lie in */
+} OlapTopNShape;
+
 extern void OlapScanCostPrepare(PlannerInfo *root, RelOptInfo *rel,
 								Relation relation, List *columns,
 								OlapScanCostInfo *info);
@@ -35,7 +45,13 @@ extern int	OlapPathTotalCostCmp(const ListCell *a, const ListCell *b);
 extern Cost OlapScanCostSeqScanExtra(PlannerInfo *root, RelOptInfo *rel,
 										Relation relation);
 extern Cost OlapScanCostRowOut(Path *path);
+extern void OlapScanCostTopNShape(PlannerInfo *root, RelOptInfo *rel,
+								  Relation relation,
+								  const OlapScanCostInfo *info,
+								  AttrNumber first_key, bool descending,
+								  double bound, int parallel_workers,
+								  OlapTopNShape *shape);
 extern void OlapScanCostTopN(RelOptInfo *rel, const OlapScanCostInfo *fetch_info,
-							 double bound, Path *path);
+							 const OlapTopNShape *shape, Path *path);
 
 #endif							/* OLAP_SCAN_COST_H */

@@ -25,6 +25,7 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
 #include "access/sysattr.h"
 #include "access/table.h"
 #include "catalog/pg_class.h"
@@ -254,6 +255,8 @@ make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	Bitmapset  *attrs = NULL;
 	List	   *first_columns = NIL;
 	OlapScanCostInfo first_info;
+	PathKey    *first_key;
+	OlapTopNShape shape;
 	CustomPath *path;
 	ListCell   *lc;
 
@@ -269,8 +272,15 @@ make_topn_path(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 			first_columns = lappend_int(first_columns, attnum);
 	}
 	OlapScanCostPrepare(root, rel, relation, first_columns, &first_info);
+	first_key = linitial_node(PathKey, root->query_pathkeys);
+	OlapScanCostTopNShape(root, rel, relation, &first_info,
+						  linitial_int(lsecond(topn)),
+						  first_key->pk_strategy == BTGreaterStrategyNumber,
+						  (double) bound, parallel_workers, &shape);
+	first_info.group_fraction *= shape.read;
+	first_info.pages_read *= shape.read;
 	path = make_path(root, rel, columns, &first_info, parallel_workers);
-	OlapScanCostTopN(rel, cost_info, (double) bound, &path->path);
+	OlapScanCostTopN(rel, cost_info, &shape, &path->path);
 	path->path.pathkeys = root->query_pathkeys;
 	/* a serial top-N path would return its rows once per process */
 	if (parallel_workers == 0)
