@@ -165,9 +165,7 @@ columns_to_datum(CdcColumns *columns, char **names)
 static void
 begin_sync_transaction(void)
 {
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (!OlapWorkerLockExtension())
+	if (!OlapWorkerStartTransaction())
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("olap_ext is no longer installed")));
@@ -185,9 +183,7 @@ load_sync(int32 id, SyncDef *def)
 	bool		found = false;
 	MemoryContext outer = CurrentMemoryContext;
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (!OlapWorkerLockExtension())
+	if (!OlapWorkerStartTransaction())
 	{
 		CommitTransactionCommand();
 		return false;
@@ -641,9 +637,7 @@ handle_error(int32 id)
 	stop = error_stops_sync(edata->sqlerrcode);
 	args[0] = CStringGetTextDatum(edata->message ? edata->message : "unknown error");
 	args[1] = BoolGetDatum(stop);
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (OlapWorkerLockExtension())
+	if (OlapWorkerStartTransaction())
 	{
 		PushActiveSnapshot(GetTransactionSnapshot());
 		update_sync_row(id,

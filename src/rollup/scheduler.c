@@ -213,9 +213,7 @@ run_command(DueJob *job, MemoryContext cxt)
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
 	PG_TRY();
 	{
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		if (!OlapWorkerLockExtension())
+		if (!OlapWorkerStartTransaction())
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("olap_ext was dropped before job %lld could run",
@@ -340,9 +338,7 @@ scheduler_duty(bool first_call)
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (!OlapWorkerLockExtension())
+	if (!OlapWorkerStartTransaction())
 	{
 		/* dropped since the run was recorded: nothing is left to run */
 		MemoryContextDelete(cxt);
@@ -381,9 +377,7 @@ OlapJobWorkerMain(Datum main_arg)
 	pgstat_report_appname("olap_ext job");
 
 	cxt = AllocSetContextCreate(TopMemoryContext, "olap_ext job", ALLOCSET_SMALL_SIZES);
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (!OlapWorkerLockExtension())
+	if (!OlapWorkerStartTransaction())
 	{
 		CommitTransactionCommand();
 		proc_exit(0);
@@ -421,9 +415,7 @@ OlapJobWorkerMain(Datum main_arg)
 	error = run_command(&job, cxt);
 	pgstat_report_activity(STATE_IDLE, NULL);
 
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	if (OlapWorkerLockExtension())
+	if (OlapWorkerStartTransaction())
 	{
 		PushActiveSnapshot(GetTransactionSnapshot());
 		finish_run(run_id, error);

@@ -127,14 +127,16 @@ extension_installed(void)
 }
 
 /*
- * See worker.h.  DROP EXTENSION locks the extension object before it locks
- * any of the extension's tables, and a worker transaction that holds this
- * lock before it touches them makes the drop wait for its end instead of
- * deadlocking with it (the worker locking olap.job_runs then olap.jobs,
- * the drop the other way round).
+ * Takes AccessShareLock on the olap_ext extension object for the current
+ * transaction; false, holding nothing, when olap_ext is not installed.
+ * DROP EXTENSION locks the extension object before it locks any of the
+ * extension's tables, and a worker transaction that holds this lock before
+ * it touches them makes the drop wait for its end instead of deadlocking
+ * with it (the worker locking olap.job_runs then olap.jobs, the drop the
+ * other way round).
  */
-bool
-OlapWorkerLockExtension(void)
+static bool
+lock_extension(void)
 {
 	Oid			locked = InvalidOid;
 
@@ -158,6 +160,15 @@ OlapWorkerLockExtension(void)
 	}
 }
 
+/* See worker.h. */
+bool
+OlapWorkerStartTransaction(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	return lock_extension();
+}
+
 /*
  * Calls one duty in its own transaction; returns the wait it asked for, or
  * OLAP_DUTY_NAPTIME after an error.
@@ -169,9 +180,7 @@ run_duty(OlapDuty *duty, bool first_call, MemoryContext loop_context)
 
 	PG_TRY();
 	{
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		if (OlapWorkerLockExtension())
+		if (OlapWorkerStartTransaction())
 		{
 			PushActiveSnapshot(GetTransactionSnapshot());
 			pgstat_report_activity(STATE_RUNNING, duty->name);

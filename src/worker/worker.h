@@ -9,13 +9,10 @@
  * function, called from _PG_init while shared_preload_libraries is
  * processed.  Each maintenance worker then calls every duty once per loop:
  *
- *	- inside a transaction it started, holding OlapWorkerLockExtension's
- *	  lock, with a snapshot pushed; the duty may commit and start
- *	  transactions of its own, as long as it returns inside an open
- *	  transaction (the loop commits it).  A duty that starts one calls
- *	  SetCurrentStatementStartTimestamp() first, or now() inside it is the
- *	  time of an earlier statement, and OlapWorkerLockExtension() before
- *	  it touches olap_ext's tables;
+ *	- inside a transaction started by OlapWorkerStartTransaction, with a
+ *	  snapshot pushed; the duty may commit and start transactions of its
+ *	  own, as long as it returns inside an open transaction (the loop
+ *	  commits it), and starts them with OlapWorkerStartTransaction too;
  *	- an error escaping a duty is logged, its transaction aborted, and the
  *	  loop goes on with the next duty;
  *	- first_call is true on the first call after the worker started, so a
@@ -26,11 +23,13 @@
  *	  others, so long work belongs in a worker of its own that the duty
  *	  starts and supervises (as the rollup scheduler does with its jobs).
  *
- * OlapWorkerLockExtension takes a lock on the olap_ext extension for the
- * current transaction, which makes DROP EXTENSION wait for the transaction
- * to end; it returns false, holding nothing, when olap_ext is not installed.
- * Background workers take it at the start of every transaction that reads
- * or writes olap_ext's tables.
+ * OlapWorkerStartTransaction starts a transaction, with the statement
+ * start time set (now() inside it is not the time of an earlier
+ * statement), and takes a lock on the olap_ext extension for it, which
+ * makes DROP EXTENSION wait for the transaction to end; it returns false,
+ * the transaction open but holding nothing, when olap_ext is not
+ * installed.  Background workers start with it every transaction that
+ * reads or writes olap_ext's tables.
  *
  * OlapWorkerWake asks, at commit of the current transaction, for the
  * current database's worker to run its duties now (or to be started, e.g.
@@ -47,7 +46,7 @@
 typedef long (*OlapDutyFn) (bool first_call);
 
 extern void OlapWorkerRegisterDuty(const char *name, OlapDutyFn fn);
-extern bool OlapWorkerLockExtension(void);
+extern bool OlapWorkerStartTransaction(void);
 extern void OlapWorkerWake(void);
 extern void OlapWorkerInit(void);
 
