@@ -931,10 +931,12 @@ agg_row_cost(PlannerInfo *root, List *keys, List *aggrefs,
 			 * AggAdvanceShiftedSum: the column's pass serves the next ones
 			 * of the same column
 			 */
-			if (column != InvalidAttrNumber && column == shifted)
-				continue;
 			if (column != InvalidAttrNumber)
+			{
+				if (column == shifted)
+					continue;
 				shifted = column;
+			}
 		}
 		if (scaled_numeric_loop(aggref, arg))
 			cost += cpu_operator_cost * OLAP_AGG_COST_LOOP;

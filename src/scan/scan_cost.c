@@ -130,6 +130,21 @@ column_width(RelOptInfo *rel, Relation relation, int attnum)
 }
 
 /*
+ * The planner's statistics of column attnum of rel (opened as relation);
+ * the caller releases them with ReleaseVariableStats.
+ */
+static void
+examine_column(PlannerInfo *root, RelOptInfo *rel, Relation relation,
+			   AttrNumber attnum, VariableStatData *vardata)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
+	Var		   *var = makeVar(rel->relid, attnum, attr->atttypid, attr->atttypmod,
+							  attr->attcollation, 0);
+
+	examine_variable(root, (Node *) var, 0, vardata);
+}
+
+/*
  * Whether column attnum of rel likely has a distinct value for most rows
  * of a chunk group of group_rows rows (pg_stats), so that its chunks are
  * stored plain, not as a dictionary.
@@ -138,14 +153,11 @@ static bool
 mostly_distinct(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 				AttrNumber attnum, double group_rows)
 {
-	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
-	Var		   *var = makeVar(rel->relid, attnum, attr->atttypid, attr->atttypmod,
-							  attr->attcollation, 0);
 	VariableStatData vardata;
 	bool		isdefault;
 	double		ndistinct;
 
-	examine_variable(root, (Node *) var, 0, &vardata);
+	examine_column(root, rel, relation, attnum, &vardata);
 	ndistinct = get_variable_numdistinct(&vardata, &isdefault);
 	ReleaseVariableStats(vardata);
 	return !isdefault && ndistinct >= group_rows / 2;
@@ -252,13 +264,10 @@ static double
 column_correlation(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 				   AttrNumber attnum)
 {
-	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(relation), attnum - 1);
-	Var		   *var = makeVar(rel->relid, attnum, attr->atttypid, attr->atttypmod,
-							  attr->attcollation, 0);
 	VariableStatData vardata;
 	double		correlation = 0.0;
 
-	examine_variable(root, (Node *) var, 0, &vardata);
+	examine_column(root, rel, relation, attnum, &vardata);
 	if (HeapTupleIsValid(vardata.statsTuple))
 	{
 		AttStatsSlot sslot;

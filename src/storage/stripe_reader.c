@@ -182,6 +182,19 @@ set_tuple_desc(StripeReader *reader, TupleDesc desc)
 }
 
 /*
+ * Frees the current stripe's metadata and decoded chunk group, and unpins
+ * its cached chunk group metadata.
+ */
+static void
+forget_stripe(StripeReader *reader)
+{
+	MemoryContextReset(reader->group_ctx);
+	ChunkMetaCacheRelease(reader->cached_groups);
+	reader->cached_groups = NULL;
+	MemoryContextReset(reader->stripe_ctx);
+}
+
+/*
  * Starts reading rel under snapshot.  The caller keeps rel open and the
  * snapshot registered until StripeReaderEnd.
  *
@@ -239,10 +252,7 @@ StripeReaderRescan(StripeReader *reader)
 	reader->stripe = NULL;
 	reader->stripe_index = -1;
 	reader->group_loaded = false;
-	MemoryContextReset(reader->group_ctx);
-	ChunkMetaCacheRelease(reader->cached_groups);
-	reader->cached_groups = NULL;
-	MemoryContextReset(reader->stripe_ctx);
+	forget_stripe(reader);
 }
 
 void
@@ -259,10 +269,7 @@ open_stripe(StripeReader *reader, int index)
 {
 	MemoryContext old;
 
-	MemoryContextReset(reader->group_ctx);
-	ChunkMetaCacheRelease(reader->cached_groups);
-	reader->cached_groups = NULL;
-	MemoryContextReset(reader->stripe_ctx);
+	forget_stripe(reader);
 	old = MemoryContextSwitchTo(reader->stripe_ctx);
 	reader->stripe = StripeMetaCopy(reader->stripes[index]);
 	reader->cached_groups = ChunkMetaCacheLoad(reader->storage_id,
