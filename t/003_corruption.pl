@@ -20,11 +20,6 @@ use FindBin;
 use lib $FindBin::RealBin;
 use OlapTest;
 
-use constant BLCKSZ => 8192;
-use constant PAGE_HEADER => 24;
-use constant PAYLOAD => BLCKSZ - PAGE_HEADER;    # 8168 bytes per page
-use constant CHUNK_HEADER => 24;
-
 my $node = PostgreSQL::Test::Cluster->new('corrupt');
 $node->init;
 $node->append_conf(
@@ -88,13 +83,6 @@ for my $table (qw(victim crc_victim meta_victim))
 {
 	$path{$table} = $node->data_dir . '/'
 	  . $node->safe_psql('postgres', "SELECT pg_relation_filepath('$table')");
-}
-
-# File offset of byte $k of the stream that starts at block $first_block.
-sub stream_file_offset
-{
-	my ($first_block, $k) = @_;
-	return ($first_block + int($k / PAYLOAD)) * BLCKSZ + PAGE_HEADER + $k % PAYLOAD;
 }
 
 # XORs the bytes at the given file offsets with 0xFF; returns the old bytes.

@@ -17,11 +17,6 @@ use FindBin;
 use lib $FindBin::RealBin;
 use OlapTest;
 
-use constant BLCKSZ => 8192;
-use constant PAGE_HEADER => 24;
-use constant PAYLOAD => BLCKSZ - PAGE_HEADER;
-use constant CHUNK_HEADER => 24;
-
 my $node = PostgreSQL::Test::Cluster->new('scaled_corrupt');
 $node->init;
 $node->append_conf(
@@ -80,13 +75,6 @@ sub crc32c
 	my $crc = 0xFFFFFFFF;
 	$crc = $crc_table[ ($crc ^ $_) & 0xFF ] ^ ($crc >> 8) for unpack('C*', $data);
 	return $crc ^ 0xFFFFFFFF;
-}
-
-# File offset of byte $k of the stream that starts at block $first_block.
-sub stream_file_offset
-{
-	my ($first_block, $k) = @_;
-	return ($first_block + int($k / PAYLOAD)) * BLCKSZ + PAGE_HEADER + $k % PAYLOAD;
 }
 
 # Reads the chunk of table $t, lets $edit change it, writes it back.

@@ -2,14 +2,15 @@
 # (t/001_crash_recovery.pl, t/002_standby_replay.pl,
 # t/005_dml_crash_recovery.pl, t/006_dml_standby.pl,
 # t/008_vacuum_compaction.pl) and the CDC tests (t/015_cdc_sync.pl,
-# t/016_cdc_chain.pl).
+# t/016_cdc_chain.pl), and the corruption tests (t/003_corruption.pl,
+# t/019_scaled_corruption.pl).
 #
 # It owns what those tests have in common: starting nodes with olap_ext
 # preloaded (the crash-test settings, a streaming primary, a standby from a
 # base backup), the deterministic rows of the crash tests, running the same
 # statements against an olap table and its heap twin, the settings that force
-# index or sequential scans, and the checks that an olap table matches its
-# heap twin.  What only one test needs stays in that test.
+# index or sequential scans, the checks that an olap table matches its
+# heap twin, and where a chunk's bytes lie in the data file.  What only one test needs stays in that test.
 #
 # The tests load it with
 #     use FindBin;
@@ -32,7 +33,16 @@ our @EXPORT = qw(
   $force_index $force_seqscan
   check_twin_rows check_row_numbers_unique compare_twins
   check_row_numbers_and_stats expect_corrupted
+  BLCKSZ PAYLOAD CHUNK_HEADER stream_file_offset
 );
+
+# The on-disk layout the corruption tests edit: a chunk's bytes run as a
+# stream over the payload of consecutive data pages, after each page's
+# header, and start with the chunk header.
+use constant BLCKSZ => 8192;
+use constant PAGE_HEADER => 24;
+use constant PAYLOAD => BLCKSZ - PAGE_HEADER;    # 8168 bytes per page
+use constant CHUNK_HEADER => 24;
 
 # Settings that make queries read through an index, or by a sequential scan.
 # (OlapScan, the extension's custom scan, ignores enable_seqscan.)
@@ -298,6 +308,13 @@ sub expect_corrupted
 	unlike($stderr, qr/server closed the connection|terminated abnormally/,
 		"$name does not end the connection");
 	return $stderr;
+}
+
+# File offset of byte $k of the stream that starts at block $first_block.
+sub stream_file_offset
+{
+	my ($first_block, $k) = @_;
+	return ($first_block + int($k / PAYLOAD)) * BLCKSZ + PAGE_HEADER + $k % PAYLOAD;
 }
 
 1;
