@@ -170,6 +170,38 @@ SELECT (SELECT array_agg(s::text) FROM
 	 = (SELECT array_agg(s::text) FROM
 		(SELECT * FROM cost_heap WHERE k <> 3 ORDER BY v DESC, id LIMIT 5 OFFSET 2) s)
 	   AS parallel_topn_same;
+
+-- olap.parallel_cpus bounds the processes of a parallel OlapScan (its
+-- default, the CPUs online, is 0 in these tests' server configuration:
+-- PostgreSQL's own count, 2 workers here): 2 CPUs give one worker next to
+-- the leader, or two when the leader does not scan; 1 CPU gives no
+-- parallel OlapScan; PostgreSQL's own parallel sequential scan keeps its
+-- count
+CREATE FUNCTION cost_workers(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		IF line ~ 'Workers Planned' THEN
+			RETURN substring(line from 'Workers Planned: ([0-9]+)')::int;
+		END IF;
+	END LOOP;
+	RETURN 0;
+END $$;
+SHOW olap.parallel_cpus;
+SELECT cpus, leader, cost_workers('SELECT k, count(*), max(label) FROM cost_olap GROUP BY k') AS workers
+FROM (VALUES (0, true), (4, true), (3, true), (2, true), (2, false), (1, true)) t(cpus, leader),
+	 LATERAL (SELECT set_config('olap.parallel_cpus', cpus::text, true),
+					 set_config('parallel_leader_participation', leader::text, true)) s;
+SET olap.parallel_cpus = 2;
+EXPLAIN (COSTS OFF)
+SELECT k, count(*), max(label) FROM cost_olap GROUP BY k;
+SELECT cost_same('SELECT k, count(*), max(label), sum(v) FROM TAB GROUP BY k') AS one_worker_same;
+SET olap.enable_custom_scan = off;
+SELECT cost_workers('SELECT k, count(*), max(label) FROM cost_olap GROUP BY k') AS seqscan_workers;
+RESET olap.enable_custom_scan;
+RESET olap.parallel_cpus;
+DROP FUNCTION cost_workers(text);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 

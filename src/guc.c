@@ -8,7 +8,9 @@
  * vectorized quals (src/scan/vector_quals.c), read when a plan is made;
  * olap.enable_vectorized_agg that of the OlapAgg planner hook
  * (src/agg/agg_planner.c).  olap.parallel_worker_setup_factor prices the
- * start of each worker of a parallel OlapScan (src/scan/scan_cost.c).
+ * start of each worker of a parallel OlapScan (src/scan/scan_cost.c), and
+ * olap.parallel_cpus bounds how many it asks for (src/scan/scan_planner.c);
+ * its default is the number of CPUs online when the library is loaded.
  *
  * The storage settings are defaults for tables that have no per-table
  * option in olap.options (see storage/table_options.c); they are read when
@@ -33,6 +35,7 @@
 #include "postgres.h"
 
 #include <limits.h>
+#include <unistd.h>
 
 #include "utils/guc.h"
 
@@ -53,6 +56,7 @@ int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
 double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
+int			olap_parallel_cpus = 0;
 bool		olap_jit_olap_agg_plans = false;
 int			olap_chunk_metadata_cache_size = OLAP_DEFAULT_CHUNK_METADATA_CACHE_KB;
 
@@ -62,6 +66,20 @@ static const struct config_enum_entry compression_options[] = {
 	{"lz4", OLAP_COMPRESSION_LZ4, false},
 	{NULL, 0, false}
 };
+
+/*
+ * The CPUs online, as the operating system reports them when the library is
+ * loaded; 0 (no limit) when it cannot tell.
+ */
+static int
+online_cpus(void)
+{
+	long		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus < 1)
+		return 0;
+	return (int) Min(cpus, OLAP_MAX_PARALLEL_CPUS);
+}
 
 /*
  * Defines the settings.  They carry no check hooks beyond their ranges: any
@@ -233,6 +251,17 @@ OlapGucInit(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("olap.parallel_cpus",
+							"Number of CPUs the processes of a parallel olap scan share.",
+							"A parallel OlapScan plans at most this many processes: one less worker than CPUs while the leader takes part (parallel_leader_participation), as many as CPUs otherwise; decoding olap tables keeps a process busy, so a process beyond the CPU count only adds its start-up.  The default is the number of CPUs online when olap_ext was loaded; 0 leaves the count to max_parallel_workers_per_gather alone.",
+							&olap_parallel_cpus,
+							online_cpus(),
+							0,
+							OLAP_MAX_PARALLEL_CPUS,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");
 }

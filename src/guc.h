@@ -46,6 +46,13 @@
 #define OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR 4.0
 #define OLAP_MAX_PARALLEL_WORKER_SETUP_FACTOR 1000.0
 
+/*
+ * olap.parallel_cpus: the CPUs the processes of a parallel OlapScan share;
+ * its default is the count the operating system reports online when the
+ * library is loaded, 0 leaves the worker count to PostgreSQL alone.
+ */
+#define OLAP_MAX_PARALLEL_CPUS 1024
+
 extern int	olap_compression;
 extern int	olap_compression_level;
 extern int	olap_stripe_row_limit;
@@ -62,6 +69,7 @@ extern bool olap_enable_vectorized_agg;
 extern bool olap_jit_olap_agg_plans;
 extern int	olap_chunk_metadata_cache_size;
 extern double olap_parallel_worker_setup_factor;
+extern int	olap_parallel_cpus;
 
 extern bool olap_preloaded;
 

@@ -186,6 +186,7 @@ my @queries = (
 		SET parallel_tuple_cost = 0;
 		SET min_parallel_table_scan_size = 0;
 		SET max_parallel_workers_per_gather = 2;
+		SET olap.parallel_cpus = 0;
 		SELECT id % 10, count(*), sum(i8), count(t) FROM typed GROUP BY 1 ORDER BY 1} ],
 	[ 'reloaded', 'SELECT grp, count(*), sum(val), min(id), max(id) FROM reloaded GROUP BY grp ORDER BY grp' ],
 	[ 'reloaded full dump', 'SELECT * FROM reloaded ORDER BY id' ],
@@ -228,6 +229,7 @@ like(
 		SET parallel_tuple_cost = 0;
 		SET min_parallel_table_scan_size = 0;
 		SET max_parallel_workers_per_gather = 2;
+		SET olap.parallel_cpus = 0;
 		EXPLAIN (COSTS OFF) SELECT id % 10, count(*), sum(i8), count(t) FROM typed GROUP BY 1 ORDER BY 1}),
 	qr/Parallel (Seq Scan|Custom Scan \(OlapScan\)) on typed/,
 	'the standby runs the parallel-scan query with a parallel plan');

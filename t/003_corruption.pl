@@ -137,6 +137,7 @@ expect_corrupted($node, q{
 	SET parallel_tuple_cost = 0;
 	SET min_parallel_table_scan_size = 0;
 	SET max_parallel_workers_per_gather = 2;
+	SET olap.parallel_cpus = 0;
 	SELECT count(*), sum(id), max(v::text) FROM victim v},
 	'parallel scan of the damaged table', @victim_patterns);
 expect_corrupted($node, q{
@@ -188,6 +189,7 @@ is( $node->safe_psql(
 		SET parallel_tuple_cost = 0;
 		SET min_parallel_table_scan_size = 0;
 		SET max_parallel_workers_per_gather = 2;
+		SET olap.parallel_cpus = 0;
 		SELECT count(*) FROM bystander b JOIN heap_bystander h USING (id, label, amount)}),
 	'25000',
 	'parallel scan of the olap bystander matches the heap bystander');

@@ -18,6 +18,7 @@ REPORTED_SETTINGS = (
     "jit", "wal_level", "synchronous_commit", "max_wal_size",
     "olap.compression", "olap.compression_level", "olap.stripe_row_limit",
     "olap.chunk_group_row_limit", "olap.enable_custom_scan",
+    "olap.parallel_cpus", "olap.parallel_worker_setup_factor",
 )
 
 
@@ -84,6 +85,8 @@ def apply_session_settings(conn, workers, force_parallel, extra_settings, timeou
         for name in ("parallel_setup_cost", "parallel_tuple_cost",
                      "min_parallel_table_scan_size"):
             execute(conn, f"SET {name} = 0")
+        # OlapScan's own bound on processes too: PostgreSQL's worker count
+        execute(conn, "SELECT set_config('olap.parallel_cpus', '0', false)")
     for name, value in extra_settings:
         execute(conn, "SELECT set_config(%s, %s, false)", (name, value))
 

