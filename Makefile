@@ -32,6 +32,7 @@ OBJS = \
 	src/scan/scan_exec.o \
 	src/scan/scan_planner.o \
 	src/scan/scan_topn.o \
+	src/scan/skip_estimate.o \
 	src/scan/vector_quals.o \
 	src/storage/am_handler.o \
 	src/storage/chunk_encoding.o \

@@ -57,6 +57,32 @@ SELECT * FROM cost_olap WHERE id BETWEEN 100000 AND 100010 ORDER BY id;
 EXPLAIN (COSTS OFF)
 SELECT count(*), sum(v) FROM cost_olap WHERE r > 0.99999;
 
+-- the tail of a column holding a few outliers among values in random
+-- order: pg_stats' last histogram bucket spans them, so the statistics
+-- put some rows in almost every group; the plan counts the groups whose
+-- min/max can hold a match instead (3 of 30), unless the compared value
+-- is a parameter of a generic plan
+CREATE TABLE cost_tail (x int, v int) USING olap;
+SELECT olap.alter_table_set('cost_tail', chunk_group_row_limit => 1000);
+INSERT INTO cost_tail
+SELECT CASE WHEN g % 10000 = 5000 THEN 1000000 + g ELSE (g * 7919) % 1000 END, g
+FROM generate_series(1, 30000) g;
+CREATE TABLE cost_tail_heap AS SELECT * FROM cost_tail;
+ANALYZE cost_tail, cost_tail_heap;
+PREPARE cost_tail_q(int) AS SELECT count(*), sum(v) FROM cost_tail WHERE x > $1;
+SET plan_cache_mode = force_generic_plan;
+SELECT cost_total('SELECT count(*), sum(v) FROM cost_tail WHERE x > 500000') * 3 <
+	   cost_total('EXECUTE cost_tail_q(500000)') AS counted_cheaper_than_generic,
+	   cost_total('SELECT count(*), sum(v) FROM cost_tail WHERE x > 500000') * 3 <
+	   cost_total('SELECT count(*), sum(v) FROM cost_tail WHERE x > -1') AS counted_cheaper_than_all;
+RESET plan_cache_mode;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT count(*), sum(v) FROM cost_tail WHERE x > 500000;
+SELECT (SELECT row(count(*), sum(v)) FROM cost_tail WHERE x > 500000)::text =
+	   (SELECT row(count(*), sum(v)) FROM cost_tail_heap WHERE x > 500000)::text AS tail_same;
+DEALLOCATE cost_tail_q;
+DROP TABLE cost_tail, cost_tail_heap;
+
 -- a selective vectorized qual on a column in random order: nothing is
 -- skipped, but only the passing rows reach the executor; serial
 EXPLAIN (COSTS OFF)

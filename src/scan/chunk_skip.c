@@ -194,6 +194,26 @@ key_from_qual(Expr *qual, Index scanrelid, Relation rel)
 	return NULL;
 }
 
+/* A state of keys, or NULL when there are none. */
+static ChunkSkipState *
+make_state(List *keys, PlanState *ps)
+{
+	ChunkSkipState *state;
+
+	if (keys == NIL)
+		return NULL;
+	state = palloc0(sizeof(ChunkSkipState));
+	state->keys = keys;
+	state->ps = ps;
+	state->values_ctx = AllocSetContextCreate(CurrentMemoryContext,
+											  "olap_ext chunk skipping values",
+											  ALLOCSET_SMALL_SIZES);
+	state->ctx = AllocSetContextCreate(CurrentMemoryContext,
+									   "olap_ext chunk skipping",
+									   ALLOCSET_SMALL_SIZES);
+	return state;
+}
+
 /*
  * Collects the keys of a scan's quals (implicitly ANDed) and prepares their
  * expressions in ps.  Returns NULL when no qual can skip anything.
@@ -201,7 +221,6 @@ key_from_qual(Expr *qual, Index scanrelid, Relation rel)
 ChunkSkipState *
 ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 {
-	ChunkSkipState *state;
 	List	   *keys = NIL;
 	ListCell   *lc;
 
@@ -218,19 +237,7 @@ ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 		}
 		keys = lappend(keys, key);
 	}
-	if (keys == NIL)
-		return NULL;
-
-	state = palloc0(sizeof(ChunkSkipState));
-	state->keys = keys;
-	state->ps = ps;
-	state->values_ctx = AllocSetContextCreate(CurrentMemoryContext,
-											  "olap_ext chunk skipping values",
-											  ALLOCSET_SMALL_SIZES);
-	state->ctx = AllocSetContextCreate(CurrentMemoryContext,
-									   "olap_ext chunk skipping",
-									   ALLOCSET_SMALL_SIZES);
-	return state;
+	return make_state(keys, ps);
 }
 
 /*
@@ -302,6 +309,50 @@ load_array_elements(SkipKey *key)
 	}
 	key->elems = elems;
 	pfree(elemnulls);
+}
+
+/*
+ * For the planner's count of the groups a scan reads (skip_estimate.c): the
+ * keys of quals whose compared value is a constant, ready to test groups
+ * without a plan.  Keys comparing with anything else (parameters, stable
+ * functions not folded) are left out, and *all_constant tells whether any
+ * was.  NULL when no key is left.
+ */
+ChunkSkipState *
+ChunkSkipInitConstant(List *quals, Index scanrelid, Relation rel,
+					  bool *all_constant)
+{
+	ChunkSkipState *state;
+	List	   *keys = NIL;
+	ListCell   *lc;
+
+	*all_constant = true;
+	foreach(lc, quals)
+	{
+		SkipKey    *key = key_from_qual((Expr *) lfirst(lc), scanrelid, rel);
+
+		if (key == NULL)
+			continue;
+		if (key->arg != NULL)
+		{
+			if (!IsA(key->arg, Const))
+			{
+				*all_constant = false;
+				pfree(key);
+				continue;
+			}
+			key->argvalue = ((Const *) key->arg)->constvalue;
+			key->argnull = ((Const *) key->arg)->constisnull;
+			fmgr_info(key->cmpproc, &key->cmp);
+			if (key->strategy == SKIP_IN_ARRAY)
+				load_array_elements(key);
+		}
+		keys = lappend(keys, key);
+	}
+	state = make_state(keys, NULL);
+	if (state != NULL)
+		state->evaluated = true;
+	return state;
 }
 
 /* Evaluates the key values of this (re)scan. */

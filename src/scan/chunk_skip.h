@@ -18,6 +18,8 @@ typedef struct ChunkSkipState ChunkSkipState;
 
 extern ChunkSkipState *ChunkSkipInit(List *quals, Index scanrelid,
 									 Relation rel, PlanState *ps);
+extern ChunkSkipState *ChunkSkipInitConstant(List *quals, Index scanrelid,
+											  Relation rel, bool *all_constant);
 extern bool ChunkSkipQualColumn(Expr *qual, Index scanrelid, Relation rel,
 								AttrNumber *attnum, int *strategy);
 extern int	ChunkSkipKeyCount(ChunkSkipState *state);

@@ -34,7 +34,9 @@
  * exactly) happens with probability (1 - s)^n; an equality or a two-sided
  * range is assumed to skip nothing then.  Between the two, c^2
  * interpolates, as PostgreSQL's index costs do.  The smallest fraction over
- * the columns is used (their quals are ANDed).
+ * the columns is used (their quals are ANDed).  Where the quals' values are
+ * known at plan time, the share is counted on the chunks' own min/max
+ * instead (skip_estimate.c).
  *
  * Decoding is charged only when columns are read (count(*) reads none: the
  * rows of a group are counted from its deletion mask), and for text-like
@@ -81,6 +83,7 @@
 
 #include "guc.h"
 #include "scan/chunk_skip.h"
+#include "scan/skip_estimate.h"
 #include "scan/scan_cost.h"
 #include "scan/vector_quals.h"
 #include "storage/table_options.h"
@@ -300,6 +303,9 @@ group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	double		group_rows;
 	double		groups;
 	double		result = 1.0;
+	bool		counted = false;
+	double		share;
+	bool		exact;
 	ListCell   *lc;
 	int			i;
 
@@ -353,7 +359,18 @@ group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 		else
 			random = 1.0;
 		result = Min(result, c2 * ordered + (1.0 - c2) * random);
+		counted = true;
 	}
+
+	/*
+	 * Counted on the chunks' own min/max where the quals' values are known
+	 * at plan time (skip_estimate.c): the share then replaces the model's,
+	 * or bounds it when some value is not known.
+	 */
+	if (counted &&
+		OlapSkipEstimateShare(root, rel, relation, rel->baserestrictinfo,
+							  &share, &exact))
+		result = exact ? share : Min(result, share);
 	return Min(Max(result, 1.0 / groups), 1.0);
 }
 
