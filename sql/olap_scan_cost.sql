@@ -59,9 +59,10 @@ SELECT count(*), sum(v) FROM cost_olap WHERE r > 0.99999;
 
 -- the tail of a column holding a few outliers among values in random
 -- order: pg_stats' last histogram bucket spans them, so the statistics
--- put some rows in almost every group; the plan counts the groups whose
--- min/max can hold a match instead (3 of 30), unless the compared value
--- is a parameter of a generic plan
+-- put some rows in almost every group; once a scan has cached the
+-- table's chunk metadata, the plan counts the groups whose min/max can
+-- hold a match instead (3 of 30), unless the compared value is a
+-- parameter of a generic plan
 CREATE TABLE cost_tail (x int, v int) USING olap;
 SELECT olap.alter_table_set('cost_tail', chunk_group_row_limit => 1000);
 INSERT INTO cost_tail
@@ -69,6 +70,7 @@ SELECT CASE WHEN g % 10000 = 5000 THEN 1000000 + g ELSE (g * 7919) % 1000 END, g
 FROM generate_series(1, 30000) g;
 CREATE TABLE cost_tail_heap AS SELECT * FROM cost_tail;
 ANALYZE cost_tail, cost_tail_heap;
+SELECT count(*) FROM cost_tail WHERE v > 0;
 PREPARE cost_tail_q(int) AS SELECT count(*), sum(v) FROM cost_tail WHERE x > $1;
 SET plan_cache_mode = force_generic_plan;
 SELECT cost_total('SELECT count(*), sum(v) FROM cost_tail WHERE x > 500000') * 3 <
@@ -104,17 +106,19 @@ SELECT sum(v), max(label) FROM cost_tiny;
 -- of cost 10000): the olap plan goes parallel, as the heap twin's does
 CREATE FUNCTION cost_slow(t text) RETURNS boolean LANGUAGE plpgsql
 IMMUTABLE PARALLEL SAFE COST 10000 AS $$ BEGIN RETURN length(t) > 7; END $$;
-CREATE FUNCTION cost_parallel(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION cost_workers(query text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
 	line text;
 BEGIN
 	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
 		IF line ~ 'Workers Planned' THEN
-			RETURN true;
+			RETURN substring(line from 'Workers Planned: ([0-9]+)')::int;
 		END IF;
 	END LOOP;
-	RETURN false;
+	RETURN 0;
 END $$;
+CREATE FUNCTION cost_parallel(query text) RETURNS boolean LANGUAGE sql
+AS $$ SELECT cost_workers(query) > 0 $$;
 EXPLAIN (COSTS OFF)
 SELECT k, count(*) FROM cost_olap WHERE cost_slow(label) GROUP BY k;
 SELECT q, cost_parallel(replace(q, 'TAB', 'cost_olap')) AS olap_parallel,
@@ -203,17 +207,6 @@ SELECT (SELECT array_agg(s::text) FROM
 -- the leader, or two when the leader does not scan; 1 CPU gives no
 -- parallel OlapScan; PostgreSQL's own parallel sequential scan keeps its
 -- count
-CREATE FUNCTION cost_workers(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-		IF line ~ 'Workers Planned' THEN
-			RETURN substring(line from 'Workers Planned: ([0-9]+)')::int;
-		END IF;
-	END LOOP;
-	RETURN 0;
-END $$;
 SHOW olap.parallel_cpus;
 SELECT cpus, leader, cost_workers('SELECT k, count(*), max(label) FROM cost_olap GROUP BY k') AS workers
 FROM (VALUES (0, true), (4, true), (3, true), (2, true), (2, false), (1, true)) t(cpus, leader),
@@ -227,7 +220,6 @@ SET olap.enable_custom_scan = off;
 SELECT cost_workers('SELECT k, count(*), max(label) FROM cost_olap GROUP BY k') AS seqscan_workers;
 RESET olap.enable_custom_scan;
 RESET olap.parallel_cpus;
-DROP FUNCTION cost_workers(text);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 
@@ -307,5 +299,6 @@ DROP FUNCTION cost_total(text);
 DROP TABLE cost_text;
 DROP FUNCTION cost_same(text);
 DROP FUNCTION cost_parallel(text);
+DROP FUNCTION cost_workers(text);
 DROP FUNCTION cost_slow(text);
 DROP TABLE cost_heap, cost_olap, cost_tiny, cost_nheap, cost_nolap;

@@ -84,6 +84,9 @@ struct ChunkSkipState
 	MemoryContext ctx;			/* per chunk group: deserialised min/max */
 };
 
+static List *collect_keys(List *quals, Index scanrelid, Relation rel,
+						  PlanState *ps, bool *all_constant);
+
 static bool
 usable_arg(Node *node)
 {
@@ -221,23 +224,8 @@ make_state(List *keys, PlanState *ps)
 ChunkSkipState *
 ChunkSkipInit(List *quals, Index scanrelid, Relation rel, PlanState *ps)
 {
-	List	   *keys = NIL;
-	ListCell   *lc;
-
-	foreach(lc, quals)
-	{
-		SkipKey    *key = key_from_qual((Expr *) lfirst(lc), scanrelid, rel);
-
-		if (key == NULL)
-			continue;
-		if (key->arg != NULL)
-		{
-			key->argstate = ExecInitExpr(key->arg, ps);
-			fmgr_info(key->cmpproc, &key->cmp);
-		}
-		keys = lappend(keys, key);
-	}
-	return make_state(keys, ps);
+	Assert(ps != NULL);
+	return make_state(collect_keys(quals, scanrelid, rel, ps, NULL), ps);
 }
 
 /*
@@ -323,10 +311,28 @@ ChunkSkipInitConstant(List *quals, Index scanrelid, Relation rel,
 					  bool *all_constant)
 {
 	ChunkSkipState *state;
+
+	*all_constant = true;
+	state = make_state(collect_keys(quals, scanrelid, rel, NULL, all_constant),
+					   NULL);
+	if (state != NULL)
+		state->evaluated = true;
+	return state;
+}
+
+/*
+ * The keys of quals.  With ps, their compared values are prepared for
+ * evaluation in ps at each (re)scan; without (for the planner), only keys
+ * comparing with a Const are kept, with their values taken at once, and
+ * *all_constant is cleared when one is left out.
+ */
+static List *
+collect_keys(List *quals, Index scanrelid, Relation rel, PlanState *ps,
+			 bool *all_constant)
+{
 	List	   *keys = NIL;
 	ListCell   *lc;
 
-	*all_constant = true;
 	foreach(lc, quals)
 	{
 		SkipKey    *key = key_from_qual((Expr *) lfirst(lc), scanrelid, rel);
@@ -335,24 +341,26 @@ ChunkSkipInitConstant(List *quals, Index scanrelid, Relation rel,
 			continue;
 		if (key->arg != NULL)
 		{
-			if (!IsA(key->arg, Const))
+			if (ps != NULL)
+				key->argstate = ExecInitExpr(key->arg, ps);
+			else if (IsA(key->arg, Const))
+			{
+				key->argvalue = ((Const *) key->arg)->constvalue;
+				key->argnull = ((Const *) key->arg)->constisnull;
+				if (key->strategy == SKIP_IN_ARRAY)
+					load_array_elements(key);
+			}
+			else
 			{
 				*all_constant = false;
 				pfree(key);
 				continue;
 			}
-			key->argvalue = ((Const *) key->arg)->constvalue;
-			key->argnull = ((Const *) key->arg)->constisnull;
 			fmgr_info(key->cmpproc, &key->cmp);
-			if (key->strategy == SKIP_IN_ARRAY)
-				load_array_elements(key);
 		}
 		keys = lappend(keys, key);
 	}
-	state = make_state(keys, NULL);
-	if (state != NULL)
-		state->evaluated = true;
-	return state;
+	return keys;
 }
 
 /* Evaluates the key values of this (re)scan. */

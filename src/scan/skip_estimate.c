@@ -11,13 +11,15 @@
  * 1,000 chunk groups read where the executor reads 43.  When the quals that
  * can skip groups compare with constants (after constant folding), the true
  * share is at hand: the min/max and value sets of the chunks are in the
- * backend's chunk metadata cache (chunk_meta_cache.c), which the scan fills
- * anyway.  So this runs the executor's own test (ChunkSkipGroupMayMatch)
- * on every chunk group of the stripes the planner's snapshot sees.
+ * backend's chunk metadata cache (chunk_meta_cache.c) once a scan of the
+ * table has run in the session.  So this runs the executor's own test
+ * (ChunkSkipGroupMayMatch) on every chunk group of the stripes the
+ * planner's snapshot sees.
  *
  * The count is left to the statistics when it would cost the planner
- * much: for tables of more than SKIP_ESTIMATE_MAX_CHUNKS chunks,
- * with the metadata cache turned off (every plan would read the catalog),
+ * much: when some stripe's metadata is not cached (reading it from the
+ * catalogs for every plan made a loop of single-row UPDATEs by index
+ * quadratic), for tables of more than SKIP_ESTIMATE_MAX_CHUNKS chunks,
  * and without an active snapshot.  Keys whose values are only known when
  * the plan runs (parameters) are left out of the count, which then only
  * bounds the share from above.
@@ -31,7 +33,6 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
-#include "guc.h"
 #include "scan/chunk_skip.h"
 #include "scan/skip_estimate.h"
 #include "storage/chunk_meta_cache.h"
@@ -66,7 +67,7 @@ OlapSkipEstimateShare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	double		kept = 0;
 	ListCell   *lc;
 
-	if (olap_chunk_metadata_cache_size == 0 || !ActiveSnapshotSet())
+	if (!ActiveSnapshotSet())
 		return false;
 	storage_id = MetapageStorageId(relation);
 	if (storage_id == 0)
@@ -105,9 +106,13 @@ OlapSkipEstimateShare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	foreach(lc, stripes)
 	{
 		StripeMeta *stripe = lfirst(lc);
-		CachedStripe *cached;
+		CachedStripe *cached = ChunkMetaCacheFind(storage_id, stripe);
 
-		cached = ChunkMetaCacheLoad(storage_id, stripe, GetActiveSnapshot());
+		if (cached == NULL)
+		{
+			rows = 0;
+			break;
+		}
 		for (uint32 g = 0; g < stripe->chunk_group_count; g++)
 		{
 			const ChunkGroupMeta *group = &stripe->groups[g];

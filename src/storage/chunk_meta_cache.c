@@ -185,6 +185,55 @@ create_table(void)
 }
 
 /*
+ * The pinned entry of stripe, with stripe->groups set, when it is cached;
+ * NULL otherwise.  The cache must be on.
+ */
+static CachedStripe *
+find_cached(uint64 storage_id, StripeMeta *stripe)
+{
+	CacheKey	key;
+	CacheEntry *entry;
+	Oid			chunk_now;
+
+	if (cache_table == NULL)
+		create_table();
+
+	/* entries made under an earlier instance of the extension are void */
+	chunk_now = OlapCatalogRelid("chunk");
+	if (chunk_now != chunk_relid)
+	{
+		drop_all();
+		chunk_relid = chunk_now;
+		chunk_group_relid = OlapCatalogRelid("chunk_group");
+	}
+
+	memset(&key, 0, sizeof(key));
+	key.storage_id = storage_id;
+	key.stripe_num = stripe->stripe_num;
+	entry = hash_search(cache_table, &key, HASH_FIND, NULL);
+	if (entry == NULL)
+		return NULL;
+	dlist_move_tail(&lru, &entry->stripe->node);
+	entry->stripe->pins++;
+	stripe->groups = entry->stripe->groups;
+	return entry->stripe;
+}
+
+/*
+ * Like ChunkMetaCacheLoad, but only from the cache: NULL, with nothing
+ * loaded, when stripe is not cached or the cache is off.  For the planner,
+ * which must not read the catalogs per stripe for every plan.
+ */
+CachedStripe *
+ChunkMetaCacheFind(uint64 storage_id, StripeMeta *stripe)
+{
+	Assert(stripe->groups == NULL);
+	if (olap_chunk_metadata_cache_size == 0)
+		return NULL;
+	return find_cached(storage_id, stripe);
+}
+
+/*
  * Sets stripe->groups to the metadata of stripe (listed under snapshot,
  * groups not loaded), from the cache or read from the catalogs and cached.
  * The result stays valid until ChunkMetaCacheRelease or the end of the
@@ -210,30 +259,12 @@ ChunkMetaCacheLoad(uint64 storage_id, StripeMeta *stripe, Snapshot snapshot)
 		StripeCatalogLoadGroups(storage_id, stripe, snapshot);
 		return NULL;
 	}
-	if (cache_table == NULL)
-		create_table();
-
-	/* entries made under an earlier instance of the extension are void */
-	chunk_now = OlapCatalogRelid("chunk");
-	if (chunk_now != chunk_relid)
-	{
-		drop_all();
-		chunk_relid = chunk_now;
-		chunk_group_relid = OlapCatalogRelid("chunk_group");
-	}
-
+	if ((cached = find_cached(storage_id, stripe)) != NULL)
+		return cached;
+	chunk_now = chunk_relid;
 	memset(&key, 0, sizeof(key));
 	key.storage_id = storage_id;
 	key.stripe_num = stripe->stripe_num;
-	entry = hash_search(cache_table, &key, HASH_FIND, NULL);
-	if (entry != NULL)
-	{
-		cached = entry->stripe;
-		dlist_move_tail(&lru, &cached->node);
-		cached->pins++;
-		stripe->groups = cached->groups;
-		return cached;
-	}
 
 	cached = MemoryContextAllocZero(cache_context, sizeof(CachedStripe));
 	cached->key = key;

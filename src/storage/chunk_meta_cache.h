@@ -17,6 +17,7 @@ typedef struct CachedStripe CachedStripe;
 extern void ChunkMetaCacheInit(void);
 extern CachedStripe *ChunkMetaCacheLoad(uint64 storage_id, StripeMeta *stripe,
 										Snapshot snapshot);
+extern CachedStripe *ChunkMetaCacheFind(uint64 storage_id, StripeMeta *stripe);
 extern void ChunkMetaCacheRelease(CachedStripe *cached);
 extern Datum olap_chunk_metadata_changed(PG_FUNCTION_ARGS);
 
