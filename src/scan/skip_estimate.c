@@ -16,11 +16,12 @@
  * (ChunkSkipGroupMayMatch) on every chunk group of the stripes the
  * planner's snapshot sees.
  *
- * The count is left to the statistics when it would cost the planner
- * much: when some stripe's metadata is not cached (reading it from the
- * catalogs for every plan made a loop of single-row UPDATEs by index
- * quadratic), for tables of more than SKIP_ESTIMATE_MAX_CHUNKS chunks,
- * and without an active snapshot.  Keys whose values are only known when
+ * The planner never reads a stripe's metadata from the catalogs (for every
+ * plan, that made a loop of single-row UPDATEs by index quadratic): only
+ * cached stripes are counted, and the count is left to the statistics
+ * when they hold less than SKIP_ESTIMATE_MIN_CACHED of the rows, for
+ * tables of more than SKIP_ESTIMATE_MAX_CHUNKS chunks, and without an
+ * active snapshot.  Keys whose values are only known when
  * the plan runs (parameters) are left out of the count, which then only
  * bounds the share from above.
  *
@@ -47,6 +48,14 @@
 #define SKIP_ESTIMATE_MAX_CHUNKS 100000
 
 /*
+ * Least share of the table's rows whose stripes must be cached for a count:
+ * a parallel scan leaves in the leader's cache only the stripes the leader
+ * read, a third to a half of them with one or two workers, spread over the
+ * table; the groups kept among those stand for the rest.
+ */
+#define SKIP_ESTIMATE_MIN_CACHED 0.25
+
+/*
  * The share of the rows of relation (the table of rel) that lie in chunk
  * groups the skipping quals among clauses (RestrictInfos) leave; false
  * when it is not counted.  *exact is false when some skipping qual's value
@@ -63,6 +72,7 @@ OlapSkipEstimateShare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	ChunkSkipState *skip;
 	uint64		storage_id;
 	uint64		chunks = 0;
+	double		total = 0;
 	double		rows = 0;
 	double		kept = 0;
 	ListCell   *lc;
@@ -108,11 +118,9 @@ OlapSkipEstimateShare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 		StripeMeta *stripe = lfirst(lc);
 		CachedStripe *cached = ChunkMetaCacheFind(storage_id, stripe);
 
+		total += stripe->row_count;
 		if (cached == NULL)
-		{
-			rows = 0;
-			break;
-		}
+			continue;
 		for (uint32 g = 0; g < stripe->chunk_group_count; g++)
 		{
 			const ChunkGroupMeta *group = &stripe->groups[g];
@@ -125,7 +133,7 @@ OlapSkipEstimateShare(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(ctx);
-	if (rows <= 0)
+	if (rows <= 0 || rows < total * SKIP_ESTIMATE_MIN_CACHED)
 		return false;
 	*share = kept / rows;
 	return true;
