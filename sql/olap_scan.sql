@@ -130,23 +130,13 @@ DELETE FROM one_stripe_olap WHERE id % 1000 = 3;
 CREATE TABLE one_stripe_heap AS SELECT * FROM one_stripe_olap;
 SELECT count(*) AS stripes, sum(chunk_group_count) AS chunk_groups
 FROM olap.stripes WHERE relation = 'one_stripe_olap'::regclass;
-CREATE FUNCTION one_stripe_counters(query text, workers int) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-	node jsonb;
-BEGIN
-	EXECUTE format('SET LOCAL max_parallel_workers_per_gather = %s', workers);
-	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) ' || query INTO plan;
-	node := jsonb_path_query_first(plan::jsonb,
-		'strict $.**?(@."Custom Plan Provider" == "OlapScan")');
-	RETURN jsonb_build_object('parallel', node->'Parallel Aware',
-		'groups read', node->'Chunk Groups Read',
-		'groups skipped', node->'Chunk Groups Skipped');
-END $$;
-SELECT one_stripe_counters(q, 2) AS parallel, one_stripe_counters(q, 0) AS serial
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set scan_counters_file :abs_srcdir '/sql/include/scan_counters.sql'
+\i :scan_counters_file
+SELECT scan_counters(q, 2, keys) AS parallel, scan_counters(q, 0, keys) AS serial
 FROM (VALUES ('SELECT count(*), sum(n) FROM one_stripe_olap'),
-			 ('SELECT count(*), sum(n) FROM one_stripe_olap WHERE id > 15000')) v(q);
+			 ('SELECT count(*), sum(n) FROM one_stripe_olap WHERE id > 15000')) v(q),
+	 (VALUES (ARRAY['Parallel Aware', 'Chunk Groups Read', 'Chunk Groups Skipped'])) k(keys);
 SELECT (SELECT row(count(*), sum(n), sum(amount), min(label), max(ts))
 		FROM one_stripe_olap WHERE id > 100)
 	 = (SELECT row(count(*), sum(n), sum(amount), min(label), max(ts))

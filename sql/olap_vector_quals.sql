@@ -205,25 +205,14 @@ SELECT (SELECT row(count(*), sum(i8)) FROM vq_olap WHERE low IN ('apple', 'date'
 	   (SELECT row(count(*), sum(i8)) FROM vq_heap WHERE low IN ('apple', 'date') AND f8 > 10) AS same;
 -- EXPLAIN ANALYZE counters of a parallel scan cover the workers too: their
 -- sums equal those of a serial scan
-CREATE FUNCTION vq_counters(query text, workers int) RETURNS jsonb
-LANGUAGE plpgsql AS $$
-DECLARE
-	plan json;
-	node jsonb;
-BEGIN
-	EXECUTE format('SET LOCAL max_parallel_workers_per_gather = %s', workers);
-	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) ' || query INTO plan;
-	node := jsonb_path_query_first(plan::jsonb,
-		'strict $.**?(@."Custom Plan Provider" == "OlapScan")');
-	RETURN jsonb_build_object(
-		'batches', node->'Batches',
-		'groups read', node->'Chunk Groups Read',
-		'groups skipped', node->'Chunk Groups Skipped',
-		'bytes read', node->'Bytes Read',
-		'bytes decoded', node->'Bytes Decoded');
-END $$;
-SELECT vq_counters(q, 0) AS serial, vq_counters(q, 0) = vq_counters(q, 2) AS same
-FROM (VALUES ('SELECT count(*) FROM vq_olap WHERE low = ''apple'' AND ts > ''2025-01-10''')) v(q);
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set scan_counters_file :abs_srcdir '/sql/include/scan_counters.sql'
+\i :scan_counters_file
+SELECT scan_counters(q, 0, keys) AS serial,
+	   scan_counters(q, 0, keys) = scan_counters(q, 2, keys) AS same
+FROM (VALUES ('SELECT count(*) FROM vq_olap WHERE low = ''apple'' AND ts > ''2025-01-10''')) v(q),
+	 (VALUES (ARRAY['Batches', 'Chunk Groups Read', 'Chunk Groups Skipped',
+					'Bytes Read', 'Bytes Decoded'])) k(keys);
 
 -- a table big enough for a parallel scan is never read in full by every
 -- process of a parallel plan (here: the grouped inner side of a join)

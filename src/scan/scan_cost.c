@@ -303,7 +303,7 @@ group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	double		group_rows;
 	double		groups;
 	double		result = 1.0;
-	bool		counted = false;
+	bool		skipping = false;
 	double		share;
 	bool		exact;
 	ListCell   *lc;
@@ -359,7 +359,7 @@ group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 		else
 			random = 1.0;
 		result = Min(result, c2 * ordered + (1.0 - c2) * random);
-		counted = true;
+		skipping = true;
 	}
 
 	/*
@@ -367,7 +367,7 @@ group_fraction(PlannerInfo *root, RelOptInfo *rel, Relation relation,
 	 * at plan time (skip_estimate.c): the share then replaces the model's,
 	 * or bounds it when some value is not known.
 	 */
-	if (counted &&
+	if (skipping &&
 		OlapSkipEstimateShare(root, rel, relation, rel->baserestrictinfo,
 							  &share, &exact))
 		result = exact ? share : Min(result, share);
