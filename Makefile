@@ -28,6 +28,7 @@ OBJS = \
 	src/rollup/rollup_storage.o \
 	src/rollup/scheduler.o \
 	src/scan/chunk_skip.o \
+	src/scan/join_filter.o \
 	src/scan/scan_cost.o \
 	src/scan/scan_exec.o \
 	src/scan/scan_planner.o \
@@ -69,7 +70,7 @@ SQL_PARTS = $(sort $(wildcard $(srcdir)/src/sql/*.sql))
 
 REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata am_metadata_cache \
-	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_agg olap_agg_expr \
+	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_join_filter olap_agg olap_agg_expr \
 	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_numeric_scaled olap_agg_distinct \
 	olap_agg_percentile rollup rollup_storage \
 	rollup_ddl cdc_api

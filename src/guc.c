@@ -55,6 +55,7 @@ int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
+bool		olap_enable_runtime_filter = true;
 double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
 int			olap_parallel_cpus = 0;
 bool		olap_jit_olap_agg_plans = false;
@@ -262,6 +263,15 @@ OlapGucInit(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_runtime_filter",
+							 "Enables runtime filters: an OlapScan under a hash join skips the rows and chunk groups whose key is not in the join's hash table.",
+							 "Applies to inner, semi and right hash joins on an integer, date or timestamp column of the olap table whose hash table fits in memory; the join's result is the same either way. Affects queries started after the change.",
+							 &olap_enable_runtime_filter,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("olap");
 }

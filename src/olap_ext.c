@@ -20,6 +20,7 @@
 #include "agg/olap_agg.h"
 #include "guc.h"
 #include "rollup/rollup.h"
+#include "scan/join_filter.h"
 #include "scan/olap_scan.h"
 #include "storage/chunk_meta_cache.h"
 #include "storage/relation_hooks.h"
@@ -43,6 +44,7 @@ _PG_init(void)
 	ChunkMetaCacheInit();
 	RelationHooksInit();
 	OlapScanInit();
+	OlapJoinFilterInit();
 	CdcInit();
 	OlapWorkerInit();
 	RollupInit();

@@ -41,7 +41,18 @@ OlapScanColumnVar(Node *node, Index scanrelid)
 	return NULL;
 }
 
+struct OlapJoinFilter;
+
+/* Runtime filters one OlapScan applies at most. */
+#define OLAP_SCAN_MAX_JOIN_FILTERS 8
+
 extern void OlapScanInit(void);
 extern Node *OlapScanCreateState(CustomScan *cscan);
+
+/*
+ * Gives the OlapScan state ps a runtime filter (join_filter.c); false when
+ * the scan cannot apply it (a top-N scan, or the column is not read).
+ */
+extern bool OlapScanAttachJoinFilter(PlanState *ps, struct OlapJoinFilter *filter);
 
 #endif							/* OLAP_SCAN_H */

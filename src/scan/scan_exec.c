@@ -17,6 +17,11 @@
  * evaluates the row quals and the projection like in any scan node.
  * OlapAgg can instead take whole batches (OlapScanNextBatch).
  *
+ * An OlapScan on the outer side of a hash join may also get a runtime
+ * filter (join_filter.c): once the join's hash table is built, chunk groups
+ * and rows whose key is not in it are left out like those the vectorized
+ * quals reject.
+ *
  * EvalPlanQual rechecks evaluate the vectorized quals as ordinary
  * expressions on the test tuple (ExecScan evaluates the row quals).  A
  * parallel OlapScan shares one chunk group counter in the DSM segment;
@@ -50,6 +55,7 @@
 
 #include "scan/batch.h"
 #include "scan/chunk_skip.h"
+#include "scan/join_filter.h"
 #include "scan/olap_scan.h"
 #include "scan/scan_topn.h"
 #include "scan/vector_quals.h"
@@ -72,6 +78,8 @@ typedef struct OlapScanShared
 	pg_atomic_uint64 bytes_read;
 	pg_atomic_uint64 bytes_decoded;
 	pg_atomic_uint64 topn_fetched;
+	pg_atomic_uint64 runtime_filtered;
+	pg_atomic_uint64 runtime_filter_keys[OLAP_SCAN_MAX_JOIN_FILTERS];
 } OlapScanShared;
 
 typedef struct OlapScanState
@@ -80,7 +88,8 @@ typedef struct OlapScanState
 	List	   *columns;		/* attnums read */
 	List	   *vector_quals;	/* quals run on batches (custom_exprs) */
 	bool	   *needed;			/* by attnum - 1 */
-	bool	   *qual_columns;	/* columns of the vectorized quals */
+	bool	   *qual_columns;	/* columns of the vectorized quals and of
+								 * the runtime filter */
 	bool	   *scaled_only;	/* columns of no Datums (batch.h), or NULL */
 	int		   *slot_columns;	/* attnum - 1 of the columns put in slots */
 	int			nslot_columns;
@@ -88,6 +97,9 @@ typedef struct OlapScanState
 	ChunkSkipState *skip;
 	VectorQuals *vquals;		/* NULL when none */
 	ExprState  *vquals_recheck; /* the same, per tuple, for EvalPlanQual */
+	List	   *join_filters;	/* runtime filters (join_filter.c) */
+	uint64		worker_filtered;	/* rows they removed in the workers */
+	uint64		worker_filter_keys[OLAP_SCAN_MAX_JOIN_FILTERS];
 	OlapScanShared *shared;		/* parallel scans */
 	StripeReaderStats stats;	/* of finished readers (rescans) */
 	StripeReaderStats worker_stats; /* of the workers, collected */
@@ -292,6 +304,25 @@ topn_group_filter(void *arg, const StripeMeta *stripe,
 	return OlapTopNGroupMayMatch(state->topn, stripe, group);
 }
 
+/* The chunk group filter of a scan with a runtime filter. */
+static bool
+join_group_filter(void *arg, const StripeMeta *stripe,
+				  const ChunkGroupMeta *group)
+{
+	OlapScanState *state = (OlapScanState *) arg;
+	ListCell   *lc;
+
+	if (state->skip != NULL &&
+		!ChunkSkipGroupMayMatch(state->skip, stripe, group))
+		return false;
+	foreach(lc, state->join_filters)
+	{
+		if (!OlapJoinFilterGroupMayMatch(lfirst(lc), stripe, group))
+			return false;
+	}
+	return true;
+}
+
 /* Starts reading: the rows this transaction buffered are written first. */
 static void
 start_reader(OlapScanState *state)
@@ -310,6 +341,8 @@ start_reader(OlapScanState *state)
 		StripeReaderSetScaledOnly(state->reader, state->scaled_only);
 	if (state->topn != NULL && !state->topn_sorted)
 		StripeReaderSetFilter(state->reader, topn_group_filter, state);
+	else if (state->join_filters != NIL)
+		StripeReaderSetFilter(state->reader, join_group_filter, state);
 	else if (state->skip != NULL)
 		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
 }
@@ -361,6 +394,7 @@ next_batch(OlapScanState *state)
 {
 	OlapBatch  *batch = &state->batch;
 	StripeReaderGroup group;
+	ListCell   *lc;
 
 	if (state->reader == NULL)
 		start_reader(state);
@@ -414,6 +448,14 @@ next_batch(OlapScanState *state)
 			if (state->css.ss.ps.instrument && before > n)
 				InstrCountFiltered2(&state->css.ss.ps, before - n);
 		}
+		foreach(lc, state->join_filters)
+		{
+			if (n == 0 || !OlapJoinFilterReady(lfirst(lc)))
+				continue;
+			load_columns(state, state->qual_columns);
+			state->selection_identity = 0;
+			n = OlapJoinFilterApply(lfirst(lc), batch, state->selection, n);
+		}
 		if (n == 0)
 			continue;
 		load_columns(state, state->needed);
@@ -423,6 +465,22 @@ next_batch(OlapScanState *state)
 		state->batches++;
 		return true;
 	}
+}
+
+bool
+OlapScanAttachJoinFilter(PlanState *ps, OlapJoinFilter *filter)
+{
+	OlapScanState *state = (OlapScanState *) ps;
+	AttrNumber	attnum = OlapJoinFilterColumn(filter);
+
+	Assert(IsOlapScanState(ps));
+	if (state->topn_private != NIL ||
+		list_length(state->join_filters) >= OLAP_SCAN_MAX_JOIN_FILTERS ||
+		attnum < 1 || attnum > state->batch.natts || !state->needed[attnum - 1])
+		return false;
+	state->join_filters = lappend(state->join_filters, filter);
+	state->qual_columns[attnum - 1] = true;
+	return true;
 }
 
 /* Puts row "row" of the current batch into the scan slot. */
@@ -602,6 +660,7 @@ static void
 olap_scan_end(CustomScanState *node)
 {
 	OlapScanState *state = (OlapScanState *) node;
+	ListCell   *lc;
 
 	/* a worker leaves its counters for the leader's EXPLAIN */
 	if (IsParallelWorker() && state->shared != NULL)
@@ -624,6 +683,14 @@ olap_scan_end(CustomScanState *node)
 								state->stats.bytes_decoded);
 		pg_atomic_fetch_add_u64(&state->shared->topn_fetched,
 								state->topn_fetched);
+		foreach(lc, state->join_filters)
+		{
+			const OlapJoinFilterStats *f = OlapJoinFilterGetStats(lfirst(lc));
+
+			pg_atomic_fetch_add_u64(&state->shared->runtime_filtered, f->rows_removed);
+			pg_atomic_write_u64(&state->shared->runtime_filter_keys[foreach_current_index(lc)],
+								f->keys);
+		}
 	}
 	if (state->reader != NULL)
 		StripeReaderEnd(state->reader);
@@ -642,6 +709,7 @@ static void
 olap_scan_rescan(CustomScanState *node)
 {
 	OlapScanState *state = (OlapScanState *) node;
+	ListCell   *lc;
 
 	/* parameters may have changed: new reader, skip keys evaluated again */
 	accumulate_stats(state);
@@ -651,6 +719,8 @@ olap_scan_rescan(CustomScanState *node)
 	state->have_batch = false;
 	ChunkSkipReset(state->skip);
 	VectorQualsReset(state->vquals);
+	foreach(lc, state->join_filters)
+		OlapJoinFilterReset(lfirst(lc));
 	if (state->topn != NULL)
 	{
 		OlapTopNEnd(state->topn);
@@ -681,6 +751,10 @@ collect_worker_stats(OlapScanState *state)
 	state->worker_stats.bytes_decoded +=
 		pg_atomic_exchange_u64(&shared->bytes_decoded, 0);
 	state->worker_topn_fetched += pg_atomic_exchange_u64(&shared->topn_fetched, 0);
+	state->worker_filtered += pg_atomic_exchange_u64(&shared->runtime_filtered, 0);
+	for (int i = 0; i < OLAP_SCAN_MAX_JOIN_FILTERS; i++)
+		state->worker_filter_keys[i] = Max(state->worker_filter_keys[i],
+										   pg_atomic_read_u64(&shared->runtime_filter_keys[i]));
 }
 
 static Size
@@ -703,6 +777,9 @@ olap_scan_initialize_dsm(CustomScanState *node, ParallelContext *pcxt,
 	pg_atomic_init_u64(&shared->bytes_read, 0);
 	pg_atomic_init_u64(&shared->bytes_decoded, 0);
 	pg_atomic_init_u64(&shared->topn_fetched, 0);
+	pg_atomic_init_u64(&shared->runtime_filtered, 0);
+	for (int i = 0; i < OLAP_SCAN_MAX_JOIN_FILTERS; i++)
+		pg_atomic_init_u64(&shared->runtime_filter_keys[i], 0);
 	state->shared = shared;
 }
 
@@ -737,6 +814,41 @@ olap_scan_shutdown(CustomScanState *node)
 	collect_worker_stats(state);
 	if (!IsParallelWorker())
 		state->shared = NULL;
+}
+
+/*
+ * The runtime filters' columns and, with ANALYZE, their keys (the most any
+ * process built) and the rows they removed in all processes.
+ */
+static void
+explain_join_filters(OlapScanState *state, ExplainState *es)
+{
+	TupleDesc	desc = RelationGetDescr(state->css.ss.ss_currentRelation);
+	StringInfoData columns;
+	StringInfoData keys;
+	uint64		removed = state->worker_filtered;
+	ListCell   *lc;
+
+	initStringInfo(&columns);
+	initStringInfo(&keys);
+	foreach(lc, state->join_filters)
+	{
+		OlapJoinFilter *filter = lfirst(lc);
+		const OlapJoinFilterStats *stats = OlapJoinFilterGetStats(filter);
+		int			i = foreach_current_index(lc);
+
+		appendStringInfo(&columns, "%s%s", i > 0 ? ", " : "",
+						 quote_identifier(NameStr(TupleDescAttr(desc, OlapJoinFilterColumn(filter) - 1)->attname)));
+		appendStringInfo(&keys, "%s" UINT64_FORMAT, i > 0 ? ", " : "",
+						 Max(stats->keys, state->worker_filter_keys[i]));
+		removed += stats->rows_removed;
+	}
+	ExplainPropertyText("Runtime Filter", columns.data, es);
+	if (es->analyze)
+	{
+		ExplainPropertyText("Runtime Filter Keys", keys.data, es);
+		ExplainPropertyUInteger("Rows Removed by Runtime Filter", NULL, removed, es);
+	}
 }
 
 static void
@@ -796,6 +908,8 @@ olap_scan_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		}
 		ExplainPropertyText("Chunk Skipping On", buf.data, es);
 	}
+	if (state->join_filters != NIL)
+		explain_join_filters(state, es);
 
 	if (es->analyze)
 	{
