@@ -136,6 +136,27 @@ SELECT jf_check($$SELECT g.g, s.c FROM generate_series(1, 4) g,
 	LATERAL (SELECT count(*) AS c FROM FACT f JOIN jf_k4 d ON d.k4 = f.k4
 			 WHERE d.k4 BETWEEN g.g * 10 AND g.g * 10 + 2) s$$);
 
+-- a rescan of the join that keeps its table (the parameter is only in the
+-- join's own condition) keeps the keys; one whose scan has a parameter
+-- builds them again
+SELECT jf_check($$SELECT g, (SELECT count(*) FROM FACT f JOIN jf_k4 d
+	ON d.k4 = f.k4 AND f.id + d.grp > g.g * 3000 WHERE d.grp = 3)
+	FROM generate_series(0, 6) g$$);
+SELECT jf_check($$SELECT g, (SELECT count(*) FROM FACT f JOIN jf_k4 d
+	ON d.k4 = f.k4 WHERE d.grp = 3 AND f.id < g.g * 3000)
+	FROM generate_series(0, 6) g$$);
+
+-- filters through the outer sides of left, anti and full joins
+-- below the hash join (their rows without a fact row have a NULL key)
+SELECT * FROM jf_check($$SELECT f.id, d2.tag FROM FACT f
+	LEFT JOIN jf_dim d2 ON d2.id = f.k8 AND d2.grp = 1
+	JOIN jf_k4 d ON d.k4 = f.k4 WHERE d.grp = 3$$);
+SELECT * FROM jf_check($$SELECT f.id FROM FACT f
+	JOIN jf_k4 d ON d.k4 = f.k4
+	WHERE d.grp = 3 AND NOT EXISTS (SELECT FROM jf_dim d2 WHERE d2.id = f.k8 AND d2.grp = 1)$$);
+SELECT * FROM jf_check($$SELECT d2.k4, f.id FROM jf_k4 d2 FULL JOIN FACT f ON f.k2 = d2.k2 AND d2.k4 < 3
+	JOIN jf_days x ON x.d = f.d WHERE x.holiday$$);
+
 -- a hash table split in batches (work_mem too small) is not used
 SET work_mem = '64kB';
 SET enable_mergejoin = off;

@@ -46,6 +46,7 @@
 #include "utils/memutils.h"
 
 #include "agg/agg_hash.h"
+#include "int_datum.h"
 
 /* Largest fill of a table, in eighths of its slots. */
 #define AGG_DISTINCT_FILL 6
@@ -112,23 +113,11 @@ struct AggDistinctSet
 	uint32		row_capacity;
 };
 
-/* A 64-bit mix (the finalizer of splitmix64). */
-static inline uint64
-mix64(uint64 x)
-{
-	x ^= x >> 30;
-	x *= UINT64CONST(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64CONST(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
-
 /* The slot hash of a wide pair (32 bits: tables stay below 2^32 slots). */
 static inline uint64
 wide_hash(int64 value, uint32 group1)
 {
-	return mix64(value ^ ((uint64) group1 << 40)) >> 32;
+	return IntHashMix(value ^ ((uint64) group1 << 40)) >> 32;
 }
 
 static void *
@@ -437,7 +426,7 @@ grow_slots(AggDistinctSet *set)
 
 			if (key == 0)
 				continue;
-			for (b = mix64(key) & mask; slots[b] != 0; b = (b + 1) & mask)
+			for (b = IntHashMix(key) & mask; slots[b] != 0; b = (b + 1) & mask)
 				;
 			slots[b] = key;
 		}
@@ -509,7 +498,7 @@ AggDistinctAdd(AggDistinctSet *set, uint32 group, Datum value)
 		else
 			v32 = (uint32) agg_value_int(value, set->type.typlen);
 		key = ((uint64) (group + 1) << 32) | v32;
-		for (b = mix64(key) & mask;; b = (b + 1) & mask)
+		for (b = IntHashMix(key) & mask;; b = (b + 1) & mask)
 		{
 			uint64		k = set->slots[b];
 
@@ -654,7 +643,7 @@ AggDistinctAddRows(AggDistinctSet *set, const uint32 *gids,
 			v32 = (uint32) agg_value_int(values[row], set->type.typlen);
 		key = ((uint64) ((gids ? gids[row] : 0) + 1) << 32) | v32;
 		set->row_keys[i] = key;
-		set->row_hashes[i] = mix64(key);
+		set->row_hashes[i] = IntHashMix(key);
 		nkeys++;
 	}
 	if (nkeys == 0)

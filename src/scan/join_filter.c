@@ -40,13 +40,15 @@
  * JOIN_FILTER_SORTED_KEYS of them, a sorted array.  A table of more than
  * JOIN_FILTER_MAX_ROWS rows is not used.
  *
- * The row test stops when, after the first JOIN_FILTER_PROBE_ROWS rows, it
- * has removed fewer than one row in JOIN_FILTER_MIN_REMOVED_SHARE: then
+ * The row test stops when, after the first JOIN_FILTER_PROBE_ROWS rows of a
+ * (re)scan, it has removed fewer than one row in JOIN_FILTER_MIN_REMOVED_SHARE: then
  * nearly every row has a match and the test costs more than it saves.
  * Chunk groups are still tested.
  *
- * A rescan of the scan forgets the keys: the join may have built a new
- * table, possibly at the address of the old one.
+ * A rescan keeps the keys when the join kept its table, and builds them
+ * again otherwise (OlapJoinFilterRescan).  The keys take less memory than
+ * the table they come from (which fits hash_mem): 8 bytes per tuple, and
+ * the bitmap or at most 18 bytes per tuple for the set.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,6 +57,7 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/hashjoin.h"
+#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
 #include "utils/builtins.h"
@@ -63,6 +66,7 @@
 #include "utils/memutils.h"
 
 #include "guc.h"
+#include "int_datum.h"
 #include "scan/join_filter.h"
 #include "scan/olap_scan.h"
 #include "storage/chunk_format.h"
@@ -113,27 +117,15 @@ struct OlapJoinFilter
 	bool	   *used;
 	uint64		mask;
 
-	uint64		rows_tested;
+	bool		direct;			/* the scan is the join's outer child */
+	HashJoinTable table;		/* the table the keys came from */
+	MemoryContext group_cxt;	/* statistics read by the group test */
+	uint64		rows_tested;	/* by the row test since the (re)scan began */
+	uint64		rows_removed;
 	OlapJoinFilterStats stats;
 };
 
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
-
-/* The integer a by-value datum of type typid holds. */
-static inline int64
-datum_int(Datum d, Oid typid)
-{
-	switch (typid)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-		case DATEOID:
-			return DatumGetInt32(d);
-		default:
-			return DatumGetInt64(d);
-	}
-}
 
 static bool
 integer_type(Oid typid)
@@ -263,6 +255,7 @@ consider_hash_join(HashJoinState *hj)
 		filter = palloc0(sizeof(OlapJoinFilter));
 		filter->join = hj;
 		filter->hash = hash;
+		filter->direct = scan == outerPlanState(hj);
 
 		/*
 		 * The Hash node's own ExprState of the key fetches from the slot type
@@ -283,10 +276,14 @@ consider_hash_join(HashJoinState *hj)
 		filter->cxt = AllocSetContextCreate(estate->es_query_cxt,
 											"olap runtime filter",
 											ALLOCSET_DEFAULT_SIZES);
+		filter->group_cxt = AllocSetContextCreate(estate->es_query_cxt,
+												  "olap runtime filter group test",
+												  ALLOCSET_SMALL_SIZES);
 		MemoryContextSwitchTo(old);
 		if (OlapScanAttachJoinFilter(scan, filter))
 			return;
 		MemoryContextDelete(filter->cxt);
+		MemoryContextDelete(filter->group_cxt);
 		pfree(filter);
 	}
 }
@@ -335,25 +332,13 @@ compare_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* A 64-bit mix (the finalizer of MurmurHash3). */
-static inline uint64
-mix64(uint64 x)
-{
-	x ^= x >> 33;
-	x *= UINT64CONST(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return x;
-}
-
 /* Adds key v to the hash set; false when it was there already. */
 static bool
 set_add(OlapJoinFilter *filter, int64 v)
 {
 	uint64		s;
 
-	for (s = mix64((uint64) v) & filter->mask; filter->used[s];
+	for (s = IntHashMix((uint64) v) & filter->mask; filter->used[s];
 		 s = (s + 1) & filter->mask)
 	{
 		if (filter->slots[s] == v)
@@ -374,7 +359,7 @@ build_keys(OlapJoinFilter *filter, HashJoinTable table)
 {
 	ExprContext *econtext = filter->hash->ps.ps_ExprContext;
 	MemoryContext old = MemoryContextSwitchTo(filter->cxt);
-	uint32		capacity = 64;
+	uint32		capacity = Max((uint32) table->totalTuples, 64);
 	uint32		n = 0;
 	int64	   *values = palloc(sizeof(int64) * capacity);
 	uint32		distinct = 0;
@@ -390,6 +375,7 @@ build_keys(OlapJoinFilter *filter, HashJoinTable table)
 			bool		isnull;
 			int64		v;
 
+			CHECK_FOR_INTERRUPTS();
 			ExecStoreMinimalTuple(HJTUPLE_MINTUPLE(tuple), filter->inner_slot,
 								  false);
 			ResetExprContext(econtext);
@@ -398,7 +384,7 @@ build_keys(OlapJoinFilter *filter, HashJoinTable table)
 											  &isnull);
 			if (isnull)
 				continue;
-			v = datum_int(value, filter->inner_type);
+			v = IntDatumValue(value, filter->inner_type);
 			if (n == capacity)
 			{
 				capacity *= 2;
@@ -476,7 +462,9 @@ OlapJoinFilterReady(OlapJoinFilter *filter)
 		return false;
 	}
 	build_keys(filter, table);
+	filter->table = table;
 	filter->rows_tested = 0;
+	filter->rows_removed = 0;
 	filter->status = JF_READY;
 	return true;
 }
@@ -516,7 +504,7 @@ is_key(const OlapJoinFilter *filter, int64 v)
 
 		return (filter->bitmap[k / 64] >> (k % 64)) & 1;
 	}
-	for (uint64 s = mix64((uint64) v) & filter->mask; filter->used[s];
+	for (uint64 s = IntHashMix((uint64) v) & filter->mask; filter->used[s];
 		 s = (s + 1) & filter->mask)
 	{
 		if (filter->slots[s] == v)
@@ -530,6 +518,7 @@ OlapJoinFilterGroupMayMatch(OlapJoinFilter *filter, const StripeMeta *stripe,
 							const ChunkGroupMeta *group)
 {
 	const ChunkMeta *chunk;
+	MemoryContext old;
 	bool		result = true;
 
 	if (filter->status != JF_READY && filter->status != JF_GROUPS_ONLY)
@@ -547,6 +536,8 @@ OlapJoinFilterGroupMayMatch(OlapJoinFilter *filter, const StripeMeta *stripe,
 	if (chunk->minmax_type != filter->coltype)
 		return true;
 
+	/* by-reference int8 and timestamps (32-bit builds) are allocated */
+	old = MemoryContextSwitchTo(filter->group_cxt);
 	if (chunk->value_set != NULL)
 	{
 		Datum	   *set;
@@ -555,20 +546,21 @@ OlapJoinFilterGroupMayMatch(OlapJoinFilter *filter, const StripeMeta *stripe,
 
 		result = false;
 		for (int i = 0; i < nset && !result; i++)
-			result = is_key(filter, datum_int(set[i], filter->coltype));
-		pfree(set);
+			result = is_key(filter, IntDatumValue(set[i], filter->coltype));
 	}
 	else if (chunk->min_value != NULL && chunk->max_value != NULL)
 	{
-		int64		min = datum_int(MinMaxDeserialize(chunk->min_value,
+		int64		min = IntDatumValue(MinMaxDeserialize(chunk->min_value,
 													  &filter->chunk_type),
 									filter->coltype);
-		int64		max = datum_int(MinMaxDeserialize(chunk->max_value,
+		int64		max = IntDatumValue(MinMaxDeserialize(chunk->max_value,
 													  &filter->chunk_type),
 									filter->coltype);
 
 		result = key_in_range(filter, min, max);
 	}
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(filter->group_cxt);
 	return result;
 }
 
@@ -609,20 +601,38 @@ OlapJoinFilterApply(OlapJoinFilter *filter, const OlapBatch *batch,
 	}
 
 	filter->rows_tested += n;
+	filter->rows_removed += n - kept;
 	filter->stats.rows_removed += n - kept;
 	if (filter->rows_tested >= JOIN_FILTER_PROBE_ROWS &&
-		filter->stats.rows_removed * JOIN_FILTER_MIN_REMOVED_SHARE <
+		filter->rows_removed * JOIN_FILTER_MIN_REMOVED_SHARE <
 		filter->rows_tested)
 		filter->status = JF_GROUPS_ONLY;
 	return kept;
 }
 
 void
-OlapJoinFilterReset(OlapJoinFilter *filter)
+OlapJoinFilterRescan(OlapJoinFilter *filter, bool params_changed)
 {
-	if (filter == NULL)
+	/*
+	 * When the scan is the join's outer child and its own parameters did not
+	 * change, ExecReScanHashJoin rescans it at once, after the join either
+	 * kept its table or destroyed it (hj_HashTable NULL): a table still there
+	 * is the one the keys came from, unchanged.  Otherwise the rescan may
+	 * come later (deferred to the next row of the scan, or of a join in
+	 * between), possibly after the join built a new table at the old one's
+	 * address: the keys are built again.
+	 */
+	if (filter->direct && !params_changed && filter->table != NULL &&
+		filter->join->hj_HashTable == filter->table &&
+		(filter->status == JF_READY || filter->status == JF_GROUPS_ONLY))
+	{
+		filter->status = JF_READY;
+		filter->rows_tested = 0;
+		filter->rows_removed = 0;
 		return;
+	}
 	MemoryContextReset(filter->cxt);
+	filter->table = NULL;
 	filter->sorted = NULL;
 	filter->nsorted = 0;
 	filter->nkeys = 0;

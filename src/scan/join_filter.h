@@ -46,8 +46,11 @@ extern bool OlapJoinFilterGroupMayMatch(OlapJoinFilter *filter,
 extern uint32 OlapJoinFilterApply(OlapJoinFilter *filter, const OlapBatch *batch,
 								  uint32 *selection, uint32 n);
 
-/* Forgets the keys (a rescan: the join may build another table). */
-extern void OlapJoinFilterReset(OlapJoinFilter *filter);
+/*
+ * A rescan of the scan: keeps the keys when the join kept its table, else
+ * forgets them.  params_changed: the scan's own parameters changed.
+ */
+extern void OlapJoinFilterRescan(OlapJoinFilter *filter, bool params_changed);
 
 extern const OlapJoinFilterStats *OlapJoinFilterGetStats(const OlapJoinFilter *filter);
 

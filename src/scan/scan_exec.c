@@ -720,7 +720,7 @@ olap_scan_rescan(CustomScanState *node)
 	ChunkSkipReset(state->skip);
 	VectorQualsReset(state->vquals);
 	foreach(lc, state->join_filters)
-		OlapJoinFilterReset(lfirst(lc));
+		OlapJoinFilterRescan(lfirst(lc), node->ss.ps.chgParam != NULL);
 	if (state->topn != NULL)
 	{
 		OlapTopNEnd(state->topn);

@@ -67,6 +67,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "int_datum.h"
 #include "numeric_scaled.h"
 #include "scan/olap_scan.h"
 #include "scan/vector_quals.h"
@@ -538,24 +539,6 @@ VectorQualsReset(VectorQuals *vq)
 		vq->evaluated = false;
 }
 
-/* Raw integer value of a datum of an integer-like type. */
-static inline int64
-int_value(Datum d, Oid type)
-{
-	switch (type)
-	{
-		case INT2OID:
-			return DatumGetInt16(d);
-		case INT4OID:
-		case DATEOID:
-			return DatumGetInt32(d);
-		case BOOLOID:
-			return DatumGetBool(d) ? 1 : 0;
-		default:
-			return DatumGetInt64(d);
-	}
-}
-
 static inline double
 float_value(Datum d, Oid type)
 {
@@ -675,7 +658,7 @@ evaluate_values(VqNode *node, ExprContext *econtext)
 		switch (node->method)
 		{
 			case VQ_METHOD_INT:
-				node->ints[i] = int_value(node->items[i], node->argtype);
+				node->ints[i] = IntDatumValue(node->items[i], node->argtype);
 				break;
 			case VQ_METHOD_FLOAT:
 				node->floats[i] = float_value(node->items[i], node->argtype);
@@ -808,7 +791,7 @@ compare_item(VqNode *node, Datum d, int i)
 	{
 		case VQ_METHOD_INT:
 			{
-				int64		v = int_value(d, node->coltype);
+				int64		v = IntDatumValue(d, node->coltype);
 				int64		c = node->ints[i];
 
 				cmp = (v > c) - (v < c);
