@@ -274,10 +274,10 @@ consider_hash_join(HashJoinState *hj)
 													ExecGetResultType(&hash->ps),
 													&TTSOpsMinimalTuple);
 		filter->cxt = AllocSetContextCreate(estate->es_query_cxt,
-											"olap runtime filter",
+											"olap_ext runtime filter keys",
 											ALLOCSET_DEFAULT_SIZES);
 		filter->group_cxt = AllocSetContextCreate(estate->es_query_cxt,
-												  "olap runtime filter group test",
+												  "olap_ext runtime filter group test",
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContextSwitchTo(old);
 		if (OlapScanAttachJoinFilter(scan, filter))
