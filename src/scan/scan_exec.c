@@ -289,24 +289,12 @@ accumulate_stats(OlapScanState *state)
 }
 
 /*
- * The chunk group filter of a top-N scan's first pass: the quals' skip
- * keys, then the bound of the rows kept so far (scan_topn.c).
+ * The chunk group filter of the scan: the quals' skip keys, the runtime
+ * filters, and in a top-N scan's first pass the bound of the rows kept so
+ * far (scan_topn.c).
  */
 static bool
-topn_group_filter(void *arg, const StripeMeta *stripe,
-				  const ChunkGroupMeta *group)
-{
-	OlapScanState *state = (OlapScanState *) arg;
-
-	if (state->skip != NULL &&
-		!ChunkSkipGroupMayMatch(state->skip, stripe, group))
-		return false;
-	return OlapTopNGroupMayMatch(state->topn, stripe, group);
-}
-
-/* The chunk group filter of a scan with a runtime filter. */
-static bool
-join_group_filter(void *arg, const StripeMeta *stripe,
+scan_group_filter(void *arg, const StripeMeta *stripe,
 				  const ChunkGroupMeta *group)
 {
 	OlapScanState *state = (OlapScanState *) arg;
@@ -320,6 +308,8 @@ join_group_filter(void *arg, const StripeMeta *stripe,
 		if (!OlapJoinFilterGroupMayMatch(lfirst(lc), stripe, group))
 			return false;
 	}
+	if (state->topn != NULL && !state->topn_sorted)
+		return OlapTopNGroupMayMatch(state->topn, stripe, group);
 	return true;
 }
 
@@ -339,12 +329,9 @@ start_reader(OlapScanState *state)
 	StripeReaderKeepCodes(state->reader);
 	if (state->scaled_only != NULL)
 		StripeReaderSetScaledOnly(state->reader, state->scaled_only);
-	if (state->topn != NULL && !state->topn_sorted)
-		StripeReaderSetFilter(state->reader, topn_group_filter, state);
-	else if (state->join_filters != NIL)
-		StripeReaderSetFilter(state->reader, join_group_filter, state);
-	else if (state->skip != NULL)
-		StripeReaderSetFilter(state->reader, ChunkSkipGroupMayMatch, state->skip);
+	if (state->skip != NULL || state->join_filters != NIL ||
+		(state->topn != NULL && !state->topn_sorted))
+		StripeReaderSetFilter(state->reader, scan_group_filter, state);
 }
 
 /* Points the batch's vectors at the decoded columns marked in columns. */
