@@ -16,6 +16,7 @@ OBJS = \
 	src/agg/agg_memo.o \
 	src/agg/agg_planner.o \
 	src/agg/agg_numeric.o \
+	src/agg/agg_partition.o \
 	src/agg/agg_percentile.o \
 	src/agg/agg_spill.o \
 	src/cdc/cdc_api.o \
@@ -72,7 +73,7 @@ REGRESS = am_basic am_types am_write_paths am_transactions am_stripe_options \
 	am_alter_table am_table_stats am_large_values am_dml am_vacuum am_damaged_metadata am_metadata_cache \
 	olap_scan olap_scan_cost olap_scan_topn olap_scan_skip olap_vector_quals olap_join_filter olap_agg olap_agg_expr \
 	olap_agg_spill olap_agg_group olap_agg_intkey olap_agg_numeric olap_numeric_scaled olap_agg_distinct \
-	olap_agg_percentile rollup rollup_storage \
+	olap_agg_percentile olap_agg_partitioned rollup rollup_storage \
 	rollup_ddl cdc_api
 # UTF-8 and the C locale whatever the environment's: plans (min/max(text)
 # under C run vectorized) and sort orders must not depend on the machine

@@ -75,6 +75,7 @@ BEGIN
 	END IF;
 	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
 		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
+		CASE WHEN plan LIKE '%Hash Partitions%' THEN ' partitioned' ELSE '' END ||
 		CASE WHEN plan LIKE '%Spill Files%' THEN ' spilled' ELSE '' END ||
 		CASE WHEN plan LIKE '%Distinct Repartitions%' THEN ' repartitioned' ELSE '' END ||
 		shown ||

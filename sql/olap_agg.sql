@@ -152,6 +152,7 @@ BEGIN
 	END;
 	RETURN CASE WHEN plan LIKE '%OlapAgg%' THEN 'OlapAgg' ELSE 'PostgreSQL Agg' END ||
 		CASE WHEN plan LIKE '%Gather%' THEN ' (parallel)' ELSE '' END ||
+		CASE WHEN plan LIKE '%Hash Partitions%' THEN ' partitioned' ELSE '' END ||
 		CASE WHEN err <> '' THEN ': ' || err
 			 WHEN missing = 0 AND extra = 0 THEN ': same, ' || groups || ' groups'
 			 ELSE ': DIFFERENT, ' || missing || ' missing, ' || extra || ' extra' END;
@@ -188,6 +189,8 @@ SET work_mem = '64kB';
 SELECT agg_group_check('i4', 'count(*), avg(n)');	-- more groups than work_mem: spilled
 RESET work_mem;
 
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -200,6 +203,17 @@ SELECT agg_group_check('g, t', 'count(*), sum(i8), min(t)', 'i4 > 5000');
 EXPLAIN (COSTS OFF) SELECT count(*), sum(i8), avg(n), min(t) FROM agg_o WHERE i4 > 10;
 EXPLAIN (COSTS OFF) SELECT t, g, count(*), sum(i8) FROM agg_o GROUP BY t, g;
 EXPLAIN (COSTS OFF, VERBOSE) SELECT count(*) + 1, max(ts) FROM agg_o HAVING count(*) > 1;
+RESET olap.enable_partitioned_agg;
+-- partitioned (agg_partition.c): aggregating made dearer than reading, so
+-- that every process reading all rows and aggregating its hash partitions
+-- of the groups wins
+SET olap.parallel_worker_setup_factor = 0;
+SET parallel_tuple_cost = 0.01;
+SET cpu_operator_cost = 0.05;
+SELECT * FROM agg_group_results ORDER BY keys;
+RESET olap.parallel_worker_setup_factor;
+RESET parallel_tuple_cost;
+RESET cpu_operator_cost;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -131,6 +131,8 @@ SET TimeZone = 'UTC';
 
 -- parallel plans (count(DISTINCT) stays serial: PostgreSQL does not combine
 -- partial DISTINCT states)
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -154,6 +156,7 @@ END
 $$;
 SELECT ax_counters('SELECT t, count(*) FROM ax_o GROUP BY t');
 DROP FUNCTION ax_counters(text);
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -99,6 +99,8 @@ WHERE id IN (3, 5, 6, 8, 9, 13, 14, 15, 19) ORDER BY id;
 RESET work_mem;
 
 -- parallel
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -108,6 +110,17 @@ SET work_mem = '64kB';
 SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases
 WHERE id IN (5, 8, 13, 14, 19) ORDER BY id;
 RESET work_mem;
+RESET olap.enable_partitioned_agg;
+-- partitioned (agg_partition.c): aggregating made dearer than reading, so
+-- that every process reading all rows and aggregating its hash partitions
+-- of the groups wins
+SET olap.parallel_worker_setup_factor = 0;
+SET parallel_tuple_cost = 0.01;
+SET cpu_operator_cost = 0.05;
+SELECT id, regexp_replace(gr_check(q), ' \[.*\]', '') FROM gr_cases ORDER BY id;
+RESET olap.parallel_worker_setup_factor;
+RESET parallel_tuple_cost;
+RESET cpu_operator_cost;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

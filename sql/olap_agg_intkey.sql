@@ -88,6 +88,8 @@ RESET work_mem;
 -- aggregation, which would win these plans, is off; the planner keeps
 -- OlapAgg serial for most of them: many groups per row)
 SET enable_hashagg = off;
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -97,6 +99,7 @@ SET work_mem = '64kB';
 SELECT id, regexp_replace(ik_check(q), ' \[.*\]', '') FROM ik_cases
 WHERE id IN (1, 2, 3, 4, 6, 8, 15, 16, 17, 18, 19) ORDER BY id;
 RESET work_mem;
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -73,6 +73,8 @@ SET max_parallel_workers_per_gather = 0;
 SELECT id, nm_check(q) FROM nm_cases ORDER BY id;
 
 -- parallel: PostgreSQL's Finalize Aggregate combines the partial states
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -87,6 +89,7 @@ SET max_parallel_workers_per_gather = 2;
 SELECT id, nm_check(q) FROM nm_cases WHERE q LIKE '%GROUP BY k%' ORDER BY id;
 RESET work_mem;
 RESET max_parallel_workers_per_gather;
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

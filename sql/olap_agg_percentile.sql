@@ -75,11 +75,14 @@ RESET work_mem;
 
 -- parallel settings: PostgreSQL has no partial percentiles, so these plans
 -- stay serial, with the same results
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SELECT id, pc_check(q) FROM pc_cases WHERE id IN (1, 4, 6, 20) ORDER BY id;
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

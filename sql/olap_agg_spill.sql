@@ -46,11 +46,24 @@ FROM generate_series(1, 2) x;
 -- a LIMIT that stops reading before the spill files are aggregated
 SELECT count(*) FROM (SELECT k, count(*) FROM sp_o GROUP BY k LIMIT 10) s;
 
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SELECT id, sp_check(q) FROM sp_cases ORDER BY id;
+RESET olap.enable_partitioned_agg;
+-- partitioned (agg_partition.c): aggregating made dearer than reading, so
+-- that every process reading all rows and aggregating its hash partitions
+-- of the groups wins
+SET olap.parallel_worker_setup_factor = 0;
+SET parallel_tuple_cost = 0.01;
+SET cpu_operator_cost = 0.05;
+SELECT id, sp_check(q) FROM sp_cases ORDER BY id;
+RESET olap.parallel_worker_setup_factor;
+RESET parallel_tuple_cost;
+RESET cpu_operator_cost;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -92,6 +92,8 @@ INSERT INTO ns_cases (q) VALUES
 SET max_parallel_workers_per_gather = 0;
 SELECT id, ns_check(q) FROM ns_cases ORDER BY id;
 -- parallel: partial states combined by PostgreSQL
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -105,6 +107,7 @@ SELECT olap_test_helpers.agg_check('SELECT id, sum(a), max(u), min(d) FROM %1$s 
 								   'ns_h', 'ns_o', 'Spill Files');
 RESET work_mem;
 RESET max_parallel_workers_per_gather;
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -165,6 +165,8 @@ ANALYZE cost_nheap;
 ANALYZE cost_nolap;
 SET olap.parallel_worker_setup_factor = 0;
 SET parallel_setup_cost = 0;
+-- (partitioned plans, which pass each group once: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 EXPLAIN (COSTS OFF)
 SELECT g, sum(n), avg(n) FROM cost_nolap GROUP BY g;
 EXPLAIN (COSTS OFF)
@@ -180,6 +182,7 @@ FROM (VALUES
 	('SELECT k, count(*), max(v) FROM TAB GROUP BY k'),
 	('SELECT id / 4 AS u, count(*), max(v) FROM TAB GROUP BY 1')
 ) t(q);
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET olap.parallel_worker_setup_factor;
 

@@ -195,6 +195,8 @@ EXPLAIN (COSTS OFF)
 SELECT id FROM vq_olap WHERE NOT (b OR i8 > 0) AND high LIKE '%ab%';
 
 -- parallel plans: the same quals in every worker
+-- partial aggregation (partitioned plans: olap_agg_partitioned)
+SET olap.enable_partitioned_agg = off;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -220,6 +222,7 @@ EXPLAIN (COSTS OFF)
 SELECT g.low, count(*) FROM vq_olap o
 JOIN (SELECT i2, min(low) AS low FROM vq_olap GROUP BY i2) g ON g.i2 = o.i2
 GROUP BY g.low;
+RESET olap.enable_partitioned_agg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -55,6 +55,7 @@ int			olap_worker_naptime = OLAP_DEFAULT_WORKER_NAPTIME_MS;
 int			olap_max_database_workers = OLAP_DEFAULT_MAX_DATABASE_WORKERS;
 int			olap_job_history_size = OLAP_DEFAULT_JOB_HISTORY_SIZE;
 bool		olap_enable_vectorized_agg = true;
+bool		olap_enable_partitioned_agg = true;
 bool		olap_enable_runtime_filter = true;
 double		olap_parallel_worker_setup_factor = OLAP_DEFAULT_PARALLEL_WORKER_SETUP_FACTOR;
 int			olap_parallel_cpus = 0;
@@ -237,6 +238,15 @@ OlapGucInit(void)
 							 "Enables OlapAgg, the aggregation of OlapScan batches.",
 							 "Supported aggregates over one olap table are computed on whole batches of column values, also as partial aggregation under Gather; off leaves aggregation to PostgreSQL's Agg. Affects plans made after the change.",
 							 &olap_enable_vectorized_agg,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("olap.enable_partitioned_agg",
+							 "Enables partitioned parallel aggregation in OlapAgg.",
+							 "With grouping keys, every process of a parallel plan may read all rows and aggregate a hash partition of the groups to final values, instead of a share of the rows to partial states; the planner picks it by cost for many groups and count(DISTINCT) per group. Affects plans made after the change.",
+							 &olap_enable_partitioned_agg,
 							 true,
 							 PGC_USERSET,
 							 0,

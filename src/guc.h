@@ -66,6 +66,7 @@ extern int	olap_worker_naptime;
 extern int	olap_max_database_workers;
 extern int	olap_job_history_size;
 extern bool olap_enable_vectorized_agg;
+extern bool olap_enable_partitioned_agg;
 extern bool olap_enable_runtime_filter;
 extern bool olap_jit_olap_agg_plans;
 extern int	olap_chunk_metadata_cache_size;

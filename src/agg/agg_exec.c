@@ -93,6 +93,11 @@ static const CustomExecMethods olap_agg_exec_methods = {
 	.EndCustomScan = olap_agg_end,
 	.ReScanCustomScan = olap_agg_rescan,
 	.ExplainCustomScan = olap_agg_explain,
+	/* used by partitioned plans only, the parallel-aware ones */
+	.EstimateDSMCustomScan = AggPartitionEstimateDSM,
+	.InitializeDSMCustomScan = AggPartitionInitializeDSM,
+	.ReInitializeDSMCustomScan = AggPartitionReInitializeDSM,
+	.InitializeWorkerCustomScan = AggPartitionInitializeWorker,
 };
 
 Node *
@@ -710,6 +715,7 @@ olap_agg_begin(CustomScanState *node, EState *estate, int eflags)
 	state->call_context->tmpcontext = context;
 
 	state->nkeys = linitial_int(cscan->custom_private);
+	state->nparts = lsecond_int(cscan->custom_private);
 	if (state->nkeys > INDEX_MAX_KEYS)
 		elog(ERROR, "OlapAgg has too many grouping keys");
 	state->ntrans = list_length(cscan->custom_scan_tlist) - state->nkeys;
@@ -831,9 +837,10 @@ finish_trans(OlapAggState *state, OlapAggTrans *trans, uint32 g, bool *isnull)
 
 /*
  * Aggregates the n rows sel of batch: groups them, then feeds each
- * aggregate the rows that pass its FILTER.
+ * aggregate the rows that pass its FILTER.  Returns how many rows it
+ * aggregated: not those spilled, nor those of other partitions.
  */
-static void
+static uint32
 aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 				const uint32 *sel, uint32 n)
 {
@@ -859,10 +866,11 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 														 MCXT_ALLOC_HUGE);
 				state->kept_size = batch->nrows;
 			}
+			/* no branch per row: in partitioned plans, half are dropped */
 			for (j = 0; j < n; j++)
 			{
-				if (state->gids[sel[j]] != PG_UINT32_MAX)
-					state->kept[kept++] = sel[j];
+				state->kept[kept] = sel[j];
+				kept += state->gids[sel[j]] != PG_UINT32_MAX;
 			}
 			sel = state->kept;
 			n = kept;
@@ -904,6 +912,7 @@ aggregate_batch(OlapAggState *state, const OlapBatch *batch,
 		else
 			AggAdvanceBatch(state, trans, values, nulls, tsel, tn);
 	}
+	return n;
 }
 
 /* Aggregates the whole input into the groups' states. */
@@ -921,6 +930,8 @@ aggregate_input(OlapAggState *state)
 	for (;;)
 	{
 		Instrumentation *instr = state->scan->instrument;
+		uint64		aggregated;
+		uint64		spilled = state->spilled_rows;
 
 		/* batches bypass ExecProcNode: count the child's rows here */
 		if (instr != NULL)
@@ -932,17 +943,20 @@ aggregate_input(OlapAggState *state)
 			break;
 		CHECK_FOR_INTERRUPTS();
 		old = MemoryContextSwitchTo(state->batch_context);
-		aggregate_batch(state, batch, batch->selection, batch->nselected);
+		/* the rows of this process's partitions, in memory or spilled */
+		aggregated = aggregate_batch(state, batch, batch->selection,
+									 batch->nselected) +
+			(state->spilled_rows - spilled);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(state->batch_context);
 		check_memory(state);
 		state->batches++;
-		state->rows += batch->nselected;
+		state->rows += aggregated;
 		if (state->css.ss.ps.instrument != NULL)
 		{
 			/* core sums these over parallel workers for EXPLAIN */
 			state->css.ss.ps.instrument->ntuples2 += 1;
-			state->css.ss.ps.instrument->nfiltered2 += batch->nselected;
+			state->css.ss.ps.instrument->nfiltered2 += aggregated;
 		}
 		if (state->repartition)
 		{
@@ -1021,6 +1035,8 @@ partition_batch(OlapAggState *state, const OlapBatch *batch,
 		uint32		row = sel[i];
 		int			part = agg_spill_partition(hashes[row], state->level);
 
+		if (agg_other_partition(state, hashes[row]))
+			continue;
 		if (state->files[part] == NULL)
 		{
 			state->files[part] = AggSpillNewFile(&state->spill,
@@ -1166,7 +1182,11 @@ olap_agg_exec(CustomScanState *node)
 	ExprContext *econtext = node->ss.ps.ps_ExprContext;
 
 	if (!state->aggregated)
-		aggregate_input(state);
+	{
+		state->aggregated = true;
+		if (AggClaimPartition(state))
+			aggregate_input(state);
+	}
 
 	for (;;)
 	{
@@ -1178,7 +1198,14 @@ olap_agg_exec(CustomScanState *node)
 
 			/* the groups in memory are done: on to the next spill file */
 			if (state->pending == NIL)
-				break;
+			{
+				/* or to the next partition of a partitioned plan */
+				if (!state->partitioned || !AggClaimPartition(state))
+					break;
+				ExecReScan(state->scan);
+				aggregate_input(state);
+				continue;
+			}
 			file = linitial(state->pending);
 			state->pending = list_delete_first(state->pending);
 			aggregate_file(state, file);
@@ -1223,6 +1250,7 @@ olap_agg_rescan(CustomScanState *node)
 	state->aggregated = false;
 	state->ngroups = 0;
 	state->next_group = 0;
+	state->claims = 0;
 	drop_spill_files(state);
 	ExecClearTuple(node->ss.ss_ScanTupleSlot);
 	for (i = 0; i < state->ntrans; i++)
@@ -1283,6 +1311,8 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 		}
 		ExplainPropertyList("Group Key", keys, es);
 	}
+	if (state->nparts > 1)
+		ExplainPropertyInteger("Hash Partitions", NULL, state->nparts, es);
 	initStringInfo(&buf);
 	describe_aggs(state, true, context, useprefix, &buf);
 	if (buf.len > 0 || es->format != EXPLAIN_FORMAT_TEXT)
@@ -1297,6 +1327,12 @@ olap_agg_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 
 		if (state->nkeys > 0)
 			ExplainPropertyUInteger("Groups", NULL, state->groups_made, es);
+		if (state->nparts > 1)
+		{
+			/* this process's passes over the table */
+			ExplainPropertyUInteger("Partitions Aggregated", NULL,
+									state->parts_done, es);
+		}
 		/* summed over the processes of a parallel plan when instrumented */
 		ExplainPropertyUInteger("Batches", NULL,
 								instr ? (uint64) instr->ntuples2 : state->batches,

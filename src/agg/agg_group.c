@@ -137,6 +137,8 @@ find_int_group(OlapAggState *state, Datum val, bool isnull, uint32 hash)
 	uint32		mask = state->nbuckets - 1;
 	uint32		b;
 
+	if (agg_other_partition(state, hash))
+		return GROUP_SPILLED;
 	for (b = hash & mask;; b = (b + 1) & mask)
 	{
 		const AggIntBucket *bucket = &state->ibuckets[b];
@@ -168,6 +170,8 @@ find_group(OlapAggState *state, const Datum *vals, const bool *isnull,
 
 	if (state->int_key)
 		return find_int_group(state, vals[0], isnull[0], hash);
+	if (agg_other_partition(state, hash))
+		return GROUP_SPILLED;
 	for (b = hash & mask;; b = (b + 1) & mask)
 	{
 		uint64		entry = state->buckets[b];
@@ -201,13 +205,34 @@ find_group(OlapAggState *state, const Datum *vals, const bool *isnull,
 	return AggNewGroup(state, vals, isnull, hash, b);
 }
 
-/* Writes row of batch to the spill file of group hash hash. */
+/*
+ * Whether a row whose lookup gave group g goes to a spill file: only while
+ * the node spills (which lasts the whole batch, so the test of the flag
+ * first is predicted well).  GROUP_SPILLED otherwise means a group of
+ * another process's partition, whose rows are left out (agg_partition.c):
+ * AggAssignGroups then sets batch_spilled for the whole batch.
+ */
+static inline bool
+row_spilled(const OlapAggState *state, uint32 g)
+{
+	return state->spilling && unlikely(g == GROUP_SPILLED);
+}
+
+/*
+ * Writes row of batch to the spill file of group hash hash; a row of
+ * another process's partition is only left out.
+ */
 static void
 spill_row(OlapAggState *state, const OlapBatch *batch, uint32 row,
 		  uint32 hash)
 {
 	int			part = agg_spill_partition(hash, state->level);
 
+	if (agg_other_partition(state, hash))
+	{
+		state->batch_spilled = true;
+		return;
+	}
 	if (state->files[part] == NULL)
 	{
 		state->files[part] = AggSpillNewFile(&state->spill, state->level + 1);
@@ -362,7 +387,7 @@ assign_per_row(OlapAggState *state, AggGroupCache *cache,
 	lookup_rows(state, keyvalues, keynulls, sel, n, hashes, groups);
 	for (i = 0; i < n; i++)
 	{
-		if (unlikely(groups[i] == GROUP_SPILLED))
+		if (row_spilled(state, groups[i]))
 			spill_row(state, batch, sel[i], hashes[i]);
 		state->gids[sel[i]] = groups[i];
 	}
@@ -392,6 +417,28 @@ assign_int_key(OlapAggState *state, AggGroupCache *cache,
 		hashes[i] = hash_combine(0, agg_value_hash(type, values[row],
 												   nulls[row]));
 	}
+	if (state->partitioned)
+	{
+		/*
+		 * Only the rows of this process's partition are probed, picked
+		 * without a branch per row: half of them or more belong to others,
+		 * at random.
+		 */
+		uint32	   *mine = cache_array(cache, &cache->first_rows);
+		uint32		nmine = 0;
+
+		for (i = 0; i < n; i++)
+		{
+			uint32		row = sel[i];
+
+			state->gids[row] = GROUP_SPILLED;
+			mine[nmine] = row;
+			hashes[nmine] = hashes[i];
+			nmine += !agg_other_partition(state, hashes[i]);
+		}
+		sel = mine;
+		n = nmine;
+	}
 	for (i = 0; i < n; i++)
 	{
 		uint32		row = sel[i];
@@ -401,7 +448,7 @@ assign_int_key(OlapAggState *state, AggGroupCache *cache,
 			__builtin_prefetch(&state->ibuckets[hashes[i + INT_KEY_PREFETCH] &
 												(state->nbuckets - 1)]);
 		g = find_int_group(state, values[row], nulls[row], hashes[i]);
-		if (unlikely(g == GROUP_SPILLED))
+		if (row_spilled(state, g))
 			spill_row(state, batch, row, hashes[i]);
 		state->gids[row] = g;
 	}
@@ -457,7 +504,7 @@ assign_codes_int_key(OlapAggState *state, AggGroupCache *cache,
 		uint32		row = sel[i];
 		uint32		g = map[codes[row]];
 
-		if (unlikely(g == GROUP_SPILLED))
+		if (row_spilled(state, g))
 			spill_row(state, batch, row, map_hash[codes[row]]);
 		state->gids[row] = g;
 	}
@@ -507,7 +554,7 @@ assign_by_codes_direct(OlapAggState *state, AggGroupCache *cache,
 						   &cache->map_hash[index]);
 			map[index] = g;
 		}
-		if (unlikely(g == GROUP_SPILLED))
+		if (row_spilled(state, g))
 			spill_row(state, batch, row, cache->map_hash[index]);
 		state->gids[row] = g;
 	}
@@ -596,7 +643,7 @@ assign_by_codes(OlapAggState *state, AggGroupCache *cache,
 		uint32		index = state->gids[row];
 		uint32		g = map[index];
 
-		if (unlikely(g == GROUP_SPILLED))
+		if (row_spilled(state, g))
 			spill_row(state, batch, row, cache->map_hash[index]);
 		state->gids[row] = g;
 	}
@@ -913,7 +960,7 @@ assign_by_local_ids(OlapAggState *state, AggGroupCache *cache,
 		uint32		row = sel[i];
 		uint32		j = state->gids[row];
 
-		if (unlikely(groups[j] == GROUP_SPILLED))
+		if (row_spilled(state, groups[j]))
 			spill_row(state, batch, row, hashes[j]);
 		state->gids[row] = groups[j];
 	}
@@ -943,6 +990,9 @@ AggAssignGroups(OlapAggState *state, const OlapBatch *batch,
 	uint64		nindexes = 1;
 	int			k;
 
+	/* rows of other partitions are left out (row_spilled) */
+	if (state->partitioned)
+		state->batch_spilled = true;
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(state->query_context,

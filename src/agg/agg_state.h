@@ -10,7 +10,9 @@
 #ifndef OLAP_AGG_STATE_H
 #define OLAP_AGG_STATE_H
 
+#include "access/parallel.h"
 #include "nodes/execnodes.h"
+#include "port/atomics.h"
 
 #include "agg/agg_hash.h"
 #include "agg/agg_input.h"
@@ -132,6 +134,18 @@ typedef struct OlapAggState
 	uint64		batches_per_row;	/* ... by hashing every row */
 	uint32		next_group;		/* next group to return */
 
+	/*
+	 * Partitioned parallel plans (agg_partition.c): every process reads all
+	 * rows and aggregates the groups of the hash partitions it claims, one
+	 * at a time, from a counter in shared memory.
+	 */
+	int			nparts;			/* partitions of the plan; 1: none */
+	bool		partitioned;	/* rows of other partitions are skipped */
+	uint32		part;			/* the partition being aggregated */
+	uint32		claims;			/* partitions claimed since the (re)scan */
+	uint64		parts_done;		/* partitions aggregated by this process */
+	pg_atomic_uint32 *next_part;	/* in the DSM; NULL outside parallel */
+
 	/* spilling when the groups outgrow the hash memory limit */
 	Size		mem_limit;		/* bytes of the aggregate context */
 	bool		spilling;		/* no new groups: rows of others spill */
@@ -185,6 +199,33 @@ agg_use_lanes(const OlapAggState *state, uint32 n)
 {
 	return state->ngroups <= AGG_LANE_GROUPS && n >= AGG_LANE_MIN_ROWS;
 }
+
+/*
+ * Whether the group of hash hash belongs to a partition other than the one
+ * being aggregated.  The hash is scrambled before it is scaled to the
+ * partition count, so that the partition does not follow the high bits the
+ * spill files use (agg_spill_partition) nor the low bits of the buckets.
+ */
+static inline bool
+agg_other_partition(const OlapAggState *state, uint32 hash)
+{
+	uint32		mixed = hash * 0x9E3779B1u;
+
+	return state->partitioned &&
+		(uint32) (((uint64) mixed * (uint32) state->nparts) >> 32) != state->part;
+}
+
+/* agg_partition.c */
+extern Size AggPartitionEstimateDSM(CustomScanState *node,
+									ParallelContext *pcxt);
+extern void AggPartitionInitializeDSM(CustomScanState *node,
+									  ParallelContext *pcxt, void *coordinate);
+extern void AggPartitionReInitializeDSM(CustomScanState *node,
+										ParallelContext *pcxt,
+										void *coordinate);
+extern void AggPartitionInitializeWorker(CustomScanState *node,
+										 shm_toc *toc, void *coordinate);
+extern bool AggClaimPartition(OlapAggState *state);
 
 /* agg_exec.c */
 extern uint32 AggNewGroup(OlapAggState *state, const Datum *vals,

@@ -48,6 +48,7 @@ struct OlapJoinFilter;
 
 extern void OlapScanInit(void);
 extern Node *OlapScanCreateState(CustomScan *cscan);
+extern int	OlapScanWorkers(RelOptInfo *rel);
 
 /*
  * Gives the OlapScan state ps a runtime filter (join_filter.c); false when

@@ -315,8 +315,8 @@ charge_seqscan(RelOptInfo *rel, Path *path, Cost extra)
  * worker and the leader finishes 5-15% sooner than one of 2 workers and
  * the leader.
  */
-static int
-scan_workers(RelOptInfo *rel)
+int
+OlapScanWorkers(RelOptInfo *rel)
 {
 	int			workers = compute_parallel_worker(rel, rel->pages, -1,
 												  max_parallel_workers_per_gather);
@@ -384,7 +384,7 @@ olap_set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti,
 	columns = needed_columns(rel, RelationGetDescr(relation)->natts);
 	OlapScanCostPrepare(root, rel, relation, columns, &cost_info);
 	if (rel->consider_parallel && rel->lateral_relids == NULL)
-		workers = scan_workers(rel);
+		workers = OlapScanWorkers(rel);
 	topn = topn_private(root, rel, &bound);
 	if (topn != NIL)
 	{
